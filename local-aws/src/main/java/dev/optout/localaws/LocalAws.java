@@ -1,0 +1,138 @@
+package dev.optout.localaws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A real AWS wire endpoint on this machine, found in this order:
+ * <ol>
+ *   <li>{@code OPTOUT_AWS_ENDPOINT}: any endpoint you name (a running moto or LocalStack);</li>
+ *   <li>moto's server, started on a free loopback port (installed with pip where missing);</li>
+ *   <li>LocalStack through Testcontainers, where a Docker engine answers;</li>
+ * </ol>
+ * and otherwise a failure that says what to install. Code under test reaches it through the
+ * real SDK with an endpoint override: the same code path as in production.
+ */
+public final class LocalAws implements AutoCloseable {
+    public static final String ENDPOINT_VARIABLE = "OPTOUT_AWS_ENDPOINT";
+    public static final String REGION = "us-east-1";
+    private static final String ACCESS_KEY = "testing";
+    private static final String SECRET_KEY = "testing";
+
+    private final URI endpoint;
+    private final String kind;
+    private final AutoCloseable owned;
+    private final SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build();
+    private volatile DynamoDbClient dynamo;
+    private volatile boolean closed;
+
+    private LocalAws(URI endpoint, String kind, AutoCloseable owned) {
+        this.endpoint = endpoint;
+        this.kind = kind;
+        this.owned = owned;
+    }
+
+    public static LocalAws start() {
+        Optional<String> named = Optional.ofNullable(System.getenv(ENDPOINT_VARIABLE)).filter(s -> !s.isBlank());
+        if (named.isPresent()) {
+            return new LocalAws(URI.create(named.get().strip()), ENDPOINT_VARIABLE + "=" + named.get(), null);
+        }
+        if (MotoServer.installIfMissing()) {
+            MotoServer moto = MotoServer.start();
+            return new LocalAws(moto.endpoint(), "moto_server on port " + moto.port(), moto);
+        }
+        Optional<LocalAws> localstack = LocalStack.startIfDockerAvailable();
+        if (localstack.isPresent()) {
+            return localstack.get();
+        }
+        throw new IllegalStateException("No local AWS endpoint for the tests. Install moto's server "
+                + "(python3 -m pip install 'moto[server]'), or run Docker for LocalStack, or set "
+                + ENDPOINT_VARIABLE + " to a running endpoint (e.g. http://127.0.0.1:5000).");
+    }
+
+    static LocalAws of(URI endpoint, String kind, AutoCloseable owned) {
+        return new LocalAws(endpoint, kind, owned);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** What this endpoint is, for messages: "moto_server on port 43121". */
+    public String kind() {
+        return kind;
+    }
+
+    public String region() {
+        return REGION;
+    }
+
+    public StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** The environment a function needs to reach this endpoint (same names as in Lambda). */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL", endpoint.toString());
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        return env;
+    }
+
+    /** Configures any SDK v2 sync client for this endpoint. */
+    public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder) {
+        return builder.httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials())
+                .endpointOverride(endpoint).build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        if (dynamo == null) {
+            synchronized (this) {
+                if (dynamo == null) {
+                    dynamo = client(DynamoDbClient.builder());
+                }
+            }
+        }
+        return dynamo;
+    }
+
+    /** Creates a fresh suppression table as template.yaml declares it; answers its name. */
+    public String createSuppressionTable() {
+        String name = "optout-test-" + UUID.randomUUID().toString().substring(0, 8);
+        TableDefinition.suppressionTable().create(dynamoDb(), name);
+        return name;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (dynamo != null) {
+            dynamo.close();
+        }
+        http.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                // best effort at shutdown
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.optout.check;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optout.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code {"topic": "newsletter", "campaignId": "2026-11-weekly", "recipients": ["ana@example.com", ...]}}
+ *
+ * @param campaignId optional; goes into the unsubscribe links so an opt-out names its campaign
+ */
+public record CheckRequest(String topic, String campaignId, List<String> recipients) {
+    public static final int MAX_RECIPIENTS = 10_000;
+    private static final int MAX_CAMPAIGN_ID = 128;
+
+    public CheckRequest {
+        recipients = List.copyOf(recipients);
+    }
+
+    /** Parses and validates a request; every problem is an {@link InvalidCheckRequestException}. */
+    public static CheckRequest parse(InputStream json) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidCheckRequestException("request is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidCheckRequestException("request could not be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidCheckRequestException("request must be a JSON object with \"topic\" and \"recipients\"");
+        }
+        JsonNode topic = root.get("topic");
+        if (topic == null || !topic.isTextual() || topic.asText().isBlank()) {
+            throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
+        }
+        JsonNode campaign = root.get("campaignId");
+        if (campaign != null && !campaign.isNull() && (!campaign.isTextual() || campaign.asText().length() > MAX_CAMPAIGN_ID)) {
+            throw new InvalidCheckRequestException("\"campaignId\" must be a string of at most " + MAX_CAMPAIGN_ID + " characters");
+        }
+        JsonNode list = root.get("recipients");
+        if (list == null || !list.isArray()) {
+            throw new InvalidCheckRequestException("\"recipients\" is required and must be an array of strings");
+        }
+        if (list.isEmpty()) {
+            throw new InvalidCheckRequestException("\"recipients\" is empty: nothing to check");
+        }
+        if (list.size() > MAX_RECIPIENTS) {
+            throw new InvalidCheckRequestException("\"recipients\" has " + list.size() + " entries; at most "
+                    + MAX_RECIPIENTS + " per request: split the batch");
+        }
+        List<String> recipients = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode r = list.get(i);
+            if (!r.isTextual()) {
+                throw new InvalidCheckRequestException("\"recipients\"[" + i + "] must be a string, got " + r.getNodeType());
+            }
+            recipients.add(r.asText());
+        }
+        return new CheckRequest(topic.asText(), campaign == null || campaign.isNull() ? null : campaign.asText(), recipients);
+    }
+}

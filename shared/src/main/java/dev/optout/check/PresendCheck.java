@@ -1,0 +1,100 @@
+package dev.optout.check;
+
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.address.InvalidAddressException;
+import dev.optout.suppression.AddressState;
+import dev.optout.suppression.BatchStateReader;
+import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Deadline;
+import dev.optout.suppression.Decision;
+import dev.optout.suppression.SendPolicy;
+import dev.optout.topic.Topic;
+import dev.optout.topic.TopicCatalog;
+import dev.optout.topic.UnknownTopicException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The pre-send check: for each recipient, may we mail them about this topic?
+ *
+ * <p>Canonicalizes every recipient, marks invalid ones and later repeats, reads the state of the
+ * distinct addresses in batches, and decides each by {@link SendPolicy}. If any state cannot be
+ * read the whole check fails ({@link dev.optout.suppression.StoreUnavailableException}): it never
+ * answers "allowed" for someone it could not read.
+ */
+public final class PresendCheck {
+    private final TopicCatalog catalog;
+    private final AddressKeys addressKeys;
+    private final BatchStateReader reader;
+    private final LinkProvider links;
+
+    public PresendCheck(TopicCatalog catalog, AddressKeys addressKeys, BatchStateReader reader, LinkProvider links) {
+        this.catalog = Objects.requireNonNull(catalog);
+        this.addressKeys = Objects.requireNonNull(addressKeys);
+        this.reader = Objects.requireNonNull(reader);
+        this.links = Objects.requireNonNull(links);
+    }
+
+    public CheckResponse check(CheckRequest request, Deadline deadline) {
+        Topic topic;
+        try {
+            topic = catalog.require(request.topic());
+        } catch (UnknownTopicException e) {
+            throw new InvalidCheckRequestException(e.getMessage());
+        }
+        int n = request.recipients().size();
+        EmailAddress[] addresses = new EmailAddress[n];
+        String[] keys = new String[n];
+        String[] invalidReasons = new String[n];
+        boolean[] duplicate = new boolean[n];
+        Set<String> distinct = new LinkedHashSet<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            try {
+                addresses[i] = AddressParser.parse(request.recipients().get(i));
+            } catch (InvalidAddressException e) {
+                invalidReasons[i] = e.getMessage();
+                continue;
+            }
+            keys[i] = addressKeys.keyOf(addresses[i]);
+            duplicate[i] = !distinct.add(keys[i]);
+        }
+
+        Map<String, AddressState> states = distinct.isEmpty() ? Map.of() : reader.read(distinct, topic, deadline);
+
+        List<CheckResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String recipient = request.recipients().get(i);
+            if (addresses[i] == null) {
+                results.add(new CheckResult(recipient, null, false, BlockReason.INVALID_ADDRESS, null, null, null, null, invalidReasons[i]));
+                continue;
+            }
+            String address = addresses[i].value();
+            if (duplicate[i]) {
+                results.add(new CheckResult(recipient, address, false, BlockReason.DUPLICATE, null, null, null, null, null));
+                continue;
+            }
+            AddressState state = states.get(keys[i]);
+            if (state == null) {
+                // Defensive: the reader answers for every key; a missing one must not read as "allowed".
+                throw new dev.optout.suppression.StoreUnavailableException("no state read for a recipient");
+            }
+            Decision d = SendPolicy.decide(state, topic);
+            CheckResult result = new CheckResult(recipient, address, d.allowed(), d.reason(),
+                    d.since() == null ? null : d.since().toString(), d.frequency(), null, null, null);
+            if (d.allowed()) {
+                LinkProvider.Links l = links.linksFor(addresses[i], topic, request.campaignId());
+                if (l != null) {
+                    result = result.withLinks(l.headers(), l.preferencesUrl());
+                }
+            }
+            results.add(result);
+        }
+        return CheckResponse.of(results);
+    }
+}

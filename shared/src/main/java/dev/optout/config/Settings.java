@@ -1,0 +1,78 @@
+package dev.optout.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration as the function sees it: environment variables set by template.yaml in Lambda,
+ * or the same names from a map in tests and the local runtime. Nothing else is read.
+ */
+public final class Settings {
+    /** Names of every variable the code reads; template.yaml is tested against this list. */
+    public static final String TABLE_NAME = "TABLE_NAME";
+    public static final String TOPIC_CATALOG = "TOPIC_CATALOG";
+    public static final String ADDRESS_HASH_KEY_SECRET_ARN = "ADDRESS_HASH_KEY_SECRET_ARN";
+    /** Local and test runs only: the address-hash key itself, base64. Never set in template.yaml. */
+    public static final String ADDRESS_HASH_KEY = "ADDRESS_HASH_KEY";
+    /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    public static final String AWS_REGION = "AWS_REGION";
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new HashMap<>(values));
+    }
+
+    public static Settings fromEnvironment() {
+        return new Settings(System.getenv());
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values);
+    }
+
+    /** A copy with some values replaced. */
+    public Settings with(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(values);
+        merged.putAll(overrides);
+        return new Settings(merged);
+    }
+
+    public Optional<String> optional(String name) {
+        String v = values.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    public String required(String name) {
+        return optional(name).orElseThrow(() -> new ConfigurationException(
+                "environment variable " + name + " is not set"));
+    }
+
+    public int integer(String name, int defaultValue) {
+        return optional(name).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(name + " must be a whole number, got '" + v + "'");
+            }
+        }).orElse(defaultValue);
+    }
+
+    public Duration duration(String name, Duration defaultValue) {
+        return optional(name).map(v -> {
+            try {
+                return v.startsWith("P") ? Duration.parse(v) : Duration.ofDays(Long.parseLong(v));
+            } catch (RuntimeException e) {
+                throw new ConfigurationException(name + " must be a number of days or an ISO-8601 duration, got '" + v + "'");
+            }
+        }).orElse(defaultValue);
+    }
+
+    public boolean flag(String name, boolean defaultValue) {
+        return optional(name).map(v -> v.equalsIgnoreCase("true") || v.equals("1")).orElse(defaultValue);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.optout.suppression;
+
+/** The kinds of change an address can undergo; each is also the name of its history event. */
+public enum Action {
+    /** Opt out of all marketing mail. */
+    UNSUBSCRIBE_ALL,
+    /** Opt back in to marketing mail after a global opt-out or a complaint: an explicit act. */
+    RESUBSCRIBE_ALL,
+    /** Opt out of one topic. */
+    UNSUBSCRIBE_TOPIC,
+    /** Opt in to one topic (explicitly; lifts a topic opt-out). */
+    SUBSCRIBE_TOPIC,
+    /** Choose a frequency for one topic, or overall when no topic is named. */
+    SET_FREQUENCY,
+    /** A permanent bounce: the address does not exist or refuses mail. */
+    HARD_BOUNCE,
+    /** A transient or undetermined bounce, counted towards the soft-bounce threshold. */
+    SOFT_BOUNCE,
+    /** Soft bounces crossed the threshold inside the window: suppress. */
+    SOFT_BOUNCE_SUPPRESS,
+    /** A delivery succeeded: forget the soft bounces counted so far. */
+    DELIVERY,
+    /** A complaint (spam report). */
+    COMPLAINT,
+    /** An operator lifts a bounce suppression (the address takes mail again). */
+    LIFT_BOUNCE,
+    /** Erase the address in clear from the state item; only its key remains. */
+    FORGET_ADDRESS
+}

@@ -1,0 +1,62 @@
+package dev.optout.suppression;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The current state of one address: everything a check or the preference center needs, read
+ * from one item. Absent marks mean "not set".
+ *
+ * @param key             the address key (HMAC of the canonical address)
+ * @param address         the canonical address if still kept (erasure removes it)
+ * @param unsubscribedAll set when the person opted out of all marketing mail
+ * @param hardBounce      set by a permanent bounce
+ * @param softBounce      set when soft bounces crossed the threshold inside the window
+ * @param complaint       set by a complaint (detail: feedback type)
+ * @param topicOptOuts    per-topic opt-outs
+ * @param topicOptIns     per-topic explicit opt-ins
+ * @param topicFrequency  per-topic frequency
+ * @param frequency       overall frequency, when chosen
+ * @param softBounceTimes soft bounces counted towards the threshold (by their own timestamps)
+ * @param updatedAt       the last change, {@code null} for an address never seen
+ */
+public record AddressState(
+        String key,
+        String address,
+        Mark unsubscribedAll,
+        Mark hardBounce,
+        Mark softBounce,
+        Mark complaint,
+        Map<String, Mark> topicOptOuts,
+        Map<String, Mark> topicOptIns,
+        Map<String, Frequency> topicFrequency,
+        Frequency frequency,
+        List<Instant> softBounceTimes,
+        Instant updatedAt) {
+
+    public AddressState {
+        topicOptOuts = Map.copyOf(topicOptOuts);
+        topicOptIns = Map.copyOf(topicOptIns);
+        topicFrequency = Map.copyOf(topicFrequency);
+        softBounceTimes = List.copyOf(softBounceTimes);
+    }
+
+    /** The state of an address the table has never seen: subscribed to every default topic. */
+    public static AddressState unknown(String key) {
+        return new AddressState(key, null, null, null, null, null, Map.of(), Map.of(), Map.of(), null, List.of(), null);
+    }
+
+    public boolean exists() {
+        return updatedAt != null;
+    }
+
+    /** The frequency for a topic: the topic's own, else the overall one, else as it happens. */
+    public Frequency frequencyFor(String topicId) {
+        Frequency f = topicFrequency.get(topicId);
+        if (f != null) {
+            return f;
+        }
+        return frequency != null ? frequency : Frequency.IMMEDIATE;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.optout.suppression;
+
+import static dev.optout.suppression.TableLayout.*;
+
+import dev.optout.topic.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+/**
+ * Reads the state of many addresses for one topic with BatchGetItem: at most 100 keys a request
+ * (the DynamoDB limit), several requests in flight, only the attributes the decision needs, and
+ * {@code UnprocessedKeys} retried with full-jitter backoff until done or the deadline is near.
+ *
+ * <p>Fails closed: if any key cannot be read in time, the whole read fails with
+ * {@link StoreUnavailableException}; it never returns a partial answer.
+ */
+public final class BatchStateReader implements AutoCloseable {
+    public static final int MAX_KEYS_PER_REQUEST = 100;
+    private static final long BACKOFF_BASE_MS = 20;
+    private static final long BACKOFF_CAP_MS = 1_000;
+    /** Leave at least this much of the budget for one more request and the answer. */
+    private static final Duration LAST_REQUEST_MARGIN = Duration.ofMillis(300);
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final int parallelism;
+    private final ExecutorService executor;
+
+    public BatchStateReader(DynamoDbClient dynamo, String tableName, int parallelism) {
+        this.dynamo = Objects.requireNonNull(dynamo);
+        this.tableName = Objects.requireNonNull(tableName);
+        this.parallelism = parallelism;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "optout-batch-read-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /**
+     * The state of each address key for {@code topic}; keys never seen map to
+     * {@link AddressState#unknown}.
+     */
+    public Map<String, AddressState> read(Collection<String> addressKeys, Topic topic, Deadline deadline) {
+        List<String> keys = new ArrayList<>(addressKeys);
+        List<Future<Map<String, AddressState>>> futures = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += MAX_KEYS_PER_REQUEST) {
+            List<String> chunk = keys.subList(i, Math.min(keys.size(), i + MAX_KEYS_PER_REQUEST));
+            futures.add(executor.submit(() -> readChunk(chunk, topic, deadline)));
+        }
+        Map<String, AddressState> states = new HashMap<>(keys.size() * 2);
+        try {
+            for (Future<Map<String, AddressState>> f : futures) {
+                long waitMs = Math.max(1, deadline.remaining().toMillis());
+                states.putAll(f.get(waitMs, TimeUnit.MILLISECONDS));
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof StoreUnavailableException sue ? sue
+                    : new StoreUnavailableException("reading the suppression table failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("reading the suppression table did not finish within the invocation's time budget");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while reading the suppression table");
+        } finally {
+            futures.forEach(f -> f.cancel(true));
+        }
+        return states;
+    }
+
+    private Map<String, AddressState> readChunk(List<String> addressKeys, Topic topic, Deadline deadline) throws InterruptedException {
+        Map<String, String> names = projectionNames(topic);
+        String projection = String.join(", ", names.keySet());
+        List<Map<String, AttributeValue>> pending = new ArrayList<>(addressKeys.size());
+        for (String k : addressKeys) {
+            pending.add(stateKey(k));
+        }
+        Map<String, AddressState> found = new HashMap<>(addressKeys.size() * 2);
+        int attempt = 0;
+        while (!pending.isEmpty()) {
+            List<Map<String, AttributeValue>> request = pending;
+            BatchGetItemResponse response;
+            try {
+                response = dynamo.batchGetItem(r -> r.requestItems(Map.of(tableName, KeysAndAttributes.builder()
+                        .keys(request).projectionExpression(projection).expressionAttributeNames(names).build())));
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("BatchGetItem on " + tableName + " failed: " + e.getMessage(), e);
+            }
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+                String key = item.get(PK).s().substring(ADDRESS_PREFIX.length());
+                found.put(key, decodeState(key, item));
+            }
+            KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
+            pending = unprocessed == null ? List.of() : unprocessed.keys();
+            if (!pending.isEmpty()) {
+                long sleep = ThreadLocalRandom.current().nextLong(
+                        Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt, 10)) + 1);
+                if (!deadline.allows(LAST_REQUEST_MARGIN.plusMillis(sleep))) {
+                    throw new StoreUnavailableException(pending.size()
+                            + " keys still unprocessed by DynamoDB (throttled) when the invocation's time budget ran out");
+                }
+                Thread.sleep(sleep);
+                attempt++;
+            }
+        }
+        for (String k : addressKeys) {
+            found.putIfAbsent(k, AddressState.unknown(k));
+        }
+        return found;
+    }
+
+    /** Only what {@link SendPolicy} reads for this topic. */
+    private static Map<String, String> projectionNames(Topic topic) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#pk", PK);
+        names.put("#updatedAt", UPDATED_AT);
+        names.put("#unsub", UNSUBSCRIBED_ALL);
+        names.put("#hard", HARD_BOUNCE);
+        names.put("#soft", SOFT_BOUNCE);
+        names.put("#complaint", COMPLAINT);
+        names.put("#freq", FREQUENCY);
+        names.put("#out", TOPIC_OPT_OUT + topic.id());
+        names.put("#in", TOPIC_OPT_IN + topic.id());
+        names.put("#tfreq", TOPIC_FREQUENCY + topic.id());
+        return names;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

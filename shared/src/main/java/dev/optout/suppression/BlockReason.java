@@ -1,0 +1,19 @@
+package dev.optout.suppression;
+
+/** Why a recipient may not be mailed. Part of the check's public contract. */
+public enum BlockReason {
+    /** The person unsubscribed from all marketing mail. */
+    UNSUBSCRIBED_ALL,
+    /** The person unsubscribed from this topic. */
+    UNSUBSCRIBED_TOPIC,
+    /** The topic is opt-in (not subscribed by default) and the person never opted in. */
+    NOT_OPTED_IN,
+    /** The address bounced: permanently, or too many soft bounces in the window. */
+    BOUNCED,
+    /** The person marked mail as spam. */
+    COMPLAINED,
+    /** The recipient is not an email address. */
+    INVALID_ADDRESS,
+    /** A later repeat of an address already in the same request. */
+    DUPLICATE
+}

@@ -1,0 +1,23 @@
+package dev.optout.suppression;
+
+/** Where a change came from: recorded with every change as part of the proof. */
+public enum Source {
+    /** RFC 8058 one-click POST from a mail client's unsubscribe button. */
+    ONE_CLICK,
+    /** The unsubscribe page behind the List-Unsubscribe link, confirmed by the person. */
+    UNSUBSCRIBE_PAGE,
+    /** The preference center page. */
+    PREFERENCE_CENTER,
+    /** The preference center JSON API (an app's notification settings). */
+    PREFERENCE_API,
+    /** Amazon SES bounce feedback. */
+    SES_BOUNCE,
+    /** Amazon SES complaint feedback (feedback loop). */
+    SES_COMPLAINT,
+    /** Amazon SES delivery feedback. */
+    SES_DELIVERY,
+    /** Amazon SES list-management subscription event. */
+    SES_SUBSCRIPTION,
+    /** An operator acting on the table directly. */
+    OPERATOR
+}

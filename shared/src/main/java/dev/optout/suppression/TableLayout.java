@@ -1,0 +1,117 @@
+package dev.optout.suppression;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * How state and history are laid out in the one table (keys {@code pk}, {@code sk}).
+ *
+ * <pre>
+ * pk = A#&lt;address key&gt;  sk = STATE                  current state, one item per address
+ * pk = A#&lt;address key&gt;  sk = H#&lt;time&gt;#&lt;random&gt;    history, one item per change
+ * pk = D#&lt;hash&gt;         sk = D                      idempotency record, expires by TTL
+ * </pre>
+ *
+ * Each flag and each topic choice is its own top-level attribute, so that every change is one
+ * UpdateItem expression ({@code if_not_exists} keeps the first time) and concurrent writers to
+ * different flags never overwrite one another.
+ */
+final class TableLayout {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String STATE_SK = "STATE";
+    static final String HISTORY_PREFIX = "H#";
+    static final String ADDRESS_PREFIX = "A#";
+    static final String DEDUPE_PREFIX = "D#";
+    /** The table's TTL attribute (template.yaml TimeToLiveSpecification). */
+    static final String EXPIRES_AT = "expiresAt";
+
+    static final String ADDRESS = "addr";
+    static final String UNSUBSCRIBED_ALL = "unsub";
+    static final String HARD_BOUNCE = "hardBounce";
+    static final String SOFT_BOUNCE = "softBounce";
+    static final String COMPLAINT = "complaint";
+    static final String SOFT_BOUNCE_TIMES = "softBounces";
+    static final String FREQUENCY = "freq";
+    static final String UPDATED_AT = "updatedAt";
+    static final String CREATED_AT = "createdAt";
+    static final String TOPIC_OPT_OUT = "O#";
+    static final String TOPIC_OPT_IN = "I#";
+    static final String TOPIC_FREQUENCY = "F#";
+
+    private TableLayout() {
+    }
+
+    static Map<String, AttributeValue> stateKey(String addressKey) {
+        return Map.of(PK, s(ADDRESS_PREFIX + addressKey), SK, s(STATE_SK));
+    }
+
+    static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    static AttributeValue markValue(Mark m) {
+        Map<String, AttributeValue> v = new HashMap<>();
+        v.put("at", s(m.at().toString()));
+        v.put("src", s(m.source().name()));
+        if (m.campaignId() != null) {
+            v.put("cmp", s(m.campaignId()));
+        }
+        if (m.detail() != null) {
+            v.put("det", s(m.detail()));
+        }
+        return AttributeValue.fromM(v);
+    }
+
+    static Mark mark(AttributeValue v) {
+        if (v == null || !v.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = v.m();
+        return new Mark(Instant.parse(m.get("at").s()), Source.valueOf(m.get("src").s()),
+                str(m.get("cmp")), str(m.get("det")));
+    }
+
+    private static String str(AttributeValue v) {
+        return v == null ? null : v.s();
+    }
+
+    /** Decodes a state item (full or projected); {@code null} item means never seen. */
+    static AddressState decodeState(String addressKey, Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return AddressState.unknown(addressKey);
+        }
+        Map<String, Mark> optOuts = new HashMap<>();
+        Map<String, Mark> optIns = new HashMap<>();
+        Map<String, Frequency> frequencies = new HashMap<>();
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(TOPIC_OPT_OUT)) {
+                optOuts.put(name.substring(2), mark(e.getValue()));
+            } else if (name.startsWith(TOPIC_OPT_IN)) {
+                optIns.put(name.substring(2), mark(e.getValue()));
+            } else if (name.startsWith(TOPIC_FREQUENCY)) {
+                Frequency f = Frequency.parseOrNull(e.getValue().s());
+                if (f != null) {
+                    frequencies.put(name.substring(2), f);
+                }
+            }
+        }
+        List<Instant> softTimes = new ArrayList<>();
+        AttributeValue soft = item.get(SOFT_BOUNCE_TIMES);
+        if (soft != null && soft.hasSs()) {
+            soft.ss().forEach(t -> softTimes.add(Instant.parse(t)));
+            softTimes.sort(null);
+        }
+        AttributeValue updated = item.get(UPDATED_AT);
+        return new AddressState(addressKey, str(item.get(ADDRESS)),
+                mark(item.get(UNSUBSCRIBED_ALL)), mark(item.get(HARD_BOUNCE)), mark(item.get(SOFT_BOUNCE)),
+                mark(item.get(COMPLAINT)), optOuts, optIns, frequencies,
+                item.get(FREQUENCY) == null ? null : Frequency.parseOrNull(item.get(FREQUENCY).s()),
+                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()));
+    }
+}

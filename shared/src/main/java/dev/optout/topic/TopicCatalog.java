@@ -1,0 +1,121 @@
+package dev.optout.topic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.Settings;
+import dev.optout.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The topics a sender offers. Operators edit {@code config/topics.json} (bundled into every
+ * function jar at build time) or set {@code TOPIC_CATALOG} to inline JSON or to a file path, with
+ * no code change.
+ */
+public final class TopicCatalog {
+    /** Topic ids go into attribute names and URLs: keep them plain. */
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,47}");
+    private static final String BUNDLED = "/optout/topics.json";
+
+    private final Map<String, Topic> topics;
+
+    public TopicCatalog(List<Topic> topics) {
+        Map<String, Topic> byId = new LinkedHashMap<>();
+        for (Topic t : topics) {
+            if (!ID.matcher(t.id()).matches()) {
+                throw new ConfigurationException("topic id '" + t.id() + "' must match " + ID.pattern());
+            }
+            if (byId.put(t.id(), t) != null) {
+                throw new ConfigurationException("topic id '" + t.id() + "' appears twice in the catalog");
+            }
+        }
+        if (byId.isEmpty()) {
+            throw new ConfigurationException("the topic catalog is empty");
+        }
+        this.topics = Collections.unmodifiableMap(byId);
+    }
+
+    /** Loads from {@code TOPIC_CATALOG} (inline JSON or a path) or the bundled catalog. */
+    public static TopicCatalog load(Settings settings) {
+        Optional<String> configured = settings.optional(Settings.TOPIC_CATALOG);
+        if (configured.isPresent()) {
+            String value = configured.get();
+            if (value.startsWith("{")) {
+                return parse(value, Settings.TOPIC_CATALOG);
+            }
+            try {
+                return parse(Files.readString(Path.of(value)), value);
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot read topic catalog " + value + ": " + e.getMessage(), e);
+            }
+        }
+        return bundled();
+    }
+
+    public static TopicCatalog bundled() {
+        try (InputStream in = TopicCatalog.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new ConfigurationException("no bundled topic catalog at " + BUNDLED);
+            }
+            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), BUNDLED);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read bundled topic catalog", e);
+        }
+    }
+
+    public static TopicCatalog parse(String json, String origin) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new ConfigurationException("topic catalog " + origin + " is not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode list = root.path("topics");
+        if (!list.isArray()) {
+            throw new ConfigurationException("topic catalog " + origin + " needs a \"topics\" array");
+        }
+        List<Topic> topics = new ArrayList<>();
+        for (JsonNode t : list) {
+            String id = t.path("id").asText("");
+            topics.add(new Topic(id, t.path("defaultSubscribed").asBoolean(true),
+                    texts(t.path("name")), texts(t.path("description"))));
+        }
+        return new TopicCatalog(topics);
+    }
+
+    private static Map<String, String> texts(JsonNode node) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.put(e.getKey(), e.getValue().asText());
+        }
+        return m;
+    }
+
+    public Optional<Topic> find(String id) {
+        return Optional.ofNullable(id == null ? null : topics.get(id));
+    }
+
+    /** The topic, or an {@link UnknownTopicException} naming the ones on offer. */
+    public Topic require(String id) {
+        Topic t = id == null ? null : topics.get(id);
+        if (t == null) {
+            throw new UnknownTopicException(String.valueOf(id), topics.keySet());
+        }
+        return t;
+    }
+
+    public List<Topic> all() {
+        return List.copyOf(topics.values());
+    }
+}
