@@ -1,0 +1,47 @@
+package dev.optout.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CheckRequestTest {
+    private static CheckRequest parse(String json) {
+        return CheckRequest.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void parsesTheContract() {
+        CheckRequest r = parse("{\"topic\":\"newsletter\",\"campaignId\":\"2026-11-weekly\",\"recipients\":[\"a@example.com\",\"Budi <budi@example.co.id>\"]}");
+        assertThat(r.topic()).isEqualTo("newsletter");
+        assertThat(r.campaignId()).isEqualTo("2026-11-weekly");
+        assertThat(r.recipients()).containsExactly("a@example.com", "Budi <budi@example.co.id>");
+        assertThat(parse("{\"topic\":\"newsletter\",\"recipients\":[\"a@example.com\"]}").campaignId()).isNull();
+    }
+
+    @Test
+    void eachMalformedRequestSaysExactlyWhatIsWrong() {
+        assertThatThrownBy(() -> parse("recipients=a@example.com")).isInstanceOf(InvalidCheckRequestException.class)
+                .hasMessageStartingWith("request is not valid JSON");
+        assertThatThrownBy(() -> parse("[1,2]")).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> parse("{\"recipients\":[\"a@example.com\"]}")).hasMessageContaining("\"topic\" is required");
+        assertThatThrownBy(() -> parse("{\"topic\":\"newsletter\"}")).hasMessageContaining("\"recipients\" is required");
+        assertThatThrownBy(() -> parse("{\"topic\":\"newsletter\",\"recipients\":[]}")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> parse("{\"topic\":\"newsletter\",\"recipients\":[\"a@example.com\", 7]}"))
+                .hasMessageContaining("\"recipients\"[1] must be a string");
+        assertThatThrownBy(() -> parse("{\"topic\":\"newsletter\",\"campaignId\":5,\"recipients\":[\"a@example.com\"]}"))
+                .hasMessageContaining("campaignId");
+    }
+
+    @Test
+    void moreThanTenThousandRecipientsIsRefused() {
+        StringBuilder sb = new StringBuilder("{\"topic\":\"newsletter\",\"recipients\":[");
+        for (int i = 0; i <= CheckRequest.MAX_RECIPIENTS; i++) {
+            sb.append(i == 0 ? "" : ",").append("\"u").append(i).append("@example.com\"");
+        }
+        String json = sb.append("]}").toString();
+        assertThatThrownBy(() -> parse(json)).hasMessageContaining("10001").hasMessageContaining("at most 10000");
+    }
+}
