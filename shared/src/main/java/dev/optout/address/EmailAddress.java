@@ -37,7 +37,7 @@ public final class EmailAddress {
      */
     public String masked() {
         String l = localPart;
-        String shown = l.length() <= 2 ? l.substring(0, 1) + "***" : l.charAt(0) + "***" + l.charAt(l.length() - 1);
+        String shown = l.length() <= 3 ? l.substring(0, 1) + "***" : l.charAt(0) + "***" + l.charAt(l.length() - 1);
         return shown + "@" + domain;
     }
 

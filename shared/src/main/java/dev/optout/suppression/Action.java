@@ -4,7 +4,10 @@ package dev.optout.suppression;
 public enum Action {
     /** Opt out of all marketing mail. */
     UNSUBSCRIBE_ALL,
-    /** Opt back in to marketing mail after a global opt-out or a complaint: an explicit act. */
+    /**
+     * Opt back in to marketing mail after a global opt-out, a complaint or a soft-bounce
+     * suppression: an explicit act of the person. Never lifts a hard bounce.
+     */
     RESUBSCRIBE_ALL,
     /** Opt out of one topic. */
     UNSUBSCRIBE_TOPIC,

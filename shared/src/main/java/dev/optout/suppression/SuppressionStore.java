@@ -144,10 +144,16 @@ public final class SuppressionStore {
         switch (change.action()) {
             case UNSUBSCRIBE_ALL -> keepFirst(UNSUBSCRIBED_ALL, mark, names, values, set);
             case RESUBSCRIBE_ALL -> {
+                // The person's explicit "send me mail again": lifts their own opt-out, a complaint
+                // and a soft-bounce suppression, never a hard bounce (see LIFT_BOUNCE).
                 names.put("#unsub", UNSUBSCRIBED_ALL);
                 names.put("#complaint", COMPLAINT);
+                names.put("#softMark", SOFT_BOUNCE);
+                names.put("#soft", SOFT_BOUNCE_TIMES);
                 remove.add("#unsub");
                 remove.add("#complaint");
+                remove.add("#softMark");
+                remove.add("#soft");
             }
             case UNSUBSCRIBE_TOPIC -> {
                 keepFirst(TOPIC_OPT_OUT + change.topic(), mark, names, values, set);

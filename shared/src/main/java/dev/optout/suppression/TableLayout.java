@@ -20,41 +20,41 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * UpdateItem expression ({@code if_not_exists} keeps the first time) and concurrent writers to
  * different flags never overwrite one another.
  */
-final class TableLayout {
-    static final String PK = "pk";
-    static final String SK = "sk";
-    static final String STATE_SK = "STATE";
-    static final String HISTORY_PREFIX = "H#";
-    static final String ADDRESS_PREFIX = "A#";
-    static final String DEDUPE_PREFIX = "D#";
+public final class TableLayout {
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String STATE_SK = "STATE";
+    public static final String HISTORY_PREFIX = "H#";
+    public static final String ADDRESS_PREFIX = "A#";
+    public static final String DEDUPE_PREFIX = "D#";
     /** The table's TTL attribute (template.yaml TimeToLiveSpecification). */
-    static final String EXPIRES_AT = "expiresAt";
+    public static final String EXPIRES_AT = "expiresAt";
 
-    static final String ADDRESS = "addr";
-    static final String UNSUBSCRIBED_ALL = "unsub";
-    static final String HARD_BOUNCE = "hardBounce";
-    static final String SOFT_BOUNCE = "softBounce";
-    static final String COMPLAINT = "complaint";
-    static final String SOFT_BOUNCE_TIMES = "softBounces";
-    static final String FREQUENCY = "freq";
-    static final String UPDATED_AT = "updatedAt";
-    static final String CREATED_AT = "createdAt";
-    static final String TOPIC_OPT_OUT = "O#";
-    static final String TOPIC_OPT_IN = "I#";
-    static final String TOPIC_FREQUENCY = "F#";
+    public static final String ADDRESS = "addr";
+    public static final String UNSUBSCRIBED_ALL = "unsub";
+    public static final String HARD_BOUNCE = "hardBounce";
+    public static final String SOFT_BOUNCE = "softBounce";
+    public static final String COMPLAINT = "complaint";
+    public static final String SOFT_BOUNCE_TIMES = "softBounces";
+    public static final String FREQUENCY = "freq";
+    public static final String UPDATED_AT = "updatedAt";
+    public static final String CREATED_AT = "createdAt";
+    public static final String TOPIC_OPT_OUT = "O#";
+    public static final String TOPIC_OPT_IN = "I#";
+    public static final String TOPIC_FREQUENCY = "F#";
 
     private TableLayout() {
     }
 
-    static Map<String, AttributeValue> stateKey(String addressKey) {
+    public static Map<String, AttributeValue> stateKey(String addressKey) {
         return Map.of(PK, s(ADDRESS_PREFIX + addressKey), SK, s(STATE_SK));
     }
 
-    static AttributeValue s(String v) {
+    public static AttributeValue s(String v) {
         return AttributeValue.fromS(v);
     }
 
-    static AttributeValue markValue(Mark m) {
+    public static AttributeValue markValue(Mark m) {
         Map<String, AttributeValue> v = new HashMap<>();
         v.put("at", s(m.at().toString()));
         v.put("src", s(m.source().name()));
@@ -67,7 +67,7 @@ final class TableLayout {
         return AttributeValue.fromM(v);
     }
 
-    static Mark mark(AttributeValue v) {
+    public static Mark mark(AttributeValue v) {
         if (v == null || !v.hasM()) {
             return null;
         }
@@ -81,7 +81,7 @@ final class TableLayout {
     }
 
     /** Decodes a state item (full or projected); {@code null} item means never seen. */
-    static AddressState decodeState(String addressKey, Map<String, AttributeValue> item) {
+    public static AddressState decodeState(String addressKey, Map<String, AttributeValue> item) {
         if (item == null || item.isEmpty()) {
             return AddressState.unknown(addressKey);
         }

@@ -1,0 +1,111 @@
+package dev.optout.preferences;
+
+import dev.optout.address.EmailAddress;
+import dev.optout.suppression.AddressState;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Frequency;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.SendPolicy;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.Topic;
+import dev.optout.topic.TopicCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The preference center's rules: what a person sees, and which changes a submitted choice makes.
+ * Only real differences become changes (each one recorded in the history with its source), so
+ * saving an unchanged form writes nothing.
+ */
+public final class PreferenceCenter {
+    /** How many history events the page shows. */
+    public static final int HISTORY_SHOWN = 10;
+
+    private final SuppressionStore store;
+    private final TopicCatalog catalog;
+
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog) {
+        this.store = Objects.requireNonNull(store);
+        this.catalog = Objects.requireNonNull(catalog);
+    }
+
+    public TopicCatalog catalog() {
+        return catalog;
+    }
+
+    public Preferences load(EmailAddress address) {
+        AddressState state = store.read(address);
+        return view(address, state);
+    }
+
+    private Preferences view(EmailAddress address, AddressState state) {
+        List<Preferences.TopicChoice> topics = new ArrayList<>();
+        for (Topic t : catalog.all()) {
+            topics.add(new Preferences.TopicChoice(t, SendPolicy.topicChosen(state, t), state.frequencyFor(t.id()),
+                    state.topicFrequency().containsKey(t.id())));
+        }
+        return new Preferences(address.masked(), MailStatus.of(state), topics,
+                state.frequency() == null ? Frequency.IMMEDIATE : state.frequency(),
+                state.exists() ? store.history(address, HISTORY_SHOWN) : List.of(), state);
+    }
+
+    /** The changes that turn {@code current} into what {@code update} asks for, in the order to apply them. */
+    public List<Change> plan(AddressState current, PreferenceUpdate update, Provenance provenance) {
+        List<Change> changes = new ArrayList<>();
+        MailStatus status = MailStatus.of(current);
+        if (Boolean.TRUE.equals(update.receiveMarketing()) && !status.receiving()) {
+            if (status.kind() == MailStatus.Kind.BOUNCED) {
+                throw new PreferenceException(PreferenceException.Code.HARD_BOUNCE_LOCKED,
+                        "mail to this address bounced permanently; only the sender's support team can turn mail back on");
+            }
+            changes.add(Change.resubscribeAll(provenance));
+        }
+        for (Map.Entry<String, Boolean> e : update.topics().entrySet()) {
+            Topic topic = topic(e.getKey());
+            boolean chosen = SendPolicy.topicChosen(current, topic);
+            if (e.getValue() && !chosen) {
+                changes.add(Change.subscribeTopic(topic.id(), provenance));
+            } else if (!e.getValue() && chosen) {
+                changes.add(Change.unsubscribeTopic(topic.id(), provenance));
+            }
+        }
+        if (update.frequency() != null && update.frequency() != current.frequency()
+                && !(current.frequency() == null && update.frequency() == Frequency.IMMEDIATE)) {
+            changes.add(Change.frequency(null, update.frequency(), provenance));
+        }
+        Frequency overall = update.frequency() != null ? update.frequency()
+                : current.frequency() != null ? current.frequency() : Frequency.IMMEDIATE;
+        for (Map.Entry<String, Frequency> e : update.topicFrequency().entrySet()) {
+            Topic topic = topic(e.getKey());
+            Frequency explicit = current.topicFrequency().get(topic.id());
+            // A topic gets its own frequency only when it differs from what it would get anyway.
+            if (explicit != null ? e.getValue() != explicit : e.getValue() != overall) {
+                changes.add(Change.frequency(topic.id(), e.getValue(), provenance));
+            }
+        }
+        if (Boolean.FALSE.equals(update.receiveMarketing()) && current.unsubscribedAll() == null) {
+            changes.add(Change.unsubscribeAll(provenance));
+        }
+        return changes;
+    }
+
+    /** Applies what the person asked for; answers the changes made and the new view. */
+    public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance) {
+        AddressState current = store.read(address);
+        List<Change> changes = plan(current, update, provenance);
+        for (Change c : changes) {
+            store.apply(address, c);
+        }
+        return new Outcome(changes, changes.isEmpty() ? view(address, current) : load(address));
+    }
+
+    private Topic topic(String id) {
+        return catalog.find(id).orElseThrow(() -> new PreferenceException(PreferenceException.Code.UNKNOWN_TOPIC,
+                "unknown topic '" + id + "'"));
+    }
+
+    public record Outcome(List<Change> changes, Preferences preferences) {
+    }
+}

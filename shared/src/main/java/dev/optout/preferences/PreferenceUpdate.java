@@ -1,0 +1,22 @@
+package dev.optout.preferences;
+
+import dev.optout.suppression.Frequency;
+import java.util.Map;
+
+/**
+ * What a person asked for on the preference center (page form or JSON API). Absent entries mean
+ * "leave as it is".
+ *
+ * @param topics          topic id to wanted (true) or not (false)
+ * @param topicFrequency  topic id to frequency
+ * @param frequency       overall frequency, or null
+ * @param receiveMarketing false: opt out of all marketing mail; true: opt back in (lifts a global
+ *                         opt-out, a complaint or a soft-bounce suppression); null: no change
+ */
+public record PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Frequency frequency,
+                               Boolean receiveMarketing) {
+    public PreferenceUpdate {
+        topics = topics == null ? Map.of() : Map.copyOf(topics);
+        topicFrequency = topicFrequency == null ? Map.of() : Map.copyOf(topicFrequency);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.optout.preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.suppression.Action;
+import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Frequency;
+import dev.optout.suppression.HistoryEvent;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.SendPolicy;
+import dev.optout.suppression.Source;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.TopicCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LocalAwsExtension.class)
+class PreferenceCenterIT {
+    private static final Instant T = Instant.parse("2026-11-20T09:30:00Z");
+    private final TopicCatalog catalog = TopicCatalog.bundled();
+    private SuppressionStore store;
+    private PreferenceCenter center;
+    private final EmailAddress ana = AddressParser.parseOrNull("ana@example.com");
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), new AddressKeys(new byte[32]), Clock.systemUTC());
+        center = new PreferenceCenter(store, catalog);
+    }
+
+    private static Provenance page() {
+        return Provenance.of(Source.PREFERENCE_CENTER, T);
+    }
+
+    @Test
+    void aNewPersonSeesEveryDefaultTopicOnAndNoHistory() {
+        Preferences p = center.load(ana);
+        assertThat(p.maskedAddress()).isEqualTo("a***@example.com");
+        assertThat(p.status().receiving()).isTrue();
+        assertThat(p.topics()).filteredOn(Preferences.TopicChoice::chosen).extracting(c -> c.topic().id())
+                .containsExactly("newsletter", "promotions", "product-updates");
+        assertThat(p.history()).isEmpty();
+    }
+
+    @Test
+    void savingChoicesChangesOnlyWhatDiffersAndTheCheckHonoursThem() {
+        PreferenceUpdate update = new PreferenceUpdate(
+                Map.of("newsletter", true, "promotions", false, "product-updates", true, "events", true),
+                Map.of("newsletter", Frequency.MONTHLY), Frequency.WEEKLY, null);
+
+        PreferenceCenter.Outcome outcome = center.save(ana, update, page());
+
+        assertThat(outcome.changes()).extracting(Change::action).containsExactlyInAnyOrder(
+                Action.UNSUBSCRIBE_TOPIC, Action.SUBSCRIBE_TOPIC, Action.SET_FREQUENCY, Action.SET_FREQUENCY);
+        var state = store.read(ana);
+        assertThat(SendPolicy.decide(state, catalog.require("promotions")).reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
+        assertThat(SendPolicy.decide(state, catalog.require("events")).allowed()).isTrue();
+        assertThat(SendPolicy.decide(state, catalog.require("newsletter")).frequency()).isEqualTo(Frequency.MONTHLY);
+        assertThat(SendPolicy.decide(state, catalog.require("product-updates")).frequency()).isEqualTo(Frequency.WEEKLY);
+        assertThat(outcome.preferences().history()).hasSize(4);
+
+        assertThat(center.save(ana, update, page()).changes()).as("saving the same form again").isEmpty();
+        assertThat(center.load(ana).history()).hasSize(4);
+    }
+
+    @Test
+    void optingOutOfEverythingAndBackInIsRecordedBothWays() {
+        center.save(ana, new PreferenceUpdate(Map.of(), Map.of(), null, false), page());
+        Preferences stopped = center.load(ana);
+        assertThat(stopped.status().kind()).isEqualTo(MailStatus.Kind.UNSUBSCRIBED);
+        assertThat(stopped.status().since()).isEqualTo(T);
+        assertThat(stopped.status().canResume()).isTrue();
+
+        center.save(ana, new PreferenceUpdate(Map.of(), Map.of(), null, true),
+                Provenance.of(Source.PREFERENCE_API, T.plusSeconds(3600)));
+
+        Preferences back = center.load(ana);
+        assertThat(back.status().receiving()).isTrue();
+        assertThat(back.history()).extracting(HistoryEvent::action).containsExactly(Action.RESUBSCRIBE_ALL, Action.UNSUBSCRIBE_ALL);
+        assertThat(back.history().get(0).source()).isEqualTo(Source.PREFERENCE_API);
+    }
+
+    @Test
+    void aComplaintOrSoftBounceCanBeLiftedByThePersonButAHardBounceCannot() {
+        store.apply(ana, Change.withDetail(Action.COMPLAINT, "abuse", Provenance.of(Source.SES_COMPLAINT, T)));
+        store.apply(ana, Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "MailboxFull", Provenance.of(Source.SES_BOUNCE, T)));
+        assertThat(center.load(ana).status().kind()).isEqualTo(MailStatus.Kind.SOFT_BOUNCED);
+        center.save(ana, new PreferenceUpdate(Map.of(), Map.of(), null, true), page());
+        assertThat(center.load(ana).status().receiving()).isTrue();
+
+        EmailAddress budi = AddressParser.parseOrNull("budi@example.co.id");
+        store.apply(budi, Change.withDetail(Action.HARD_BOUNCE, "NoEmail", Provenance.of(Source.SES_BOUNCE, T)));
+        assertThatThrownBy(() -> center.save(budi, new PreferenceUpdate(Map.of(), Map.of(), null, true), page()))
+                .isInstanceOf(PreferenceException.class)
+                .extracting(e -> ((PreferenceException) e).code()).isEqualTo(PreferenceException.Code.HARD_BOUNCE_LOCKED);
+        assertThat(center.load(budi).status().kind()).isEqualTo(MailStatus.Kind.BOUNCED);
+        assertThat(center.load(budi).status().canResume()).isFalse();
+    }
+
+    @Test
+    void anUnknownTopicIsRefusedAndNothingChanges() {
+        assertThatThrownBy(() -> center.save(ana, new PreferenceUpdate(Map.of("newsletter", false, "horoscopes", true), Map.of(), null, null), page()))
+                .isInstanceOf(PreferenceException.class).hasMessageContaining("horoscopes");
+        assertThat(store.read(ana).exists()).isFalse();
+    }
+}
