@@ -17,6 +17,18 @@ public final class Settings {
     public static final String ADDRESS_HASH_KEY_SECRET_ARN = "ADDRESS_HASH_KEY_SECRET_ARN";
     /** Local and test runs only: the address-hash key itself, base64. Never set in template.yaml. */
     public static final String ADDRESS_HASH_KEY = "ADDRESS_HASH_KEY";
+    /** Secrets Manager secret holding the link keys: {"active":"k2","keys":{"k1":"<base64 32 bytes>",..}}. */
+    public static final String LINK_KEYS_SECRET_ARN = "LINK_KEYS_SECRET_ARN";
+    /** Local and test runs only: the link keys JSON itself (same format as the secret). Never in template.yaml. */
+    public static final String LINK_KEYS = "LINK_KEYS";
+    /** Where people reach the service, e.g. https://optout.example.com (no trailing slash). */
+    public static final String PUBLIC_BASE_URL = "PUBLIC_BASE_URL";
+    /** Page language when the browser asks for none we offer: en or id. */
+    public static final String DEFAULT_LANGUAGE = "DEFAULT_LANGUAGE";
+    /** How long an unsubscribe/preference link keeps working, in days (default 400). */
+    public static final String LINK_TOKEN_LIFETIME_DAYS = "LINK_TOKEN_LIFETIME_DAYS";
+    /** Optional address for a mailto: URI in List-Unsubscribe, after the https one. */
+    public static final String UNSUBSCRIBE_MAILTO = "UNSUBSCRIBE_MAILTO";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

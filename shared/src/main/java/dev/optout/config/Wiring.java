@@ -2,7 +2,11 @@ package dev.optout.config;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.aws.AwsClients;
+import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.suppression.SuppressionStore;
+import dev.optout.token.LinkKeys;
+import dev.optout.token.TokenOpener;
+import dev.optout.token.TokenSealer;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,6 +25,10 @@ public final class Wiring {
     private AddressKeys addressKeys;
     private TopicCatalog topics;
     private SuppressionStore store;
+    private LinkKeys linkKeys;
+    private TokenSealer sealer;
+    private TokenOpener opener;
+    private ListUnsubscribeHeaders linkHeaders;
 
     public Wiring(Settings settings) {
         this.settings = settings;
@@ -76,5 +84,41 @@ public final class Wiring {
             store = new SuppressionStore(dynamoDb(), tableName(), addressKeys(), clock);
         }
         return store;
+    }
+
+    /** The link keys: {@code LINK_KEYS_SECRET_ARN}, else {@code LINK_KEYS} (local). */
+    public synchronized LinkKeys linkKeys() {
+        if (linkKeys == null) {
+            linkKeys = LinkKeys.load(settings, this::secrets);
+        }
+        return linkKeys;
+    }
+
+    public synchronized TokenSealer tokenSealer() {
+        if (sealer == null) {
+            sealer = new TokenSealer(linkKeys(), clock);
+        }
+        return sealer;
+    }
+
+    /** Opens links for {@code LINK_TOKEN_LIFETIME_DAYS} (default 400 days). */
+    public synchronized TokenOpener tokenOpener() {
+        if (opener == null) {
+            opener = new TokenOpener(linkKeys(), settings.duration(Settings.LINK_TOKEN_LIFETIME_DAYS, TokenOpener.DEFAULT_LIFETIME), clock);
+        }
+        return opener;
+    }
+
+    /** The List-Unsubscribe headers builder: {@code PUBLIC_BASE_URL}, optional {@code UNSUBSCRIBE_MAILTO}. */
+    public synchronized ListUnsubscribeHeaders linkHeaders() {
+        if (linkHeaders == null) {
+            linkHeaders = ListUnsubscribeHeaders.fromSettings(settings, tokenSealer());
+        }
+        return linkHeaders;
+    }
+
+    /** The public base URL, e.g. https://optout.example.com, without trailing slash. */
+    public String publicBaseUrl() {
+        return linkHeaders().baseUrl();
     }
 }

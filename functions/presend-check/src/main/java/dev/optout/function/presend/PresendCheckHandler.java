@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResponse;
 import dev.optout.check.InvalidCheckRequestException;
-import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
 import dev.optout.config.Wiring;
@@ -48,9 +47,14 @@ public final class PresendCheckHandler implements RequestStreamHandler {
         this(new Wiring(Settings.fromEnvironment()));
     }
 
+    /**
+     * Every allowed result carries the List-Unsubscribe headers and preference link, so this needs
+     * {@code LINK_KEYS_SECRET_ARN} (or {@code LINK_KEYS}) and {@code PUBLIC_BASE_URL}: a check that
+     * could not give senders a working unsubscribe link refuses to start rather than answer without one.
+     */
     public PresendCheckHandler(Wiring wiring) {
         this(new PresendCheck(wiring.topics(), wiring.addressKeys(),
-                        new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), READ_PARALLELISM), LinkProvider.NONE),
+                        new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), READ_PARALLELISM), wiring.linkHeaders()),
                 EventLog.stdout("presend-check"), wiring.clock());
     }
 

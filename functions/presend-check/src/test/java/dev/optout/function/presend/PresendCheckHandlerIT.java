@@ -250,6 +250,8 @@ class PresendCheckHandlerIT {
         Map<String, String> env = new HashMap<>(aws.environment());
         env.put(Settings.TABLE_NAME, table);
         env.put(Settings.ADDRESS_HASH_KEY, Base64.getEncoder().encodeToString(HASH_KEY));
+        env.put(Settings.LINK_KEYS, "{\"active\":\"k1\",\"keys\":{\"k1\":\"" + Base64.getEncoder().encodeToString(new byte[32]) + "\"}}");
+        env.put(Settings.PUBLIC_BASE_URL, "https://optout.example.com");
         PresendCheckHandler fromSettings = new PresendCheckHandler(new Wiring(Settings.of(env)));
 
         JsonNode results = invoke(fromSettings, request("promotions", List.of("gone@example.com", "ok@example.com")), 10_000).get("results");

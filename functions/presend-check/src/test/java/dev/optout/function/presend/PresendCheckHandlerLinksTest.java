@@ -1,0 +1,56 @@
+package dev.optout.function.presend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optout.config.Settings;
+import dev.optout.config.Wiring;
+import dev.optout.json.Json;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.ProjectRoot;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The deployed wiring (no-arg path minus the environment) against moto: allowed results carry links. */
+@ExtendWith(LocalAwsExtension.class)
+class PresendCheckHandlerLinksTest {
+
+    @Test
+    void everyAllowedResultCarriesListUnsubscribeHeadersAndAPreferencesLink(LocalAws aws) throws Exception {
+        Map<String, String> env = new HashMap<>(aws.environment());
+        env.put(Settings.TABLE_NAME, aws.createSuppressionTable());
+        env.put(Settings.ADDRESS_HASH_KEY, Base64.getEncoder().encodeToString(new byte[32]));
+        env.put(Settings.LINK_KEYS, "{\"active\":\"k1\",\"keys\":{\"k1\":\"" + Base64.getEncoder().encodeToString(new byte[32]) + "\"}}");
+        env.put(Settings.PUBLIC_BASE_URL, "https://optout.example.com");
+        PresendCheckHandler handler = new PresendCheckHandler(new Wiring(Settings.of(env)));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(ProjectRoot.find().resolve("events/presend-check/check-request.json"))) {
+            handler.handleRequest(in, out, null);
+        }
+        JsonNode results = Json.MAPPER.readTree(out.toByteArray()).get("results");
+        int allowed = 0;
+        for (JsonNode r : results) {
+            if (r.get("allowed").asBoolean()) {
+                allowed++;
+                String pref = r.get("preferencesUrl").asText();
+                assertThat(pref).matches("https://optout\\.example\\.com/p/[A-Za-z0-9_-]+");
+                String token = pref.substring(pref.lastIndexOf('/') + 1);
+                assertThat(r.get("headers").get("List-Unsubscribe").asText()).isEqualTo("<https://optout.example.com/u/" + token + ">");
+                assertThat(r.get("headers").get("List-Unsubscribe-Post").asText()).isEqualTo("List-Unsubscribe=One-Click");
+            } else {
+                assertThat(r.has("headers")).as("blocked results carry no links").isFalse();
+                assertThat(r.has("preferencesUrl")).isFalse();
+            }
+        }
+        assertThat(allowed).isEqualTo(4);
+        assertThat(out.toString()).doesNotContain("ana@example.com\"}");
+    }
+}

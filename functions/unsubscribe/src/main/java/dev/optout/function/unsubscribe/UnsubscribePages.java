@@ -1,0 +1,150 @@
+package dev.optout.function.unsubscribe;
+
+import dev.optout.token.InvalidTokenException;
+import dev.optout.token.LinkToken;
+import dev.optout.topic.TopicCatalog;
+import dev.optout.unsubscribe.UnsubscribeService.Outcome;
+import dev.optout.unsubscribe.UnsubscribeService.Scope;
+import dev.optout.unsubscribe.UnsubscribeService.Status;
+import dev.optout.web.Html;
+import dev.optout.web.Language;
+import dev.optout.web.Messages;
+import dev.optout.web.Page;
+import dev.optout.web.PageLayout;
+
+
+/**
+ * The unsubscribe pages, in English and Indonesian. Every page names what the link does in plain
+ * words; forms post back to the page's own URL with an {@code action} field, which is how a
+ * confirmation from the page is told apart from an RFC 8058 one-click POST.
+ */
+final class UnsubscribePages {
+    /** Form field and its values, posted by the pages (never by mail clients). */
+    static final String ACTION = "action";
+    static final String UNSUBSCRIBE_TOPIC = "unsubscribe-topic";
+    static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
+    static final String RESUBSCRIBE_TOPIC = "resubscribe-topic";
+    static final String RESUBSCRIBE_ALL = "resubscribe-all";
+    static final String LANG = "lang";
+
+    private final PageLayout layout;
+    private final Messages m;
+    private final TopicCatalog topics;
+
+    UnsubscribePages(TopicCatalog topics) {
+        this.m = Messages.load("dev/optout/function/unsubscribe/messages");
+        this.layout = new PageLayout(m);
+        this.topics = topics;
+    }
+
+    /** GET: what the link will do, and the choice. Also shown when already unsubscribed: then the done page. */
+    Page forLink(Language l, LinkToken t, Status status, String preferencesUrl) {
+        if (status.all() != null) {
+            return done(l, t, new Outcome(Scope.ALL, status.all().at()), preferencesUrl);
+        }
+        if (status.topic() != null) {
+            return done(l, t, new Outcome(Scope.TOPIC, status.topic().at()), preferencesUrl);
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("<p>").append(t.topic() == null
+                ? m.html(l, "confirm.intro.all", t.address().masked())
+                : m.html(l, "confirm.intro.topic", t.address().masked(), topicName(l, t))).append("</p>\n");
+        b.append("<p>").append(m.html(l, "confirm.effect")).append("</p>\n");
+        b.append(choiceForm(l, t));
+        b.append(preferences(l, preferencesUrl));
+        return render(l, "confirm.title", b);
+    }
+
+    /** After an opt-out: done, since when, undo. */
+    Page done(Language l, LinkToken t, Outcome o, String preferencesUrl) {
+        StringBuilder b = new StringBuilder();
+        b.append("<div class=\"done\" role=\"status\">\n<p>")
+                .append(o.scope() == Scope.ALL ? m.html(l, "done.all") : m.html(l, "done.topic", topicName(l, t)))
+                .append("</p>\n<p>").append(m.html(l, "done.since")).append(" ").append(Html.time(o.since(), l))
+                .append(".</p>\n</div>\n");
+        b.append("<p>").append(m.html(l, "done.service")).append("</p>\n");
+        if (o.scope() == Scope.TOPIC) {
+            b.append(form(l, "done.more.legend", UNSUBSCRIBE_ALL, m.html(l, "confirm.button.all"), false));
+        }
+        b.append(form(l, "done.undo.legend", o.scope() == Scope.ALL ? RESUBSCRIBE_ALL : RESUBSCRIBE_TOPIC,
+                o.scope() == Scope.ALL ? m.html(l, "done.undo.all") : m.html(l, "done.undo.topic", topicName(l, t)), true));
+        b.append(preferences(l, preferencesUrl));
+        return render(l, "done.title", b);
+    }
+
+    /** After an undo: subscribed again, and the choice once more. */
+    Page resubscribed(Language l, LinkToken t, Outcome o, String preferencesUrl) {
+        StringBuilder b = new StringBuilder();
+        b.append("<div class=\"done\" role=\"status\">\n<p>")
+                .append(o.scope() == Scope.ALL ? m.html(l, "resubscribed.all") : m.html(l, "resubscribed.topic", topicName(l, t)))
+                .append("</p>\n<p>").append(m.html(l, "resubscribed.at")).append(" ").append(Html.time(o.since(), l))
+                .append(".</p>\n</div>\n");
+        b.append(choiceForm(l, t));
+        b.append(preferences(l, preferencesUrl));
+        return render(l, "resubscribed.title", b);
+    }
+
+    Page tokenError(Language l, InvalidTokenException.Reason reason, long lifetimeDays) {
+        String text = reason == InvalidTokenException.Reason.EXPIRED
+                ? m.html(l, "error.token.expired", lifetimeDays) : m.html(l, "error.token.invalid");
+        return render(l, "error.token.title", new StringBuilder("<div class=\"problem\" role=\"alert\"><p>").append(text).append("</p></div>\n"));
+    }
+
+    Page requestError(Language l) {
+        return problem(l, "error.request.title", "error.request.body");
+    }
+
+    Page storeError(Language l) {
+        return problem(l, "error.store.title", "error.store.body");
+    }
+
+    Page notFound(Language l) {
+        return problem(l, "error.notfound.title", "error.notfound.body");
+    }
+
+    private Page problem(Language l, String title, String body) {
+        return render(l, title, new StringBuilder("<div class=\"problem\" role=\"alert\"><p>").append(m.html(l, body)).append("</p></div>\n"));
+    }
+
+    /** The radio choice (this topic, or all marketing mail) with one confirm button. */
+    private String choiceForm(Language l, LinkToken t) {
+        StringBuilder b = new StringBuilder("<form method=\"post\">\n").append(Html.hidden(LANG, l.code())).append("\n");
+        if (t.topic() == null) {
+            b.append(Html.hidden(ACTION, UNSUBSCRIBE_ALL)).append("\n<div class=\"actions\"><button type=\"submit\">")
+                    .append(m.html(l, "confirm.button.all")).append("</button></div>\n</form>\n");
+            return b.toString();
+        }
+        b.append("<fieldset>\n<legend>").append(m.html(l, "confirm.legend")).append("</legend>\n")
+                .append("<div class=\"choice\"><input type=\"radio\" id=\"scope-topic\" name=\"").append(ACTION)
+                .append("\" value=\"").append(UNSUBSCRIBE_TOPIC).append("\" checked>")
+                .append("<label for=\"scope-topic\">").append(m.html(l, "confirm.choice.topic", topicName(l, t))).append("</label></div>\n")
+                .append("<div class=\"choice\"><input type=\"radio\" id=\"scope-all\" name=\"").append(ACTION)
+                .append("\" value=\"").append(UNSUBSCRIBE_ALL).append("\">")
+                .append("<label for=\"scope-all\">").append(m.html(l, "confirm.choice.all")).append("</label></div>\n")
+                .append("</fieldset>\n<div class=\"actions\"><button type=\"submit\">").append(m.html(l, "confirm.button.choose"))
+                .append("</button></div>\n</form>\n");
+        return b.toString();
+    }
+
+    /** A one-button form in a fieldset. {@code buttonHtml} is already escaped. */
+    private String form(Language l, String legendKey, String action, String buttonHtml, boolean secondary) {
+        return "<form method=\"post\">\n<fieldset>\n<legend>" + m.html(l, legendKey) + "</legend>\n"
+                + Html.hidden(LANG, l.code()) + Html.hidden(ACTION, action)
+                + "\n<div class=\"actions\"><button type=\"submit\"" + (secondary ? " class=\"secondary\"" : "") + ">"
+                + buttonHtml + "</button></div>\n</fieldset>\n</form>\n";
+    }
+
+    private String preferences(Language l, String url) {
+        return "<p>" + m.html(l, "confirm.preferences.lead") + " <a href=\"" + Html.escape(url) + "\">"
+                + m.html(l, "preferences.link") + "</a></p>\n";
+    }
+
+    private String topicName(Language l, LinkToken t) {
+        return topics.find(t.topic()).map(topic -> topic.name(l.code())).orElse(t.topic());
+    }
+
+    private Page render(Language l, String titleKey, StringBuilder main) {
+        return layout.render(l, m.text(l, titleKey), main.toString(), lang -> "?" + LANG + "=" + lang.code());
+    }
+
+}

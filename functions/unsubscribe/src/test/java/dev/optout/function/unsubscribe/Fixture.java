@@ -1,0 +1,102 @@
+package dev.optout.function.unsubscribe;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.ProjectRoot;
+import dev.optout.observability.EventLog;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.token.LinkKeys;
+import dev.optout.token.TokenOpener;
+import dev.optout.token.TokenSealer;
+import dev.optout.topic.TopicCatalog;
+import dev.optout.unsubscribe.UnsubscribeService;
+import dev.optout.web.Language;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+
+/** The handler over a fresh moto table, with the test link key the sample events were sealed with. */
+final class Fixture {
+    /** The sample events' key (events/unsubscribe/README.md): 32 bytes of 0x07, id "test1". */
+    static final byte[] TEST_KEY = filled(7);
+    static final String LINK_KEYS_JSON = "{\"active\":\"test1\",\"keys\":{\"test1\":\"" + Base64.getEncoder().encodeToString(TEST_KEY) + "\"}}";
+    static final LinkKeys KEYS = LinkKeys.parse(LINK_KEYS_JSON);
+    static final AddressKeys ADDRESS_KEYS = new AddressKeys(filled(3));
+    static final String BASE_URL = "https://optout.example.com";
+    /** The day after the sample tokens were issued. */
+    static final Instant NOW = Instant.parse("2026-11-02T09:15:00Z");
+    static final EmailAddress ANA = AddressParser.parseOrNull("ana@example.com");
+    static final EmailAddress BUDI = AddressParser.parseOrNull("budi@example.co.id");
+
+    final LocalAws aws;
+    final String table;
+    final SuppressionStore store;
+    final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+
+    Fixture(LocalAws aws) {
+        this.aws = aws;
+        this.table = aws.createSuppressionTable();
+        this.store = new SuppressionStore(aws.dynamoDb(), table, ADDRESS_KEYS, Clock.systemUTC());
+    }
+
+    UnsubscribeHandler handler() {
+        return handler(NOW);
+    }
+
+    UnsubscribeHandler handler(Instant now) {
+        return handler(now, store);
+    }
+
+    UnsubscribeHandler handler(Instant now, SuppressionStore store) {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        return new UnsubscribeHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock),
+                new UnsubscribeService(store, clock), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
+                new EventLog("unsubscribe", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
+    }
+
+    TokenSealer sealer(Instant issuedAt) {
+        return new TokenSealer(KEYS, Clock.fixed(issuedAt, ZoneOffset.UTC));
+    }
+
+    static APIGatewayV2HTTPEvent event(String name) {
+        return EventLoader.loadApiGatewayHttpEvent(ProjectRoot.find().resolve("events/unsubscribe/" + name).toString());
+    }
+
+    /** A page POST like the browser sends it. */
+    static APIGatewayV2HTTPEvent pagePost(String token, String body) {
+        APIGatewayV2HTTPEvent e = event("page-confirm-post.json");
+        e.setRawPath("/u/" + token);
+        e.setPathParameters(Map.of("token", token));
+        e.getRequestContext().getHttp().setPath("/u/" + token);
+        e.setBody(body);
+        return e;
+    }
+
+    static APIGatewayV2HTTPEvent oneClick(String token) {
+        APIGatewayV2HTTPEvent e = event("one-click-post-urlencoded.json");
+        e.setRawPath("/u/" + token);
+        e.setPathParameters(Map.of("token", token));
+        e.getRequestContext().getHttp().setPath("/u/" + token);
+        return e;
+    }
+
+    static String tokenOf(APIGatewayV2HTTPEvent e) {
+        return e.getPathParameters().get("token");
+    }
+
+    private static byte[] filled(int b) {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) b);
+        return k;
+    }
+}

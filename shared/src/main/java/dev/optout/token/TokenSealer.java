@@ -1,0 +1,130 @@
+package dev.optout.token;
+
+import dev.optout.address.EmailAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Objects;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Seals {@link LinkToken}s into compact link tokens with AES-256-GCM under the active link key
+ * (see {@link TokenFormat} for the layout). Thread-safe; one instance per function, built at init.
+ *
+ * <p>Nonces are 96 random bits per token: NIST SP 800-38D bounds random-nonce use to 2^32
+ * messages per key, so rotate the active key well before that (the README says how).
+ */
+public final class TokenSealer {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final LinkKeys keys;
+    private final Clock clock;
+    private final byte[] header;
+    private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(TokenSealer::newCipher);
+    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(TokenSealer::newRandom);
+
+    public TokenSealer(LinkKeys keys, Clock clock) {
+        this.keys = Objects.requireNonNull(keys);
+        this.clock = Objects.requireNonNull(clock);
+        byte[] id = LinkKeys.idBytes(keys.activeId());
+        header = new byte[2 + id.length];
+        header[0] = TokenFormat.VERSION;
+        header[1] = (byte) id.length;
+        System.arraycopy(id, 0, header, 2, id.length);
+        // Fail at init, not on the first recipient, if the JDK lacks AES-GCM or the key is unusable.
+        seal(new LinkToken(dev.optout.address.AddressParser.parseOrNull("init@example.com"), null, null, clock.instant()));
+    }
+
+    /** A token for this recipient and mail, issued now. */
+    public String seal(EmailAddress address, String topic, String campaignId) {
+        return seal(new LinkToken(address, topic, campaignId, clock.instant()));
+    }
+
+    /** The token for exactly this content (issue time kept to the second). */
+    public String seal(LinkToken token) {
+        byte[] plain = plaintext(token);
+        int sealedLength = plain.length + TokenFormat.TAG_BYTES;
+        byte[] out = new byte[header.length + TokenFormat.NONCE_BYTES + sealedLength];
+        System.arraycopy(header, 0, out, 0, header.length);
+        byte[] nonce = new byte[TokenFormat.NONCE_BYTES];
+        random.get().nextBytes(nonce);
+        System.arraycopy(nonce, 0, out, header.length, nonce.length);
+        try {
+            Cipher c = cipher.get();
+            c.init(Cipher.ENCRYPT_MODE, keys.active(),
+                    new GCMParameterSpec(TokenFormat.TAG_BITS, out, header.length, TokenFormat.NONCE_BYTES));
+            c.updateAAD(header);
+            c.doFinal(plain, 0, plain.length, out, header.length + TokenFormat.NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM sealing failed", e);
+        }
+        return B64.encodeToString(out);
+    }
+
+    private static byte[] plaintext(LinkToken t) {
+        byte[] address = t.address().value().getBytes(StandardCharsets.UTF_8);
+        byte[] topic = t.topic() == null ? null : t.topic().getBytes(StandardCharsets.UTF_8);
+        byte[] campaign = t.campaignId() == null ? null : t.campaignId().getBytes(StandardCharsets.UTF_8);
+        if (topic != null && topic.length > 255) {
+            throw new IllegalArgumentException("topic id too long for a link");
+        }
+        int size = 5 + address.length + (topic == null ? 0 : 1 + topic.length)
+                + (campaign == null ? 0 : varintSize(campaign.length) + campaign.length);
+        byte[] p = new byte[size];
+        long seconds = t.issuedAt().getEpochSecond();
+        if (seconds < 0 || seconds > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("issue time out of range: " + t.issuedAt());
+        }
+        int i = 0;
+        p[i++] = (byte) (seconds >>> 24);
+        p[i++] = (byte) (seconds >>> 16);
+        p[i++] = (byte) (seconds >>> 8);
+        p[i++] = (byte) seconds;
+        p[i++] = (byte) ((topic != null ? TokenFormat.FLAG_TOPIC : 0) | (campaign != null ? TokenFormat.FLAG_CAMPAIGN : 0));
+        if (topic != null) {
+            p[i++] = (byte) topic.length;
+            System.arraycopy(topic, 0, p, i, topic.length);
+            i += topic.length;
+        }
+        if (campaign != null) {
+            int n = campaign.length;
+            while (n >= 0x80) {
+                p[i++] = (byte) ((n & 0x7F) | 0x80);
+                n >>>= 7;
+            }
+            p[i++] = (byte) n;
+            System.arraycopy(campaign, 0, p, i, campaign.length);
+            i += campaign.length;
+        }
+        System.arraycopy(address, 0, p, i, address.length);
+        return p;
+    }
+
+    private static int varintSize(int n) {
+        int size = 1;
+        while (n >= 0x80) {
+            n >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM unavailable", e);
+        }
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.optout.unsubscribe;
+
+import dev.optout.suppression.AddressState;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Mark;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreUnavailableException;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.token.LinkToken;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a person can do with an unsubscribe link: opt out of the link's topic or of all marketing
+ * mail, see since when, and undo. Every change is recorded with its provenance: source (one-click
+ * or page), time, topic, campaign and the link's issue time.
+ *
+ * <p>Store failures surface as {@link StoreUnavailableException}: nothing is reported as done
+ * that was not written.
+ */
+public final class UnsubscribeService {
+    /** What an opt-out covers. */
+    public enum Scope {
+        /** The link's topic only. */
+        TOPIC,
+        /** All marketing mail. */
+        ALL;
+
+        /** The scope a link stands for by itself (RFC 8058 one-click): its topic, or all mail when it has none. */
+        public static Scope of(LinkToken token) {
+            return token.topic() == null ? ALL : TOPIC;
+        }
+    }
+
+    /**
+     * @param scope what is now in effect
+     * @param since when the opt-out began (the first one, when repeated); for a resubscribe, when it happened
+     */
+    public record Outcome(Scope scope, Instant since) {
+    }
+
+    /**
+     * The person's current opt-outs relevant to this link.
+     *
+     * @param all   the all-marketing opt-out, or {@code null}
+     * @param topic the opt-out of the link's topic, or {@code null} (also when the link has no topic)
+     */
+    public record Status(Mark all, Mark topic) {
+        public boolean unsubscribed(Scope scope) {
+            return scope == Scope.ALL ? all != null : topic != null;
+        }
+    }
+
+    private final SuppressionStore store;
+    private final Clock clock;
+
+    public UnsubscribeService(SuppressionStore store, Clock clock) {
+        this.store = Objects.requireNonNull(store);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** Reads only: never changes anything (GET requests use this). */
+    public Status status(LinkToken token) {
+        AddressState state = store.read(token.address());
+        return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()));
+    }
+
+    /** Opts out with this scope, at once; a repeat keeps the first time. */
+    public Outcome unsubscribe(LinkToken token, Scope scope, Source source) {
+        requireTopic(token, scope);
+        Provenance p = provenance(token, source);
+        store.apply(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
+        Instant since = p.at();
+        try {
+            Status s = status(token);
+            Mark m = scope == Scope.ALL ? s.all() : s.topic();
+            if (m != null) {
+                since = m.at();
+            }
+        } catch (StoreUnavailableException e) {
+            // The opt-out is written; only the "since" of an earlier one could not be read back.
+        }
+        return new Outcome(scope, since);
+    }
+
+    /**
+     * Undoes an opt-out with an explicit, recorded action: {@code SUBSCRIBE_TOPIC} for the link's
+     * topic, or {@code RESUBSCRIBE_ALL} for all marketing mail; source {@code UNSUBSCRIBE_PAGE}.
+     */
+    public Outcome resubscribe(LinkToken token, Scope scope) {
+        requireTopic(token, scope);
+        Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
+        store.apply(token.address(), scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p));
+        return new Outcome(scope, p.at());
+    }
+
+    private Provenance provenance(LinkToken token, Source source) {
+        return new Provenance(source, clock.instant(), token.campaignId(), token.issuedAt(), null);
+    }
+
+    private static void requireTopic(LinkToken token, Scope scope) {
+        if (scope == Scope.TOPIC && token.topic() == null) {
+            throw new IllegalArgumentException("this link names no topic");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.optout.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The frame of every page: declared language, phone viewport, one inline style sheet (allowed
+ * by its hash in the Content-Security-Policy, so no {@code 'unsafe-inline'}), a visible language
+ * switch, and a main landmark. No scripts, images, fonts or other external resources.
+ *
+ * <p>Colours meet WCAG 2.1 AA contrast (text #1a1a1a and links/buttons #0b5394 on white, white on
+ * #0b5394 all above 4.5:1); every control shows a 3px focus outline for keyboard use.
+ *
+ * <p>Content classes offered to pages: {@code .actions} (a row of buttons), {@code button.secondary},
+ * {@code .note} (quieter text), {@code .done} (a confirmation box), {@code .problem} (an error box),
+ * {@code fieldset}/{@code legend}/{@code label} for forms, {@code .choice} (one radio/checkbox with its label).
+ */
+public final class PageLayout {
+    /** The one style sheet. Changing it changes its hash, which {@link #CONTENT_SECURITY_POLICY} follows. */
+    public static final String CSS = String.join("",
+            "*,*::before,*::after{box-sizing:border-box}",
+            "html{-webkit-text-size-adjust:100%}",
+            "body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;font-size:1.0625rem;",
+            "line-height:1.5;color:#1a1a1a;background:#fff}",
+            "header,main,footer{max-width:38rem;margin:0 auto;padding:1rem}",
+            "header{display:flex;justify-content:flex-end;border-bottom:1px solid #d0d0d0}",
+            "nav ul{list-style:none;margin:0;padding:0;display:flex;gap:1rem}",
+            "nav a[aria-current]{font-weight:700;text-decoration:none;color:#1a1a1a}",
+            "h1{font-size:1.5rem;line-height:1.25;margin:1rem 0}",
+            "a{color:#0b5394;text-decoration:underline}",
+            "a:hover{color:#073763}",
+            "fieldset{border:1px solid #8a8a8a;border-radius:.5rem;margin:1rem 0;padding:.75rem 1rem}",
+            "legend{font-weight:700;padding:0 .25rem}",
+            ".choice{display:flex;align-items:flex-start;gap:.5rem;margin:.5rem 0}",
+            ".choice input{width:1.25rem;height:1.25rem;margin-top:.15rem;flex:none}",
+            "label{cursor:pointer}",
+            ".actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}",
+            "button{font:inherit;font-weight:600;padding:.7rem 1.2rem;min-height:2.75rem;border-radius:.4rem;",
+            "border:2px solid #0b5394;background:#0b5394;color:#fff;cursor:pointer}",
+            "button:hover{background:#073763;border-color:#073763}",
+            "button.secondary{background:#fff;color:#0b5394}",
+            "button.secondary:hover{background:#eef4fb}",
+            "a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}",
+            "a:focus,button:focus,input:focus{outline:3px solid #1a1a1a;outline-offset:2px}",
+            ".note{color:#4a4a4a;font-size:.95rem}",
+            ".done{border-left:.35rem solid #1e7b34;background:#f1f8f3;padding:.75rem 1rem;margin:1rem 0}",
+            ".problem{border-left:.35rem solid #b3261e;background:#fdf2f1;padding:.75rem 1rem;margin:1rem 0}",
+            "footer{color:#4a4a4a;font-size:.9rem;border-top:1px solid #d0d0d0;margin-top:2rem}");
+
+    /** {@code 'sha256-...'} of {@link #CSS}, for the style-src directive. */
+    public static final String STYLE_HASH = "'sha256-" + sha256Base64(CSS) + "'";
+
+    /**
+     * Nothing may load but the inline style named by its hash; forms post only to this origin;
+     * no framing (clickjacking on an unsubscribe button), no {@code <base>} rewriting.
+     */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src " + STYLE_HASH
+            + "; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final Messages messages;
+
+    public PageLayout(Messages messages) {
+        this.messages = Objects.requireNonNull(messages);
+    }
+
+    public Messages messages() {
+        return messages;
+    }
+
+    /**
+     * A whole page.
+     *
+     * @param title      plain text (escaped here)
+     * @param mainHtml   the page's content, already-escaped HTML
+     * @param switchHref where each language's version of this page is, e.g. {@code l -> "?lang=" + l.code()}
+     */
+    public Page render(Language language, String title, String mainHtml, Function<Language, String> switchHref) {
+        StringBuilder b = new StringBuilder(4096 + mainHtml.length());
+        b.append("<!DOCTYPE html>\n<html lang=\"").append(language.code()).append("\">\n<head>\n")
+                .append("<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
+                .append("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
+                .append("<title>").append(Html.escape(title)).append(" · ")
+                .append(messages.html(language, "layout.site")).append("</title>\n")
+                .append("<style>").append(CSS).append("</style>\n")
+                .append("</head>\n<body>\n<header>\n<nav aria-label=\"").append(messages.html(language, "layout.languages"))
+                .append("\">\n<ul>\n");
+        for (Language l : Language.values()) {
+            b.append("<li><a href=\"").append(Html.escape(switchHref.apply(l))).append("\" lang=\"").append(l.code())
+                    .append("\" hreflang=\"").append(l.code()).append("\"");
+            if (l == language) {
+                b.append(" aria-current=\"true\"");
+            }
+            b.append(">").append(Html.escape(l.nativeName())).append("</a></li>\n");
+        }
+        b.append("</ul>\n</nav>\n</header>\n<main id=\"main\">\n<h1>").append(Html.escape(title)).append("</h1>\n")
+                .append(mainHtml)
+                .append("\n</main>\n<footer>\n<p>").append(messages.html(language, "layout.footer")).append("</p>\n</footer>\n")
+                .append("</body>\n</html>\n");
+        return new Page(b.toString(), CONTENT_SECURITY_POLICY);
+    }
+
+    private static String sha256Base64(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

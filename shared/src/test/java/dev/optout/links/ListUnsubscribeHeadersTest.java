@@ -1,0 +1,87 @@
+package dev.optout.links;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.check.LinkProvider;
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.Settings;
+import dev.optout.token.LinkKeys;
+import dev.optout.token.LinkToken;
+import dev.optout.token.TokenOpener;
+import dev.optout.token.TokenSealer;
+import dev.optout.topic.TopicCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ListUnsubscribeHeadersTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-01T10:00:00Z"), ZoneOffset.UTC);
+    private static final LinkKeys KEYS = new LinkKeys("k1", Map.of("k1", new byte[32]));
+    private static final TokenSealer SEALER = new TokenSealer(KEYS, CLOCK);
+    private static final EmailAddress ANA = AddressParser.parseOrNull("Ana <ANA@example.com>");
+
+    private static String tokenOf(String preferencesUrl) {
+        return preferencesUrl.substring("https://optout.example.com/p/".length());
+    }
+
+    @Test
+    void headersAreExactlyTheRfc2369AndRfc8058Pair() throws Exception {
+        var links = new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", null)
+                .forRecipient(ANA, "newsletter", "2026-11-weekly");
+        assertThat(links.preferencesUrl()).startsWith("https://optout.example.com/p/");
+        String token = tokenOf(links.preferencesUrl());
+        assertThat(links.headers()).containsExactly(
+                Map.entry("List-Unsubscribe", "<https://optout.example.com/u/" + token + ">"),
+                Map.entry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+        assertThat(links.unsubscribeUrl()).isEqualTo("https://optout.example.com/u/" + token);
+        assertThat(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, CLOCK).open(token))
+                .isEqualTo(new LinkToken(ANA, "newsletter", "2026-11-weekly", CLOCK.instant()));
+    }
+
+    @Test
+    void aConfiguredMailboxIsAddedAfterTheHttpsUri() {
+        var links = new ListUnsubscribeHeaders(SEALER, "https://optout.example.com/", "unsubscribe@example.com")
+                .forRecipient(ANA, null, null);
+        String token = tokenOf(links.preferencesUrl());
+        assertThat(links.headers().get("List-Unsubscribe")).isEqualTo(
+                "<https://optout.example.com/u/" + token + ">, <mailto:unsubscribe@example.com?subject=unsubscribe>");
+        assertThat(links.headers().get("List-Unsubscribe-Post")).isEqualTo("List-Unsubscribe=One-Click");
+    }
+
+    @Test
+    void theCheckGetsTheSameLinksThroughLinkProvider() {
+        LinkProvider provider = new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", null);
+        LinkProvider.Links l = provider.linksFor(ANA, TopicCatalog.bundled().require("promotions"), null);
+        String token = tokenOf(l.preferencesUrl());
+        assertThat(l.headers()).containsExactly(
+                Map.entry("List-Unsubscribe", "<https://optout.example.com/u/" + token + ">"),
+                Map.entry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+        assertThat(l.headers().toString()).doesNotContain("ana@");
+    }
+
+    @Test
+    void fromSettingsReadsBaseUrlAndMailbox() {
+        var h = ListUnsubscribeHeaders.fromSettings(Settings.of(Map.of(Settings.PUBLIC_BASE_URL, "https://u.example.org",
+                Settings.UNSUBSCRIBE_MAILTO, "mailto:leave@example.org")), SEALER);
+        assertThat(h.forRecipient(ANA, null, null).headers().get("List-Unsubscribe"))
+                .startsWith("<https://u.example.org/u/").endsWith(">, <mailto:leave@example.org?subject=unsubscribe>");
+    }
+
+    @Test
+    void badConfigurationIsRefusedAtInit() {
+        for (String bad : List.of("http://optout.example.com", "optout.example.com", "https://x.example.com/?a=b", " ")) {
+            assertThatThrownBy(() -> new ListUnsubscribeHeaders(SEALER, bad, null)).as(bad).isInstanceOf(ConfigurationException.class);
+        }
+        assertThat(new ListUnsubscribeHeaders(SEALER, "http://127.0.0.1:8080", null).baseUrl()).isEqualTo("http://127.0.0.1:8080");
+        assertThatThrownBy(() -> new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", "a@b.example>, <https://evil"))
+                .isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> ListUnsubscribeHeaders.fromSettings(Settings.of(Map.of()), SEALER))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLIC_BASE_URL");
+    }
+}
