@@ -120,6 +120,31 @@ public final class SuppressionStore {
         }
     }
 
+    /**
+     * Housekeeping for the soft-bounce count: forgets soft-bounce times that can no longer count
+     * towards the threshold (older than the window). No status changes, so no history event; an
+     * address without a state item is left alone.
+     */
+    public void dropSoftBounces(EmailAddress address, java.util.Collection<Instant> times) {
+        if (times.isEmpty()) {
+            return;
+        }
+        String key = addressKeys.keyOf(address);
+        List<String> values = new ArrayList<>();
+        times.forEach(t -> values.add(t.toString()));
+        try {
+            dynamo.updateItem(r -> r.tableName(tableName).key(stateKey(key))
+                    .updateExpression("DELETE #soft :old")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#soft", SOFT_BOUNCE_TIMES, "#pk", PK))
+                    .expressionAttributeValues(Map.of(":old", AttributeValue.fromSs(values))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            // no state item: nothing to forget
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for soft-bounce pruning: " + e.getMessage(), e);
+        }
+    }
+
     private Update stateUpdate(String key, EmailAddress address, Change change) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();

@@ -1,0 +1,318 @@
+package dev.optout.function.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.check.CheckRequest;
+import dev.optout.check.CheckResult;
+import dev.optout.check.LinkProvider;
+import dev.optout.check.PresendCheck;
+import dev.optout.feedback.FeedbackProcessor;
+import dev.optout.feedback.FeedbackRules;
+import dev.optout.feedback.SesFeedbackParser;
+import dev.optout.feedback.SuppressionMirror;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.LocalLambdaContext;
+import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.SqsEventSourceMapping;
+import dev.optout.observability.EventLog;
+import dev.optout.suppression.BatchStateReader;
+import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Deadline;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.TopicCatalog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.PutSuppressedDestinationRequest;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * End to end against the local AWS (moto): SES JSON published to SNS, delivered to SQS, consumed
+ * as Lambda's event source mapping does (batches, partial failures, redrive to the DLQ), and the
+ * pre-send check's answer afterwards.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class SesFeedbackHandlerIntegrationTest {
+    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
+    private static final int MAX_RECEIVE_COUNT = 3;
+    private static final Path EVENTS = ProjectRoot.find().resolve("events/ses-feedback");
+
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private final EventLog log = new EventLog("ses-feedback", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    private final TopicCatalog catalog = TopicCatalog.bundled();
+    private final AtomicReference<String> failingKey = new AtomicReference<>();
+    private LocalAws aws;
+    private String table;
+    private SuppressionStore store;
+    private SesFeedbackHandler handler;
+    private SnsClient sns;
+    private SqsClient sqs;
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        this.aws = aws;
+        table = aws.createSuppressionTable();
+        // A store failure on demand: the DynamoDB client refuses any request about one address key.
+        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+                new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        String key = failingKey.get();
+                        if (key != null && context.request().toString().contains(key)) {
+                            throw SdkClientException.create("injected DynamoDB outage for one address key");
+                        }
+                    }
+                })));
+        store = new SuppressionStore(dynamo, table, KEYS, Clock.systemUTC());
+        handler = handler(SuppressionMirror.NONE);
+        sns = aws.client(SnsClient.builder());
+        sqs = aws.client(SqsClient.builder());
+    }
+
+    private SesFeedbackHandler handler(SuppressionMirror mirror) {
+        return new SesFeedbackHandler(new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, mirror), log, 4);
+    }
+
+    /** SNS topic -> SQS queue (visibility 1 s) with a redrive policy to a DLQ. */
+    private record Pipeline(String topicArn, String queueUrl, String dlqUrl) {
+    }
+
+    private Pipeline pipeline(boolean rawDelivery) {
+        String name = "optout-feedback-" + UUID.randomUUID().toString().substring(0, 8);
+        String topicArn = sns.createTopic(r -> r.name(name)).topicArn();
+        String dlqUrl = sqs.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
+        String dlqArn = arn(dlqUrl);
+        String queueUrl = sqs.createQueue(r -> r.queueName(name).attributes(Map.of(
+                QueueAttributeName.VISIBILITY_TIMEOUT, "1",
+                QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
+        sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(arn(queueUrl))
+                .attributes(Map.of("RawMessageDelivery", Boolean.toString(rawDelivery))));
+        return new Pipeline(topicArn, queueUrl, dlqUrl);
+    }
+
+    private String arn(String queueUrl) {
+        return sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private void publish(Pipeline p, String message) {
+        sns.publish(r -> r.topicArn(p.topicArn()).message(message));
+    }
+
+    private static String ses(String name) {
+        try {
+            return Files.readString(EVENTS.resolve("ses").resolve(name + ".json"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SqsEventSourceMapping mapping(Pipeline p, int batchSize) {
+        return new SqsEventSourceMapping(sqs, p.queueUrl(), handler, batchSize, "SesFeedbackFunction");
+    }
+
+    private List<String> dlqBodies(Pipeline p) {
+        return sqs.receiveMessage(r -> r.queueUrl(p.dlqUrl()).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+                .stream().map(software.amazon.awssdk.services.sqs.model.Message::body).toList();
+    }
+
+    private CheckResult check(String address, String topic) {
+        PresendCheck check = new PresendCheck(catalog, KEYS, new BatchStateReader(aws.dynamoDb(), table, 2), LinkProvider.NONE);
+        return check.check(new CheckRequest(topic, null, List.of(address)), Deadline.after(Duration.ofSeconds(10), Clock.systemUTC()))
+                .results().get(0);
+    }
+
+    private String logs() {
+        return logBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void bounceAndComplaintPublishedThroughSnsAndSqsReachTheCheck() {
+        Pipeline p = pipeline(false);
+        publish(p, ses("notification-bounce-permanent"));
+        publish(p, ses("event-complaint"));
+
+        SqsEventSourceMapping.Poll totals = mapping(p, 10).drain(Duration.ofSeconds(20));
+
+        assertThat(totals.failed()).isZero();
+        assertThat(totals.succeeded()).isEqualTo(2);
+        assertThat(check("Ana Gone <ana.gone@example.com>", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(check("budi.gone@example.com", "promotions").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(check("joko.spam@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(dlqBodies(p)).isEmpty();
+        assertThat(logs()).doesNotContain("ana.gone@example.com").doesNotContain("joko.spam@example.com")
+                .contains("\"Suppressions\":2").contains("\"Reason\":\"BOUNCED\"").contains("\"Reason\":\"COMPLAINED\"");
+    }
+
+    @Test
+    void rawMessageDeliveryWorksTheSame() {
+        Pipeline p = pipeline(true);
+        publish(p, ses("event-bounce-permanent"));
+
+        assertThat(mapping(p, 10).drain(Duration.ofSeconds(20)).failed()).isZero();
+        assertThat(check("hadi.nobody@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+
+    @Test
+    void poisonMessagesMixedIntoABatchEndInTheDeadLetterQueueAndHoldNothingBack() {
+        Pipeline p = pipeline(false);
+        publish(p, ses("notification-bounce-permanent"));
+        publish(p, "<html><body>502 Bad Gateway</body></html>");
+        publish(p, ses("notification-complaint-abuse"));
+        publish(p, "{\"orderId\":1234,\"status\":\"shipped\"}");
+        publish(p, SesFeedbackParser.DESTINATION_TEST_MESSAGE);
+
+        SqsEventSourceMapping.Poll totals = mapping(p, 10).drain(Duration.ofSeconds(30));
+
+        assertThat(check("ana.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(check("dewi.angry@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(totals.succeeded()).isEqualTo(3);
+        assertThat(totals.failed()).as("each poison message tried maxReceiveCount times").isEqualTo(2 * MAX_RECEIVE_COUNT);
+        List<String> dead = dlqBodies(p);
+        assertThat(dead).hasSize(2);
+        assertThat(String.join("\n", dead)).contains("502 Bad Gateway").contains("orderId");
+        assertThat(store.history(addr("ana.gone@example.com"), 10)).as("processed once").hasSize(1);
+        assertThat(logs()).contains("\"event\":\"feedback-rejected\"").contains("SNS Message is not JSON")
+                .contains("not from SES").contains("SES_DESTINATION_TEST");
+    }
+
+    @Test
+    void duplicatesChangeNothing() {
+        Pipeline p = pipeline(false);
+        publish(p, ses("notification-complaint-abuse"));
+        publish(p, ses("notification-complaint-abuse")); // SES or SNS delivering twice
+
+        assertThat(mapping(p, 10).drain(Duration.ofSeconds(20)).failed()).isZero();
+        // and Lambda invoking again with the very same record
+        SQSEvent event = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-notification-complaint-abuse.json").toString());
+        handler.handleRequest(event, new LocalLambdaContext("SesFeedbackFunction", Duration.ofSeconds(30)));
+
+        assertThat(store.history(addr("dewi.angry@example.com"), 10)).hasSize(1);
+        assertThat(logs()).contains("\"result\":\"DUPLICATE\"");
+    }
+
+    @Test
+    void softBouncesCrossingTheThresholdBlock() {
+        Pipeline p = pipeline(false);
+        for (int day = 1; day <= 3; day++) {
+            publish(p, ses("notification-bounce-transient").replace("0100018f00000002", "0100018f0000010" + day)
+                    .replace("2026-03-02T11:00:00Z", "2026-03-0" + day + "T11:00:00Z"));
+            SqsEventSourceMapping.Poll poll = mapping(p, 10).drain(Duration.ofSeconds(20));
+            assertThat(poll.failed()).isZero();
+            if (day < 3) {
+                assertThat(check("full.box@example.com", "newsletter").allowed()).isTrue();
+            }
+        }
+        assertThat(check("full.box@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(store.read(addr("full.box@example.com")).softBounce()).isNotNull();
+    }
+
+    @Test
+    void aStoreFailureFailsOnlyTheAffectedItems() {
+        SQSEvent event = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-batch-mixed.json").toString());
+        // the batch: bounce (ana, budi), poison, complaint (joko), non-SES JSON, test message, open
+        failingKey.set(KEYS.keyOf(addr("joko.spam@example.com")));
+
+        SQSBatchResponse response = handler.handleRequest(event, new LocalLambdaContext("SesFeedbackFunction", Duration.ofSeconds(30)));
+
+        List<String> ids = event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactlyInAnyOrder(ids.get(1), ids.get(2), ids.get(3));
+        assertThat(check("ana.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(logs()).contains("\"failure\":\"unavailable\"").contains("injected DynamoDB outage");
+
+        failingKey.set(null); // the table is back: the redelivered complaint goes through
+        response = handler.handleRequest(event, new LocalLambdaContext("SesFeedbackFunction", Duration.ofSeconds(30)));
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactlyInAnyOrder(ids.get(1), ids.get(3));
+        assertThat(check("joko.spam@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(store.history(addr("ana.gone@example.com"), 10)).hasSize(1);
+    }
+
+    @Test
+    void everyFixtureIsAcknowledgedExceptThePoisonOnes() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("sqs-")).sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("sqs-batch-mixed.json")) {
+                    continue;
+                }
+                SQSEvent event = EventLoader.loadSQSEvent(f.toString());
+                SQSBatchResponse response = handler.handleRequest(event, null);
+                assertThat(response.getBatchItemFailures()).as(name).hasSize(name.startsWith("sqs-poison-") ? 1 : 0);
+            }
+        }
+        assertThat(logs()).contains("SUBSCRIPTION_CONFIRMATION").contains("UNSUBSCRIBE_CONFIRMATION")
+                .doesNotContain("@example.com");
+    }
+
+    @Test
+    void mirroringSendsTheSuppressionToSesAndAFailureThereIsRetried() {
+        List<PutSuppressedDestinationRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SesV2Client ses = aws.client(SesV2Client.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+                new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof PutSuppressedDestinationRequest r) {
+                            sent.add(r);
+                        }
+                    }
+                })));
+        handler = handler(new SesSuppressionMirror(ses));
+        SQSEvent bounce = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-event-bounce-permanent.json").toString());
+        SQSEvent complaint = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-raw-event-complaint.json").toString());
+
+        SQSBatchResponse first = handler.handleRequest(bounce, null);
+        handler.handleRequest(complaint, null);
+
+        assertThat(sent).extracting(r -> r.emailAddress() + " " + r.reasonAsString())
+                .containsExactly("hadi.nobody@example.com BOUNCE", "joko.spam@example.com COMPLAINT");
+        // The table is the authority: the suppression holds whether or not SES took the copy.
+        assertThat(check("hadi.nobody@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        boolean sesAccepted = first.getBatchItemFailures().isEmpty();
+        if (sesAccepted) {
+            assertThat(ses.getSuppressedDestination(r -> r.emailAddress("hadi.nobody@example.com")).suppressedDestination()
+                    .reasonAsString()).isEqualTo("BOUNCE");
+        } else {
+            // This moto has no PutSuppressedDestination: the item fails so that SQS redelivers it,
+            // and the redelivery tries the mirror again without writing the table twice.
+            assertThat(logs()).contains("SES PutSuppressedDestination failed");
+            handler.handleRequest(bounce, null);
+            assertThat(sent).hasSize(3);
+            assertThat(store.history(addr("hadi.nobody@example.com"), 10)).hasSize(1);
+        }
+    }
+
+    private static EmailAddress addr(String s) {
+        return AddressParser.parseOrNull(s);
+    }
+}

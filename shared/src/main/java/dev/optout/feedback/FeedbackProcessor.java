@@ -1,0 +1,294 @@
+package dev.optout.feedback;
+
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.suppression.Action;
+import dev.optout.suppression.AddressState;
+import dev.optout.suppression.ApplyResult;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.SendPolicy;
+import dev.optout.suppression.Source;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.Topic;
+import dev.optout.topic.TopicCatalog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The SES feedback rules, applied to the suppression table:
+ * <ul>
+ *   <li>permanent bounce: {@link Action#HARD_BOUNCE} with the subtype (incl. {@code OnAccountSuppressionList},
+ *   which records that SES already suppresses the address);</li>
+ *   <li>transient or undetermined bounce: {@link Action#SOFT_BOUNCE}, counted by the bounce's own
+ *   timestamp; once the threshold is reached inside the window, {@link Action#SOFT_BOUNCE_SUPPRESS};</li>
+ *   <li>delivery later than every counted soft bounce: {@link Action#DELIVERY} resets the count
+ *   (only when there is a count: a delivery otherwise costs one read and no write);</li>
+ *   <li>complaint: {@link Action#COMPLAINT} with the feedback type, except {@code not-spam};</li>
+ *   <li>subscription (SES list management): the contact's new topic choices, where they change ours.</li>
+ * </ul>
+ * Every write is idempotent ({@link Change#once}) with a key made of the SES feedback id (or
+ * message id), the event type and the recipient's address key, so a redelivered message changes
+ * nothing. Failures of the table surface as {@code StoreUnavailableException}.
+ */
+public final class FeedbackProcessor {
+    private final SuppressionStore store;
+    private final TopicCatalog topics;
+    private final FeedbackRules rules;
+    private final SuppressionMirror mirror;
+
+    public FeedbackProcessor(SuppressionStore store, TopicCatalog topics, FeedbackRules rules, SuppressionMirror mirror) {
+        this.store = Objects.requireNonNull(store);
+        this.topics = Objects.requireNonNull(topics);
+        this.rules = Objects.requireNonNull(rules);
+        this.mirror = Objects.requireNonNull(mirror);
+    }
+
+    public FeedbackOutcome process(SesEvent event) {
+        return switch (event.type()) {
+            case BOUNCE -> bounce(event);
+            case COMPLAINT -> complaint(event);
+            case DELIVERY -> delivery(event);
+            case SUBSCRIPTION -> subscription(event);
+            default -> FeedbackOutcome.nothing(event.typeName() + " events change nothing");
+        };
+    }
+
+    private FeedbackOutcome bounce(SesEvent event) {
+        SesEvent.Bounce b = event.bounce();
+        List<FeedbackOutcome.Effect> effects = new ArrayList<>();
+        for (FeedbackRecipient r : b.recipients()) {
+            EmailAddress address = r.address();
+            String key = store.addressKeys().keyOf(address);
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("type", b.bounceType());
+            evidence.put("subtype", b.bounceSubType());
+            evidence.put("sesMessageId", event.sesMessageId());
+            evidence.put("feedbackId", b.feedbackId());
+            evidence.put("time", b.timestamp().toString());
+            evidence.put("reportingMta", b.reportingMta());
+            evidence.put("remoteMtaIp", b.remoteMtaIp());
+            evidence.put("diagnosticCode", r.diagnosticCode());
+            evidence.put("status", r.status());
+            evidence.put("action", r.action());
+            if (b.onAccountSuppressionList()) {
+                evidence.put("sesAccountSuppressed", "true");
+            }
+            Provenance p = provenance(Source.SES_BOUNCE, b.timestamp(), event).withEvidence(evidence);
+            if (b.permanent()) {
+                ApplyResult result = store.apply(address, Change.withDetail(Action.HARD_BOUNCE, b.bounceSubType(), p)
+                        .once(idempotencyKey(b.feedbackId(), "Bounce", key)));
+                // SES already holds an OnAccountSuppressionList address: nothing to mirror.
+                boolean mirrored = !b.onAccountSuppressionList() && mirror(address, SuppressionMirror.Reason.BOUNCE);
+                effects.add(new FeedbackOutcome.Effect(key, Action.HARD_BOUNCE, result, mirrored));
+            } else {
+                ApplyResult result = store.apply(address, Change.withDetail(Action.SOFT_BOUNCE, b.bounceSubType(), p)
+                        .once(idempotencyKey(b.feedbackId(), "Bounce", key)));
+                effects.add(new FeedbackOutcome.Effect(key, Action.SOFT_BOUNCE, result, false));
+                // Checked on a duplicate too: a redelivery completes a suppression an earlier attempt
+                // did not get to.
+                softBounceThreshold(event, address, key, p).ifPresent(effects::add);
+            }
+        }
+        return new FeedbackOutcome(effects, List.of(), null);
+    }
+
+    private Optional<FeedbackOutcome.Effect> softBounceThreshold(SesEvent event, EmailAddress address, String key, Provenance p) {
+        AddressState state = store.read(address);
+        List<Instant> times = state.softBounceTimes(); // sorted
+        if (times.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration window = rules.softBounceWindow();
+        Instant newest = times.get(times.size() - 1);
+        List<Instant> stale = times.stream().filter(t -> t.isBefore(newest.minus(window))).toList();
+        int most = mostInsideWindow(times, window);
+        Optional<FeedbackOutcome.Effect> effect = Optional.empty();
+        if (most >= rules.softBounceThreshold()) {
+            ApplyResult result = ApplyResult.DUPLICATE;
+            if (state.softBounce() == null) {
+                Provenance suppress = p.withEvidence(Map.of("softBounces", Integer.toString(most),
+                        "windowDays", Long.toString(window.toDays())));
+                result = store.apply(address, Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS,
+                                event.bounce().bounceType() + "/" + event.bounce().bounceSubType(), suppress)
+                        .once(idempotencyKey(event.bounce().feedbackId(), "SoftBounceSuppress", key)));
+            }
+            boolean mirrored = mirror(address, SuppressionMirror.Reason.BOUNCE);
+            effect = Optional.of(new FeedbackOutcome.Effect(key, Action.SOFT_BOUNCE_SUPPRESS, result, mirrored));
+        }
+        // Times older than the window before the newest can never count again: keep the set small.
+        store.dropSoftBounces(address, stale);
+        return effect;
+    }
+
+    /** The largest number of times inside any one window (inclusive), times sorted. */
+    static int mostInsideWindow(List<Instant> sorted, Duration window) {
+        int most = 0;
+        int start = 0;
+        for (int end = 0; end < sorted.size(); end++) {
+            while (Duration.between(sorted.get(start), sorted.get(end)).compareTo(window) > 0) {
+                start++;
+            }
+            most = Math.max(most, end - start + 1);
+        }
+        return most;
+    }
+
+    private FeedbackOutcome complaint(SesEvent event) {
+        SesEvent.Complaint c = event.complaint();
+        if (c.notSpam()) {
+            return FeedbackOutcome.nothing("complaint feedback type not-spam: no suppression");
+        }
+        List<FeedbackOutcome.Effect> effects = new ArrayList<>();
+        for (FeedbackRecipient r : c.recipients()) {
+            EmailAddress address = r.address();
+            String key = store.addressKeys().keyOf(address);
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("type", "Complaint");
+            evidence.put("feedbackType", c.feedbackType());
+            evidence.put("subtype", c.complaintSubType());
+            evidence.put("sesMessageId", event.sesMessageId());
+            evidence.put("feedbackId", c.feedbackId());
+            evidence.put("time", c.timestamp().toString());
+            evidence.put("userAgent", c.userAgent());
+            boolean sesHasIt = "OnAccountSuppressionList".equalsIgnoreCase(c.complaintSubType());
+            if (sesHasIt) {
+                evidence.put("sesAccountSuppressed", "true");
+            }
+            Provenance p = provenance(Source.SES_COMPLAINT, c.timestamp(), event).withEvidence(evidence);
+            ApplyResult result = store.apply(address, Change.withDetail(Action.COMPLAINT, c.feedbackType(), p)
+                    .once(idempotencyKey(c.feedbackId(), "Complaint", key)));
+            boolean mirrored = !sesHasIt && mirror(address, SuppressionMirror.Reason.COMPLAINT);
+            effects.add(new FeedbackOutcome.Effect(key, Action.COMPLAINT, result, mirrored));
+        }
+        return new FeedbackOutcome(effects, List.of(), null);
+    }
+
+    private FeedbackOutcome delivery(SesEvent event) {
+        SesEvent.Delivery d = event.delivery();
+        List<FeedbackOutcome.Effect> effects = new ArrayList<>();
+        for (EmailAddress address : d.recipients()) {
+            AddressState state = store.read(address);
+            List<Instant> times = state.softBounceTimes();
+            // Only a delivery later than every counted soft bounce resets the count: a delivery
+            // reported late must not wipe out a bounce that came after it.
+            if (times.isEmpty() || !d.timestamp().isAfter(times.get(times.size() - 1))) {
+                continue;
+            }
+            String key = state.key();
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("type", "Delivery");
+            evidence.put("sesMessageId", event.sesMessageId());
+            evidence.put("time", d.timestamp().toString());
+            evidence.put("reportingMta", d.reportingMta());
+            evidence.put("softBouncesReset", Integer.toString(times.size()));
+            Provenance p = provenance(Source.SES_DELIVERY, d.timestamp(), event).withEvidence(evidence);
+            ApplyResult result = store.apply(address, Change.of(Action.DELIVERY, p)
+                    .once(idempotencyKey(messageIdOr(event, d.timestamp()), "Delivery", key)));
+            effects.add(new FeedbackOutcome.Effect(key, Action.DELIVERY, result, false));
+        }
+        return new FeedbackOutcome(effects, List.of(), effects.isEmpty() ? "no soft bounces to reset" : null);
+    }
+
+    private FeedbackOutcome subscription(SesEvent event) {
+        SesEvent.Subscription s = event.subscription();
+        EmailAddress address = contact(event);
+        AddressState state = store.read(address);
+        String key = state.key();
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("type", "Subscription");
+        evidence.put("sesMessageId", event.sesMessageId());
+        evidence.put("contactList", s.contactList());
+        evidence.put("subscriptionSource", s.source());
+        evidence.put("time", s.timestamp().toString());
+        Provenance p = provenance(Source.SES_SUBSCRIPTION, s.timestamp(), event).withEvidence(evidence);
+        String base = messageIdOr(event, s.timestamp()) + "|" + s.timestamp();
+        List<FeedbackOutcome.Effect> effects = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        if (s.unsubscribeAll() && state.unsubscribedAll() == null) {
+            ApplyResult result = store.apply(address, Change.unsubscribeAll(p)
+                    .once(idempotencyKey(base, "Subscription:ALL", key)));
+            effects.add(new FeedbackOutcome.Effect(key, Action.UNSUBSCRIBE_ALL, result, false));
+        }
+        for (Map.Entry<String, String> e : s.topicStatuses().entrySet()) {
+            Optional<Topic> topic = matchTopic(e.getKey());
+            if (topic.isEmpty()) {
+                ignored.add(e.getKey());
+                continue;
+            }
+            Topic t = topic.get();
+            boolean chosen = SendPolicy.topicChosen(state, t);
+            String status = e.getValue().toLowerCase(Locale.ROOT);
+            if (status.equals("optout") && chosen) {
+                ApplyResult result = store.apply(address, Change.unsubscribeTopic(t.id(), p)
+                        .once(idempotencyKey(base, "Subscription:OptOut:" + t.id(), key)));
+                effects.add(new FeedbackOutcome.Effect(key, Action.UNSUBSCRIBE_TOPIC, result, false));
+            } else if (status.equals("optin") && !chosen) {
+                ApplyResult result = store.apply(address, Change.subscribeTopic(t.id(), p)
+                        .once(idempotencyKey(base, "Subscription:OptIn:" + t.id(), key)));
+                effects.add(new FeedbackOutcome.Effect(key, Action.SUBSCRIBE_TOPIC, result, false));
+            }
+        }
+        return new FeedbackOutcome(effects, ignored, effects.isEmpty() ? "preferences already as chosen" : null);
+    }
+
+    /** The one contact whose preferences changed: list management mail goes to one recipient. */
+    private static EmailAddress contact(SesEvent event) {
+        if (event.destination().size() != 1) {
+            throw new InvalidFeedbackException("Subscription names " + event.destination().size()
+                    + " destinations; cannot tell whose preferences changed");
+        }
+        EmailAddress address = AddressParser.parseOrNull(event.destination().get(0));
+        if (address == null) {
+            throw new InvalidFeedbackException("Subscription destination is not an address");
+        }
+        return address;
+    }
+
+    /** An SES topic name matches the catalog topic of the same id, ignoring case. */
+    private Optional<Topic> matchTopic(String sesTopicName) {
+        Optional<Topic> exact = topics.find(sesTopicName);
+        if (exact.isPresent()) {
+            return exact;
+        }
+        return topics.all().stream().filter(t -> t.id().equalsIgnoreCase(sesTopicName)).findFirst();
+    }
+
+    private boolean mirror(EmailAddress address, SuppressionMirror.Reason reason) {
+        if (mirror == SuppressionMirror.NONE) {
+            return false;
+        }
+        mirror.mirror(address, reason);
+        return true;
+    }
+
+    private static Provenance provenance(Source source, Instant at, SesEvent event) {
+        Provenance p = Provenance.of(source, at);
+        String campaign = firstTag(event, "campaignId");
+        if (campaign == null) {
+            campaign = firstTag(event, "campaign");
+        }
+        return campaign == null ? p : p.withCampaign(campaign);
+    }
+
+    private static String firstTag(SesEvent event, String name) {
+        List<String> values = event.tags().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String messageIdOr(SesEvent event, Instant timestamp) {
+        return event.sesMessageId() != null ? event.sesMessageId() : "t" + timestamp;
+    }
+
+    /** Never holds the address in clear: the recipient is named by its key (and the store hashes the whole). */
+    static String idempotencyKey(String id, String eventType, String addressKey) {
+        return "ses|" + id + "|" + eventType + "|" + addressKey;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.optout.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.suppression.Action;
+import dev.optout.suppression.AddressState;
+import dev.optout.suppression.ApplyResult;
+import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Decision;
+import dev.optout.suppression.HistoryEvent;
+import dev.optout.suppression.SendPolicy;
+import dev.optout.suppression.Source;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.TopicCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The feedback rules against the real suppression table (moto), as the check then sees it. */
+@ExtendWith(LocalAwsExtension.class)
+class FeedbackProcessorIntegrationTest {
+    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
+    private final TopicCatalog catalog = TopicCatalog.bundled();
+    private final List<String> mirrored = new ArrayList<>();
+    private SuppressionStore store;
+    private FeedbackProcessor processor;
+
+    @BeforeEach
+    void freshTable(LocalAws aws) {
+        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+        processor = new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS,
+                (address, reason) -> mirrored.add(reason + " " + KEYS.keyOf(address)));
+    }
+
+    private static EmailAddress addr(String s) {
+        return AddressParser.parseOrNull(s);
+    }
+
+    private FeedbackOutcome process(String body) {
+        return processor.process((SesEvent) SesFeedbackParser.parse(body));
+    }
+
+    private Decision decide(String address, String topic) {
+        return SendPolicy.decide(store.read(addr(address)), catalog.require(topic));
+    }
+
+    private static String softBounce(String address, String feedbackId, String timestamp) {
+        return "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\",\"bounceSubType\":\"General\","
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"" + address + "\",\"status\":\"4.4.7\"}],"
+                + "\"timestamp\":\"" + timestamp + "\",\"feedbackId\":\"" + feedbackId + "\"},"
+                + "\"mail\":{\"messageId\":\"m-" + feedbackId + "\",\"destination\":[\"" + address + "\"]}}";
+    }
+
+    private static String delivery(String address, String messageId, String timestamp) {
+        return "{\"eventType\":\"Delivery\",\"mail\":{\"messageId\":\"" + messageId + "\",\"destination\":[\"" + address + "\"]},"
+                + "\"delivery\":{\"timestamp\":\"" + timestamp + "\",\"recipients\":[\"" + address + "\"]}}";
+    }
+
+    @Test
+    void permanentBounceBlocksEveryRecipientAndRecordsTheEvidence() {
+        FeedbackOutcome outcome = process(Fixtures.ses("notification-bounce-permanent"));
+
+        assertThat(outcome.applied(Action.HARD_BOUNCE)).isEqualTo(2);
+        assertThat(decide("ana.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(decide("budi.gone@example.com", "events").reason()).isEqualTo(BlockReason.BOUNCED);
+        AddressState ana = store.read(addr("ana.gone@example.com"));
+        assertThat(ana.hardBounce().detail()).isEqualTo("General");
+        assertThat(ana.hardBounce().at()).isEqualTo(Instant.parse("2026-03-02T10:15:38.237Z"));
+        HistoryEvent h = store.history(addr("ana.gone@example.com"), 5).get(0);
+        assertThat(h.action()).isEqualTo(Action.HARD_BOUNCE);
+        assertThat(h.source()).isEqualTo(Source.SES_BOUNCE);
+        assertThat(h.evidence()).containsEntry("type", "Permanent").containsEntry("subtype", "General")
+                .containsEntry("reportingMta", "dsn; a8-70.smtp-out.amazonses.com")
+                .containsEntry("diagnosticCode", "smtp; 550 5.1.1 <ana.gone@example.com>... User unknown")
+                .containsEntry("time", "2026-03-02T10:15:38.237Z")
+                .containsKeys("sesMessageId", "feedbackId");
+        assertThat(mirrored).containsExactlyInAnyOrder("BOUNCE " + ana.key(), "BOUNCE " + KEYS.keyOf(addr("budi.gone@example.com")));
+    }
+
+    @Test
+    void theSameNotificationAgainChangesNothing() {
+        process(Fixtures.ses("notification-bounce-permanent"));
+        FeedbackOutcome again = process(Fixtures.ses("notification-bounce-permanent"));
+
+        assertThat(again.effects()).extracting(FeedbackOutcome.Effect::result).containsOnly(ApplyResult.DUPLICATE);
+        assertThat(store.history(addr("ana.gone@example.com"), 10)).hasSize(1);
+    }
+
+    @Test
+    void softBouncesSuppressOnceTheThresholdIsReachedInsideTheWindow() {
+        String a = "Soft Sam <sam.soft@example.com>";
+        process(softBounce(a, "f1", "2026-03-01T00:00:00Z"));
+        process(softBounce(a, "f2", "2026-03-05T00:00:00.500Z"));
+        assertThat(decide("sam.soft@example.com", "newsletter").allowed()).isTrue();
+
+        FeedbackOutcome third = process(softBounce(a, "f3", "2026-03-10T00:00:00+07:00"));
+
+        assertThat(third.applied(Action.SOFT_BOUNCE_SUPPRESS)).isEqualTo(1);
+        assertThat(decide("sam.soft@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        AddressState state = store.read(addr("sam.soft@example.com"));
+        assertThat(state.softBounce()).isNotNull();
+        assertThat(state.hardBounce()).isNull();
+        assertThat(state.softBounce().at()).isEqualTo(Instant.parse("2026-03-09T17:00:00Z"));
+        assertThat(store.history(addr("sam.soft@example.com"), 1).get(0).evidence())
+                .containsEntry("softBounces", "3").containsEntry("windowDays", "14");
+        // a redelivery of the third changes nothing more
+        FeedbackOutcome again = process(softBounce(a, "f3", "2026-03-10T00:00:00+07:00"));
+        assertThat(again.applied(Action.SOFT_BOUNCE)).isZero();
+        assertThat(again.applied(Action.SOFT_BOUNCE_SUPPRESS)).isZero();
+        assertThat(store.history(addr("sam.soft@example.com"), 10)).hasSize(4);
+    }
+
+    @Test
+    void softBouncesFurtherApartThanTheWindowDoNotSuppressAndOldOnesAreForgotten() {
+        String a = "tia@example.com";
+        process(softBounce(a, "g1", "2026-01-01T00:00:00Z"));
+        process(softBounce(a, "g2", "2026-01-20T00:00:00Z"));
+        process(softBounce(a, "g3", "2026-02-10T00:00:00Z"));
+
+        assertThat(decide(a, "newsletter").allowed()).isTrue();
+        assertThat(store.read(addr(a)).softBounceTimes()).containsExactly(Instant.parse("2026-02-10T00:00:00Z"));
+    }
+
+    @Test
+    void aLaterDeliveryResetsTheCount() {
+        String a = "full.box@example.com";
+        process(Fixtures.ses("notification-bounce-transient")); // 2026-03-02T11:00:00Z
+        process(softBounce(a, "h2", "2026-03-03T00:00:00Z"));
+        FeedbackOutcome delivered = process(Fixtures.ses("notification-delivery")); // 2026-03-05
+        assertThat(delivered.applied(Action.DELIVERY)).isEqualTo(1);
+        assertThat(store.read(addr(a)).softBounceTimes()).isEmpty();
+
+        process(softBounce(a, "h3", "2026-03-06T00:00:00Z"));
+        process(softBounce(a, "h4", "2026-03-07T00:00:00Z"));
+        assertThat(decide(a, "newsletter").allowed()).as("two since the delivery").isTrue();
+        process(softBounce(a, "h5", "2026-03-08T00:00:00Z"));
+        assertThat(decide(a, "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+
+    @Test
+    void aDeliveryWithNothingToResetWritesNothing() {
+        FeedbackOutcome outcome = process(delivery("never.bounced@example.com", "d1", "2026-03-05T00:00:00Z"));
+
+        assertThat(outcome.effects()).isEmpty();
+        assertThat(store.read(addr("never.bounced@example.com")).exists()).isFalse();
+        assertThat(store.history(addr("never.bounced@example.com"), 5)).isEmpty();
+    }
+
+    @Test
+    void aDeliveryReportedAfterALaterBounceDoesNotWipeItOut() {
+        String a = "late@example.com";
+        process(softBounce(a, "k1", "2026-03-05T00:00:00Z"));
+        FeedbackOutcome outcome = process(delivery(a, "d2", "2026-03-04T00:00:00Z"));
+
+        assertThat(outcome.effects()).isEmpty();
+        assertThat(store.read(addr(a)).softBounceTimes()).hasSize(1);
+    }
+
+    @Test
+    void complaintBlocksWithItsFeedbackType() {
+        process(Fixtures.ses("notification-complaint-abuse"));
+
+        assertThat(decide("dewi.angry@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(store.read(addr("dewi.angry@example.com")).complaint().detail()).isEqualTo("abuse");
+        assertThat(store.history(addr("dewi.angry@example.com"), 1).get(0).evidence())
+                .containsEntry("feedbackType", "abuse").containsEntry("userAgent", "ExampleCorp Feedback Loop (V0.01)");
+        assertThat(mirrored).containsExactly("COMPLAINT " + KEYS.keyOf(addr("dewi.angry@example.com")));
+    }
+
+    @Test
+    void complaintWithoutAFeedbackReportStillBlocksEveryRecipient() {
+        process(Fixtures.ses("notification-complaint-without-feedback-report"));
+
+        assertThat(decide("fajar@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(decide("gita@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+    }
+
+    @Test
+    void notSpamFeedbackSuppressesNobody() {
+        FeedbackOutcome outcome = process(Fixtures.ses("notification-complaint-not-spam"));
+
+        assertThat(outcome.effects()).isEmpty();
+        assertThat(outcome.note()).contains("not-spam");
+        assertThat(decide("eko.happy@example.com", "newsletter").allowed()).isTrue();
+    }
+
+    @Test
+    void onAccountSuppressionListIsAHardBounceSesAlreadyHolds() {
+        process(Fixtures.ses("notification-bounce-onaccountsuppressionlist"));
+
+        AddressState state = store.read(addr("citra.suppressed@example.com"));
+        assertThat(state.hardBounce().detail()).isEqualTo("OnAccountSuppressionList");
+        assertThat(store.history(addr("citra.suppressed@example.com"), 1).get(0).evidence())
+                .containsEntry("sesAccountSuppressed", "true");
+        assertThat(mirrored).as("SES already has it").isEmpty();
+    }
+
+    @Test
+    void subscriptionEventAppliesTheNewTopicChoicesAndIgnoresUnknownTopics() {
+        FeedbackOutcome outcome = process(Fixtures.ses("event-subscription"));
+
+        assertThat(outcome.ignoredTopics()).containsExactly("LegacyDigest");
+        assertThat(outcome.effects()).extracting(FeedbackOutcome.Effect::action)
+                .containsExactlyInAnyOrder(Action.UNSUBSCRIBE_TOPIC, Action.SUBSCRIBE_TOPIC);
+        assertThat(decide("lina@example.com", "promotions").reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
+        assertThat(decide("lina@example.com", "events").allowed()).isTrue();
+        assertThat(decide("lina@example.com", "newsletter").allowed()).isTrue();
+        assertThat(store.history(addr("lina@example.com"), 5)).extracting(HistoryEvent::source)
+                .containsOnly(Source.SES_SUBSCRIPTION);
+        assertThat(process(Fixtures.ses("event-subscription")).effects()).as("already as chosen").isEmpty();
+    }
+
+    @Test
+    void subscriptionEventUnsubscribingFromAllBlocksEveryTopic() {
+        process(Fixtures.ses("event-subscription-unsubscribe-all"));
+
+        assertThat(decide("mira@example.com", "newsletter").reason()).isEqualTo(BlockReason.UNSUBSCRIBED_ALL);
+        assertThat(store.read(addr("mira@example.com")).unsubscribedAll().source()).isEqualTo(Source.SES_SUBSCRIPTION);
+    }
+
+    @Test
+    void subscriptionEventForSeveralDestinationsIsRefused() {
+        String body = Fixtures.ses("event-subscription-unsubscribe-all")
+                .replace("\"destination\": [\n      \"mira@example.com\"\n    ]",
+                        "\"destination\": [\"mira@example.com\", \"nina@example.com\"]");
+        assertThat(body).contains("nina@example.com");
+        assertThatThrownBy(() -> process(body)).isInstanceOf(InvalidFeedbackException.class)
+                .hasMessageContaining("2 destinations");
+        assertThat(store.read(addr("mira@example.com")).exists()).isFalse();
+    }
+
+    @Test
+    void eventsNoRuleActsOnWriteNothing() {
+        for (String name : List.of("event-send", "event-open", "event-click", "event-reject", "event-deliverydelay",
+                "event-rendering-failure", "event-unknown-type")) {
+            assertThat(process(Fixtures.ses(name)).effects()).as(name).isEmpty();
+        }
+        assertThat(store.read(addr("kiki@example.com")).exists()).isFalse();
+    }
+
+    @Test
+    void aLowerThresholdFromSettingsSuppressesSooner() {
+        processor = new FeedbackProcessor(store, catalog, new FeedbackRules(1, Duration.ofDays(1), false), SuppressionMirror.NONE);
+        process(softBounce("once@example.com", "o1", "2026-03-01T00:00:00Z"));
+        assertThat(decide("once@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+}
