@@ -1,9 +1,5 @@
 package dev.optout.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
@@ -12,6 +8,7 @@ import dev.optout.check.PresendCheck;
 import dev.optout.function.presend.PresendCheckHandler;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalLambdaContext;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.Mark;
@@ -160,7 +157,7 @@ public final class CheckBenchmark {
 
     private static void check(PresendCheckHandler handler, byte[] request) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-        handler.handleRequest(new ByteArrayInputStream(request), out, new BenchContext());
+        handler.handleRequest(new ByteArrayInputStream(request), out, new LocalLambdaContext("PresendCheckFunction", java.time.Duration.ofMinutes(5)));
         if (out.size() == 0) {
             throw new IllegalStateException("check answered nothing");
         }
@@ -216,18 +213,4 @@ public final class CheckBenchmark {
         }
     }
 
-    static final class BenchContext implements Context {
-        private final long deadline = System.currentTimeMillis() + 300_000;
-        @Override public String getAwsRequestId() { return "bench"; }
-        @Override public String getLogGroupName() { return "bench"; }
-        @Override public String getLogStreamName() { return "bench"; }
-        @Override public String getFunctionName() { return "PresendCheckFunction"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "bench"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return (int) (deadline - System.currentTimeMillis()); }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() { return null; }
-    }
 }

@@ -15,6 +15,7 @@ import dev.optout.config.Wiring;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.LocalLambdaContext;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.Action;
@@ -80,8 +81,12 @@ class PresendCheckHandlerIT {
 
     private static JsonNode invoke(PresendCheckHandler handler, String json, long remainingMs) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, new TestContext(remainingMs));
+        handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, context(remainingMs));
         return Json.MAPPER.readTree(out.toByteArray());
+    }
+
+    private static LocalLambdaContext context(long remainingMs) {
+        return new LocalLambdaContext("PresendCheckFunction", java.time.Duration.ofMillis(remainingMs));
     }
 
     private static EmailAddress addr(String s) {
@@ -202,7 +207,7 @@ class PresendCheckHandlerIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         assertThatThrownBy(() -> handler(throttled).handleRequest(new ByteArrayInputStream(
-                request("newsletter", List.of("a@example.com", "b@example.com")).getBytes(StandardCharsets.UTF_8)), out, new TestContext(3_000)))
+                request("newsletter", List.of("a@example.com", "b@example.com")).getBytes(StandardCharsets.UTF_8)), out, context(3_000)))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("unprocessed");
         assertThat(out.size()).isZero();
@@ -220,7 +225,7 @@ class PresendCheckHandlerIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         assertThatThrownBy(() -> handler(unreachable).handleRequest(new ByteArrayInputStream(
-                request("newsletter", List.of("a@example.com")).getBytes(StandardCharsets.UTF_8)), out, new TestContext(10_000)))
+                request("newsletter", List.of("a@example.com")).getBytes(StandardCharsets.UTF_8)), out, context(10_000)))
                 .isInstanceOf(StoreUnavailableException.class);
         assertThat(out.size()).isZero();
     }
