@@ -20,6 +20,24 @@ public final class Settings {
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";
+    /** ARN of the link signing keys secret: {"active":"k2","keys":{"k1":"<base64 32 bytes>",...}}. */
+    public static final String LINK_KEYS_SECRET_ARN = "LINK_KEYS_SECRET_ARN";
+    /** Local and test runs only: the link keys JSON itself (same format as the secret). Never set in template.yaml. */
+    public static final String LINK_KEYS = "LINK_KEYS";
+    /** Base of the unsubscribe and preference links, e.g. https://optout.example.com (no trailing slash). */
+    public static final String PUBLIC_BASE_URL = "PUBLIC_BASE_URL";
+    /** Page language when the browser asks for none optout has: en or id. */
+    public static final String DEFAULT_LANGUAGE = "DEFAULT_LANGUAGE";
+    /** How long a link stays valid, in days (default 400). */
+    public static final String LINK_TOKEN_LIFETIME_DAYS = "LINK_TOKEN_LIFETIME_DAYS";
+    /** Optional mailto address added to List-Unsubscribe. */
+    public static final String UNSUBSCRIBE_MAILTO = "UNSUBSCRIBE_MAILTO";
+    /** Soft bounces within the window after which an address is suppressed (default 3). */
+    public static final String SOFT_BOUNCE_THRESHOLD = "SOFT_BOUNCE_THRESHOLD";
+    /** The soft-bounce counting window, in days (default 14). */
+    public static final String SOFT_BOUNCE_WINDOW_DAYS = "SOFT_BOUNCE_WINDOW_DAYS";
+    /** true: also add hard bounces and complaints to the SES account suppression list. */
+    public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
 
     private final Map<String, String> values;
 
