@@ -59,6 +59,11 @@ public final class LocalKeys {
         }
     }
 
+    /** A fresh value for a secret parameter, in the format its secret holds. */
+    public static String generateFor(String parameter) {
+        return generate(parameter);
+    }
+
     static String generate(String parameter) {
         switch (parameter) {
             case ADDRESS_HASH_KEY_PARAMETER:

@@ -205,15 +205,7 @@ public final class LocalRuntime implements AutoCloseable {
                 out.println("  skipped " + f.logicalId() + ": " + options.projectRoot().relativize(jar) + " is not built");
                 continue;
             }
-            Map<String, String> env = new LinkedHashMap<>(intrinsics.resolveAll(f.environment()));
-            env.putAll(aws.environment());
-            env.put("AWS_DEFAULT_REGION", aws.region());
-            env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
-            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memorySize()));
-            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-            env.put("TZ", ":UTC");
-            env.put("LANG", "en_US.UTF-8");
+            Map<String, String> env = environment(f, intrinsics, aws);
             Prefix prefix = new Prefix(out, f.logicalId());
             starting.put(f.logicalId(), starter.submit(() ->
                     FunctionProcess.start(f, jar, env, options.stateDir().resolve("run"), prefix::line)));
@@ -261,7 +253,25 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
-    private static List<String> secretParameters(Template template) {
+    /**
+     * A function's complete environment: the variables template.yaml declares (intrinsics resolved
+     * to the local resources), what Lambda sets itself, and the local endpoint and credentials.
+     */
+    public static Map<String, String> environment(FunctionDefinition f, Intrinsics intrinsics, LocalAws aws) {
+        Map<String, String> env = new LinkedHashMap<>(intrinsics.resolveAll(f.environment()));
+        env.putAll(aws.environment());
+        env.put("AWS_DEFAULT_REGION", aws.region());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memorySize()));
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        return env;
+    }
+
+    /** template.yaml parameters that carry a secret's ARN (name ends in SecretArn, no default). */
+    public static List<String> secretParameters(Template template) {
         @SuppressWarnings("unchecked")
         Map<String, Object> params = (Map<String, Object>) template.root().getOrDefault("Parameters", Map.of());
         return params.entrySet().stream()

@@ -71,6 +71,10 @@ public final class FunctionHost {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && args[0].equals("--once")) {
+            once(Path.of(args[1]), args[2], Path.of(args[3]));
+            return;
+        }
         Path jar = Path.of(args[0]);
         Path portFile = Path.of(args[2]);
         String name = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "function");
@@ -97,6 +101,28 @@ public final class FunctionHost {
         }, "parent-watch");
         stdinWatch.setDaemon(true);
         stdinWatch.start();
+    }
+
+    /**
+     * Cold start, measured: init the handler as Lambda does, handle one event, print
+     * {@code FIRST_RESPONSE <bytes> <error?>} and exit (the cold-start benchmark times this process).
+     */
+    private static void once(Path jar, String handlerSpec, Path eventFile) throws Exception {
+        String name = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "function");
+        FunctionHost host = new FunctionHost(new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader()),
+                handlerSpec, name);
+        host.init();
+        byte[] out;
+        String error = "";
+        try {
+            out = host.invoke(Files.readAllBytes(eventFile), UUID.randomUUID().toString(), System.currentTimeMillis() + 30_000);
+        } catch (Throwable t) {
+            Throwable cause = t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
+            out = new byte[0];
+            error = cause.getClass().getName();
+        }
+        System.out.println("FIRST_RESPONSE " + out.length + " " + error);
+        System.exit(0);
     }
 
     private synchronized void init() {
