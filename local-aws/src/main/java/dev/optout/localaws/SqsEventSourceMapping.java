@@ -1,157 +1,259 @@
 package dev.optout.localaws;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * What Lambda's SQS event source mapping does, for a local queue: receive up to a batch of
- * messages, invoke a {@code RequestHandler<SQSEvent, SQSBatchResponse>} with them, delete those
- * that succeeded, and leave the rest to become visible again after the queue's visibility timeout
- * (so the queue's redrive policy moves them to its dead-letter queue after {@code maxReceiveCount}).
+ * What Lambda's SQS event source mapping does, on a local endpoint: receive up to
+ * {@code batchSize} messages, hand them to the function as one SQS event (the same JSON Lambda
+ * sends), then with {@code ReportBatchItemFailures} delete only the messages the function did not
+ * list in {@code batchItemFailures}. Failed messages stay in the queue and come back after the
+ * visibility timeout; after the redrive policy's {@code maxReceiveCount} the queue moves them to
+ * the dead-letter queue. A function error (the invoker throws) or an answer that names a message
+ * not in the batch fails the whole batch, as in Lambda.
  *
- * <p>Partial batch responses follow Lambda's rules for {@code ReportBatchItemFailures}: an empty
- * or absent list means all succeeded; a handler that throws, or a failure naming a message id
- * that is empty or not in the batch, fails the whole batch.
+ * <pre>{@code
+ * try (var mapping = new SqsEventSourceMapping(sqs, queueUrl, queueArn, "us-east-1", 10, eventJson -> invoke(eventJson))) {
+ *     mapping.start(System.out::println);    // or mapping.pollOnce(Duration.ofSeconds(1)) in a test
+ * }
+ * }</pre>
  */
-public final class SqsEventSourceMapping {
+public final class SqsEventSourceMapping implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The function, as Lambda calls it: SQS event JSON in, SQSBatchResponse JSON out (may be empty). */
+    @FunctionalInterface
+    public interface Invoker {
+        /** @throws Exception a function error: the whole batch is left for retry */
+        byte[] invoke(byte[] sqsEventJson) throws Exception;
+    }
+
+    /** One poll: how many messages came, which were deleted, which were left for retry. */
+    public record BatchOutcome(int received, List<String> deleted, List<String> failed, String functionError) {
+        public static final BatchOutcome EMPTY = new BatchOutcome(0, List.of(), List.of(), null);
+    }
+
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
-    private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
+    private final String region;
     private final int batchSize;
-    private final String functionName;
+    private final Invoker invoker;
+    private volatile boolean running;
+    private Thread thread;
 
-    /** @param batchSize 1 to 10 (one ReceiveMessage call) */
-    public SqsEventSourceMapping(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler,
-                                 int batchSize, String functionName) {
+    public SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, int batchSize, Invoker invoker) {
         if (batchSize < 1 || batchSize > 10) {
-            throw new IllegalArgumentException("batch size must be 1 to 10, got " + batchSize);
+            throw new IllegalArgumentException("SQS receives 1 to 10 messages at a time, not " + batchSize);
         }
         this.sqs = sqs;
         this.queueUrl = queueUrl;
-        this.handler = handler;
+        this.queueArn = queueArn;
+        this.region = region;
         this.batchSize = batchSize;
-        this.functionName = functionName;
-        this.queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        this.invoker = invoker;
     }
 
-    /** What one poll did. */
-    public record Poll(int received, int succeeded, int failed) {
-        Poll plus(Poll o) {
-            return new Poll(received + o.received, succeeded + o.succeeded, failed + o.failed);
-        }
-    }
-
-    /** One receive, one invocation (when anything arrived), deletes of what succeeded. */
-    public Poll pollOnce(Duration wait) {
-        List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(batchSize)
-                .waitTimeSeconds((int) wait.toSeconds())
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                .messageAttributeNames("All")).messages();
-        if (messages.isEmpty()) {
-            return new Poll(0, 0, 0);
-        }
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            records.add(record(m));
-        }
-        event.setRecords(records);
-        Set<String> failed = failedIds(event, messages);
-        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
-        for (Message m : messages) {
-            if (!failed.contains(m.messageId())) {
-                deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(deletes.size()))
-                        .receiptHandle(m.receiptHandle()).build());
+    /**
+     * An invoker for a handler in this JVM: the event JSON is read into {@link SQSEvent} and the
+     * answer written back with Lambda's own Java runtime serialization, as Lambda would.
+     */
+    public static Invoker inProcess(RequestHandler<SQSEvent, SQSBatchResponse> handler, String functionName) {
+        PojoSerializer<SQSEvent> in = LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEventSourceMapping.class.getClassLoader());
+        PojoSerializer<SQSBatchResponse> out = LambdaEventSerializers.serializerFor(SQSBatchResponse.class,
+                SqsEventSourceMapping.class.getClassLoader());
+        return json -> {
+            SQSBatchResponse answer = handler.handleRequest(in.fromJson(new ByteArrayInputStream(json)),
+                    new LocalLambdaContext(functionName, Duration.ofSeconds(30)));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            if (answer != null) {
+                out.toJson(answer, bytes);
             }
-        }
-        if (!deletes.isEmpty()) {
-            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes));
-        }
-        return new Poll(messages.size(), deletes.size(), messages.size() - deletes.size());
+            return bytes.toByteArray();
+        };
     }
 
     /**
      * Polls until the queue holds no message, visible or in flight (failed messages come back
      * after the visibility timeout, and leave for the dead-letter queue after the redrive count),
-     * or until {@code timeout}. Answers the totals.
+     * or until {@code timeout}; answers the totals.
      */
-    public Poll drain(Duration timeout) {
+    public BatchOutcome drain(Duration timeout) {
         Instant until = Instant.now().plus(timeout);
-        Poll total = new Poll(0, 0, 0);
+        int received = 0;
+        List<String> deleted = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         while (Instant.now().isBefore(until)) {
-            total = total.plus(pollOnce(Duration.ofSeconds(1)));
-            if (isEmpty()) {
-                return total;
+            BatchOutcome o = pollOnce(Duration.ofSeconds(1));
+            received += o.received();
+            deleted.addAll(o.deleted());
+            failed.addAll(o.failed());
+            Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+            if (a.values().stream().allMatch("0"::equals)) {
+                break;
             }
         }
-        return total;
+        return new BatchOutcome(received, deleted, failed, null);
     }
 
-    private boolean isEmpty() {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-        return a.values().stream().allMatch("0"::equals);
-    }
-
-    private Set<String> failedIds(SQSEvent event, List<Message> messages) {
-        Set<String> all = new HashSet<>();
-        messages.forEach(m -> all.add(m.messageId()));
-        SQSBatchResponse response;
+    /** Receives one batch (long polling up to {@code wait}) and delivers it; answers what happened. */
+    public BatchOutcome pollOnce(Duration wait) {
+        List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(batchSize)
+                .waitTimeSeconds((int) Math.min(20, wait.toSeconds()))
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
+        if (messages.isEmpty()) {
+            return BatchOutcome.EMPTY;
+        }
+        Set<String> failed = new LinkedHashSet<>();
+        String functionError = null;
         try {
-            response = handler.handleRequest(event, new LocalLambdaContext(functionName, Duration.ofSeconds(30)));
-        } catch (RuntimeException e) {
-            return all; // a function error fails the whole batch
+            byte[] answer = invoker.invoke(JSON.writeValueAsBytes(event(messages)));
+            failed.addAll(batchItemFailures(answer, messages));
+        } catch (Exception e) {
+            functionError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            messages.forEach(m -> failed.add(m.messageId()));
         }
-        Set<String> failed = new HashSet<>();
-        if (response == null || response.getBatchItemFailures() == null) {
-            return failed;
+        List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        for (Message m : messages) {
+            if (!failed.contains(m.messageId())) {
+                delete.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(delete.size()))
+                        .receiptHandle(m.receiptHandle()).build());
+                deleted.add(m.messageId());
+            }
         }
-        for (SQSBatchResponse.BatchItemFailure f : response.getBatchItemFailures()) {
-            String id = f.getItemIdentifier();
-            if (id == null || id.isEmpty() || !all.contains(id)) {
-                return all; // Lambda treats an invalid item identifier as a failure of the whole batch
+        if (!delete.isEmpty()) {
+            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(delete));
+        }
+        return new BatchOutcome(messages.size(), deleted, List.copyOf(failed), functionError);
+    }
+
+    /** Polls in a background thread until {@link #close()}; each non-empty batch is reported to {@code log}. */
+    public synchronized void start(Consumer<String> log) {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(() -> {
+            while (running) {
+                try {
+                    BatchOutcome o = pollOnce(Duration.ofSeconds(2));
+                    if (o.received() > 0) {
+                        log.accept("SQS batch of " + o.received() + ": " + o.deleted().size() + " done, "
+                                + o.failed().size() + " left for retry"
+                                + (o.functionError() == null ? "" : " (function error " + o.functionError() + ")"));
+                    }
+                } catch (RuntimeException e) {
+                    if (running) {
+                        log.accept("SQS poll failed: " + e.getMessage());
+                        sleep();
+                    }
+                }
+            }
+        }, "sqs-event-source-" + queueArn);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private ObjectNode event(List<Message> messages) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        for (Message m : messages) {
+            ObjectNode r = records.addObject();
+            r.put("messageId", m.messageId());
+            r.put("receiptHandle", m.receiptHandle());
+            r.put("body", m.body());
+            ObjectNode attributes = r.putObject("attributes");
+            m.attributesAsStrings().forEach(attributes::put);
+            ObjectNode messageAttributes = r.putObject("messageAttributes");
+            for (Map.Entry<String, MessageAttributeValue> a : m.messageAttributes().entrySet()) {
+                ObjectNode v = messageAttributes.putObject(a.getKey());
+                if (a.getValue().stringValue() != null) {
+                    v.put("stringValue", a.getValue().stringValue());
+                }
+                if (a.getValue().binaryValue() != null) {
+                    v.put("binaryValue", Base64.getEncoder().encodeToString(a.getValue().binaryValue().asByteArray()));
+                }
+                v.putArray("stringListValues");
+                v.putArray("binaryListValues");
+                v.put("dataType", a.getValue().dataType());
+            }
+            r.put("md5OfBody", m.md5OfBody());
+            r.put("eventSource", "aws:sqs");
+            r.put("eventSourceARN", queueArn);
+            r.put("awsRegion", region);
+        }
+        return event;
+    }
+
+    /** The ids the function reported as failed; every id when the answer is not a valid report. */
+    private static Set<String> batchItemFailures(byte[] answer, List<Message> messages) {
+        Set<String> all = new LinkedHashSet<>();
+        messages.forEach(m -> all.add(m.messageId()));
+        if (answer == null || answer.length == 0) {
+            return Set.of();
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(answer);
+        } catch (java.io.IOException e) {
+            return all;
+        }
+        if (root == null || root.isNull() || root.path("batchItemFailures").isMissingNode()
+                || root.path("batchItemFailures").isNull()) {
+            return Set.of();
+        }
+        Set<String> failed = new LinkedHashSet<>();
+        for (JsonNode f : root.path("batchItemFailures")) {
+            String id = f.path("itemIdentifier").asText("");
+            if (!all.contains(id)) {
+                return all; // Lambda treats an unknown or empty identifier as a failure of the whole batch
             }
             failed.add(id);
         }
         return failed;
     }
 
-    private SQSEvent.SQSMessage record(Message m) {
-        SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
-        r.setMessageId(m.messageId());
-        r.setReceiptHandle(m.receiptHandle());
-        r.setBody(m.body());
-        r.setMd5OfBody(m.md5OfBody());
-        r.setMd5OfMessageAttributes(m.md5OfMessageAttributes());
-        r.setAttributes(new HashMap<>(m.attributesAsStrings()));
-        Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-        m.messageAttributes().forEach((name, v) -> {
-            SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-            a.setDataType(v.dataType());
-            a.setStringValue(v.stringValue());
-            attributes.put(name, a);
-        });
-        r.setMessageAttributes(attributes);
-        r.setEventSource("aws:sqs");
-        r.setEventSourceArn(queueArn);
-        r.setAwsRegion(queueArn.split(":")[3]);
-        return r;
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -32,11 +32,11 @@ public final class Settings {
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";
-    /** SES feedback: soft bounces inside the window that suppress an address (default 3). */
+    /** Soft bounces within the window after which an address is suppressed (default 3). */
     public static final String SOFT_BOUNCE_THRESHOLD = "SOFT_BOUNCE_THRESHOLD";
-    /** SES feedback: the window soft bounces are counted in, in days (default 14). */
+    /** The soft-bounce counting window, in days (default 14). */
     public static final String SOFT_BOUNCE_WINDOW_DAYS = "SOFT_BOUNCE_WINDOW_DAYS";
-    /** SES feedback: {@code true} mirrors each suppression into the SES account-level suppression list. */
+    /** true: also add hard bounces and complaints to the SES account suppression list. */
     public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
 
     private final Map<String, String> values;

@@ -10,6 +10,7 @@ import dev.optout.config.Settings;
 import dev.optout.config.Wiring;
 import dev.optout.json.Json;
 import dev.optout.observability.EventLog;
+import dev.optout.observability.Metrics;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.Deadline;
 import dev.optout.suppression.StoreUnavailableException;
@@ -55,7 +56,7 @@ public final class PresendCheckHandler implements RequestStreamHandler {
     public PresendCheckHandler(Wiring wiring) {
         this(new PresendCheck(wiring.topics(), wiring.addressKeys(),
                         new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), READ_PARALLELISM), wiring.linkHeaders()),
-                EventLog.stdout("presend-check"), wiring.clock());
+                EventLog.stdout(Metrics.PRESEND_CHECK), wiring.clock());
     }
 
     public PresendCheckHandler(PresendCheck check, EventLog log, Clock clock) {
@@ -89,7 +90,7 @@ public final class PresendCheckHandler implements RequestStreamHandler {
         }
         log.metrics(requestId, "check", Map.of("topic", request.topic(),
                         "campaignId", request.campaignId() == null ? "" : request.campaignId()),
-                Map.of("RecipientsChecked", response.summary().total(), "RecipientsBlocked", response.summary().blocked()),
+                Map.of(Metrics.RECIPIENTS_CHECKED, response.summary().total(), Metrics.RECIPIENTS_BLOCKED, response.summary().blocked()),
                 Map.of());
         Json.MAPPER.writeValue(output, response);
     }

@@ -137,7 +137,8 @@ class SesFeedbackHandlerIntegrationTest {
     }
 
     private SqsEventSourceMapping mapping(Pipeline p, int batchSize) {
-        return new SqsEventSourceMapping(sqs, p.queueUrl(), handler, batchSize, "SesFeedbackFunction");
+        return new SqsEventSourceMapping(sqs, p.queueUrl(), arn(p.queueUrl()), LocalAws.REGION, batchSize,
+                SqsEventSourceMapping.inProcess(handler, "SesFeedbackFunction"));
     }
 
     private List<String> dlqBodies(Pipeline p) {
@@ -161,10 +162,10 @@ class SesFeedbackHandlerIntegrationTest {
         publish(p, ses("notification-bounce-permanent"));
         publish(p, ses("event-complaint"));
 
-        SqsEventSourceMapping.Poll totals = mapping(p, 10).drain(Duration.ofSeconds(20));
+        SqsEventSourceMapping.BatchOutcome totals = mapping(p, 10).drain(Duration.ofSeconds(20));
 
-        assertThat(totals.failed()).isZero();
-        assertThat(totals.succeeded()).isEqualTo(2);
+        assertThat(totals.failed()).isEmpty();
+        assertThat(totals.deleted()).hasSize(2);
         assertThat(check("Ana Gone <ana.gone@example.com>", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
         assertThat(check("budi.gone@example.com", "promotions").reason()).isEqualTo(BlockReason.BOUNCED);
         assertThat(check("joko.spam@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
@@ -178,7 +179,7 @@ class SesFeedbackHandlerIntegrationTest {
         Pipeline p = pipeline(true);
         publish(p, ses("event-bounce-permanent"));
 
-        assertThat(mapping(p, 10).drain(Duration.ofSeconds(20)).failed()).isZero();
+        assertThat(mapping(p, 10).drain(Duration.ofSeconds(20)).failed()).isEmpty();
         assertThat(check("hadi.nobody@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
     }
 
@@ -191,12 +192,12 @@ class SesFeedbackHandlerIntegrationTest {
         publish(p, "{\"orderId\":1234,\"status\":\"shipped\"}");
         publish(p, SesFeedbackParser.DESTINATION_TEST_MESSAGE);
 
-        SqsEventSourceMapping.Poll totals = mapping(p, 10).drain(Duration.ofSeconds(30));
+        SqsEventSourceMapping.BatchOutcome totals = mapping(p, 10).drain(Duration.ofSeconds(30));
 
         assertThat(check("ana.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
         assertThat(check("dewi.angry@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
-        assertThat(totals.succeeded()).isEqualTo(3);
-        assertThat(totals.failed()).as("each poison message tried maxReceiveCount times").isEqualTo(2 * MAX_RECEIVE_COUNT);
+        assertThat(totals.deleted()).hasSize(3);
+        assertThat(totals.failed()).as("each poison message tried maxReceiveCount times").hasSize(2 * MAX_RECEIVE_COUNT);
         List<String> dead = dlqBodies(p);
         assertThat(dead).hasSize(2);
         assertThat(String.join("\n", dead)).contains("502 Bad Gateway").contains("orderId");
@@ -211,7 +212,7 @@ class SesFeedbackHandlerIntegrationTest {
         publish(p, ses("notification-complaint-abuse"));
         publish(p, ses("notification-complaint-abuse")); // SES or SNS delivering twice
 
-        assertThat(mapping(p, 10).drain(Duration.ofSeconds(20)).failed()).isZero();
+        assertThat(mapping(p, 10).drain(Duration.ofSeconds(20)).failed()).isEmpty();
         // and Lambda invoking again with the very same record
         SQSEvent event = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-notification-complaint-abuse.json").toString());
         handler.handleRequest(event, new LocalLambdaContext("SesFeedbackFunction", Duration.ofSeconds(30)));
@@ -226,8 +227,8 @@ class SesFeedbackHandlerIntegrationTest {
         for (int day = 1; day <= 3; day++) {
             publish(p, ses("notification-bounce-transient").replace("0100018f00000002", "0100018f0000010" + day)
                     .replace("2026-03-02T11:00:00Z", "2026-03-0" + day + "T11:00:00Z"));
-            SqsEventSourceMapping.Poll poll = mapping(p, 10).drain(Duration.ofSeconds(20));
-            assertThat(poll.failed()).isZero();
+            SqsEventSourceMapping.BatchOutcome poll = mapping(p, 10).drain(Duration.ofSeconds(20));
+            assertThat(poll.failed()).isEmpty();
             if (day < 3) {
                 assertThat(check("full.box@example.com", "newsletter").allowed()).isTrue();
             }

@@ -1,0 +1,164 @@
+package dev.optout.bench;
+
+import dev.optout.local.LocalKeys;
+import dev.optout.local.LocalRuntime;
+import dev.optout.local.host.FunctionHost;
+import dev.optout.localaws.FunctionDefinition;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalDeployment;
+import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.Template;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Cold start of each function jar, next to a floor program, in the same run. For each function of
+ * template.yaml whose jar is built: a fresh JVM loads the jar in its own class loader, builds the
+ * handler through its no-argument constructor with the environment the template declares (pointed
+ * at a local moto), handles one sample event from {@code events/<module>/}, and exits; the time
+ * from process start to the first response is measured from outside. The floor is a fresh JVM
+ * that only builds an SDK DynamoDB client and makes one call ({@link FloorProgram}).
+ *
+ * <p>Goal: each function within 1.3x the floor, each jar under 15 MB. Run:
+ * {@code mvn -B -q -DskipTests package && java -cp benchmarks/target/benchmarks.jar dev.optout.bench.ColdStartBenchmark [runs]}
+ */
+public final class ColdStartBenchmark {
+    /** The same flags for the floor and the functions: a small, quick-starting JVM. */
+    private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    private static final double GOAL_RATIO = 1.3;
+    private static final double GOAL_JAR_MB = 15.0;
+
+    private ColdStartBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Path root = ProjectRoot.find();
+        Template template = Template.load();
+        try (LocalAws aws = LocalAws.start()) {
+            Map<String, String> secrets = new LinkedHashMap<>();
+            for (String p : LocalRuntime.secretParameters(template)) {
+                secrets.put(p, LocalKeys.generateFor(p));
+            }
+            LocalDeployment d = LocalDeployment.deploy(aws, template, "bench", Map.of("PublicBaseUrl", "http://127.0.0.1:3000"),
+                    secrets, line -> { });
+            String table = d.ref(Template.TABLE_ID);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("java.class.path");
+
+            List<String> floorCmd = new ArrayList<>(List.of(java));
+            floorCmd.addAll(JVM_FLAGS);
+            floorCmd.addAll(List.of("-cp", cp, FloorProgram.class.getName(), aws.endpoint().toString(), table));
+
+            Map<String, List<String>> commands = new LinkedHashMap<>();
+            Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+            Map<String, Long> jarBytes = new LinkedHashMap<>();
+            commands.put("floor (SDK DynamoDB client + 1 call)", floorCmd);
+            envs.put("floor (SDK DynamoDB client + 1 call)", aws.environment());
+            for (FunctionDefinition f : FunctionDefinition.all(template)) {
+                Path jar = f.jar(root);
+                Optional<Path> event = sampleEvent(root, f);
+                if (!Files.exists(jar) || event.isEmpty()) {
+                    System.out.println("skipped " + f.logicalId() + ": " + (!Files.exists(jar) ? root.relativize(jar) + " is not built"
+                            : "no sample event in events/" + f.moduleDirectory(root).getFileName()));
+                    continue;
+                }
+                List<String> cmd = new ArrayList<>(List.of(java));
+                cmd.addAll(JVM_FLAGS);
+                cmd.add("-Xmx" + f.memorySize() + "m");
+                cmd.addAll(List.of("-cp", cp, FunctionHost.class.getName(), "--once", jar.toString(), f.handler(), event.get().toString()));
+                commands.put(f.logicalId() + " (" + root.relativize(event.get()) + ")", cmd);
+                envs.put(f.logicalId() + " (" + root.relativize(event.get()) + ")", LocalRuntime.environment(f, d.intrinsics(), aws));
+                jarBytes.put(f.logicalId() + " (" + root.relativize(event.get()) + ")", Files.size(jar));
+            }
+
+            Map<String, List<Long>> times = new LinkedHashMap<>();
+            commands.keySet().forEach(k -> times.put(k, new ArrayList<>()));
+            String[] results = new String[commands.size()];
+            // warm the OS file cache once, then interleave the runs so that machine noise hits all alike
+            for (String k : commands.keySet()) {
+                run(commands.get(k), envs.get(k));
+            }
+            for (int i = 0; i < runs; i++) {
+                int j = 0;
+                for (String k : commands.keySet()) {
+                    Run r = run(commands.get(k), envs.get(k));
+                    times.get(k).add(r.millis());
+                    results[j++] = r.line();
+                }
+            }
+            long floor = median(times.values().iterator().next());
+            System.out.printf("%nCold start: fresh JVM to first response, median of %d runs (%s, %d cores)%n", runs,
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+            System.out.printf("%-58s %9s %7s %9s  %s%n", "program", "ms", "x floor", "jar MB", "first response");
+            int j = 0;
+            boolean allWithinGoal = true;
+            for (String k : commands.keySet()) {
+                long ms = median(times.get(k));
+                double ratio = (double) ms / floor;
+                Long bytes = jarBytes.get(k);
+                String mb = bytes == null ? "-" : String.format("%.1f", bytes / 1024.0 / 1024.0);
+                boolean ok = bytes == null || (ratio <= GOAL_RATIO && bytes / 1024.0 / 1024.0 < GOAL_JAR_MB);
+                allWithinGoal &= ok;
+                System.out.printf("%-58s %9d %7.2f %9s  %s%s%n", k, ms, ratio, mb, results[j++], ok ? "" : "   <-- over goal");
+            }
+            System.out.printf("%nGoal: within %.1fx the floor and jars under %.0f MB: %s%n", GOAL_RATIO, GOAL_JAR_MB,
+                    allWithinGoal ? "met" : "NOT met");
+        }
+    }
+
+    private record Run(long millis, String line) {
+    }
+
+    private static Run run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        String found = null;
+        long at = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("FIRST_RESPONSE")) {
+                    at = System.nanoTime();
+                    found = line.substring("FIRST_RESPONSE".length()).strip();
+                }
+            }
+        }
+        p.waitFor();
+        if (found == null) {
+            throw new IllegalStateException("no response from " + String.join(" ", cmd.subList(cmd.size() - 4, cmd.size())));
+        }
+        return new Run((at - start) / 1_000_000, found.isEmpty() ? "ok" : found + " bytes");
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** The first sample event of the function's module: events/<module>/*.json, sorted by name. */
+    private static Optional<Path> sampleEvent(Path root, FunctionDefinition f) throws IOException {
+        Path dir = root.resolve("events").resolve(f.moduleDirectory(root).getFileName().toString());
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> json = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            // prefer an ordinary request over error samples (names with "unknown", "invalid", "bad")
+            return json.stream().filter(p -> !p.getFileName().toString().matches(".*(unknown|invalid|bad|malformed).*"))
+                    .findFirst().or(() -> json.stream().findFirst());
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.optout.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.optout.config.Settings;
+import dev.optout.localaws.FunctionDefinition;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.LocalDeployment;
+import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.Template;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * template.yaml held against the code: handlers exist in the built jars and accept the events
+ * their triggers send; every variable the code reads is set where it is read; policies grant the
+ * secrets each function reads; the table the tests and the local runtime create is the template's.
+ */
+class TemplateContractTest {
+    private static final Path ROOT = ProjectRoot.find();
+    private static final Template TEMPLATE = Template.load();
+
+    private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
+    private static final String REQUEST_HANDLER = "com.amazonaws.services.lambda.runtime.RequestHandler";
+    private static final String STREAM_HANDLER = "com.amazonaws.services.lambda.runtime.RequestStreamHandler";
+
+    /** Variables set by Lambda or used only by local runs and tests: never in template.yaml. */
+    private static final Set<String> NOT_IN_TEMPLATE = Set.of(Settings.ADDRESS_HASH_KEY, Settings.LINK_KEYS,
+            Settings.AWS_ENDPOINT_URL, Settings.AWS_REGION);
+    /** Variables with a working default or meaning "none" when unset: the template may leave them out. */
+    private static final Set<String> OPTIONAL = Set.of(Settings.TOPIC_CATALOG, Settings.UNSUBSCRIBE_MAILTO);
+
+    /**
+     * Which function reads which variable. A name added to Settings must be added here too (the
+     * test below fails until it is), so that the template is checked for it.
+     */
+    private static final Map<String, Set<String>> READS = Map.of(
+            "PresendCheckFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+                    Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.LINK_TOKEN_LIFETIME_DAYS,
+                    Settings.UNSUBSCRIBE_MAILTO),
+            "UnsubscribeFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+                    Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
+                    Settings.LINK_TOKEN_LIFETIME_DAYS),
+            "PreferencesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+                    Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
+                    Settings.LINK_TOKEN_LIFETIME_DAYS),
+            "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+                    Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING));
+
+    @TestFactory
+    Stream<DynamicTest> everyHandlerIsAClassInItsJarThatAcceptsTheEventItsTriggerSends() {
+        return FunctionDefinition.all(TEMPLATE).stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+            Path module = f.moduleDirectory(ROOT);
+            String moduleName = ROOT.relativize(module).toString().replace('\\', '/');
+            Assumptions.assumeTrue(inReactor(moduleName), () -> "PENDING: " + f.logicalId() + "'s module " + moduleName
+                    + " is not in this checkout yet; its handler is checked once that module lands");
+            Path jar = f.jar(ROOT);
+            Assumptions.assumeTrue(Files.exists(jar), () -> "NOT BUILT: " + ROOT.relativize(jar)
+                    + " is missing; run mvn package (or verify) so the template can be checked against it");
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                Class<?> handler;
+                try {
+                    handler = Class.forName(f.handlerClass(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    fail(f.logicalId() + ": Handler " + f.handler() + " names a class that is not in " + ROOT.relativize(jar));
+                    return;
+                }
+                assertThat(Modifier.isPublic(handler.getModifiers()) && !Modifier.isAbstract(handler.getModifiers()))
+                        .as("%s is a public concrete class", handler.getName()).isTrue();
+                assertThat(handler.getConstructor().getParameterCount())
+                        .as("%s has the public no-argument constructor Lambda calls", handler.getName()).isZero();
+                assertThat(Stream.of(handler.getMethods()).map(java.lang.reflect.Method::getName))
+                        .as("%s has the method %s", handler.getName(), f.handlerMethod()).contains(f.handlerMethod());
+
+                List<String> triggers = f.events().values().stream().map(FunctionDefinition.EventSource::type).distinct().toList();
+                if (triggers.contains("HttpApi")) {
+                    assertThat(requestHandlerTypes(handler)).as("%s (HttpApi routes, payload 2.0)", f.logicalId())
+                            .containsExactly(EVENTS + "APIGatewayV2HTTPEvent", EVENTS + "APIGatewayV2HTTPResponse");
+                } else if (triggers.contains("SQS")) {
+                    assertThat(requestHandlerTypes(handler)).as("%s (SQS with ReportBatchItemFailures)", f.logicalId())
+                            .containsExactly(EVENTS + "SQSEvent", EVENTS + "SQSBatchResponse");
+                } else {
+                    assertThat(triggers).as("%s: a direct-invoke function has no event sources", f.logicalId()).isEmpty();
+                    assertThat(implementsInterface(handler, STREAM_HANDLER) || implementsInterface(handler, REQUEST_HANDLER))
+                            .as("%s is a RequestStreamHandler or RequestHandler", handler.getName()).isTrue();
+                }
+            }
+        }));
+    }
+
+    @Test
+    void everyVariableTheCodeReadsIsSetOnEachFunctionThatReadsIt() throws IllegalAccessException {
+        Set<String> settings = settingsNames();
+        Set<String> declaredReaders = new HashSet<>();
+        READS.values().forEach(declaredReaders::addAll);
+        Set<String> unassigned = new TreeSet<>(settings);
+        unassigned.removeAll(NOT_IN_TEMPLATE);
+        unassigned.removeAll(declaredReaders);
+        assertThat(unassigned).as("Settings names no function is declared to read (add them to READS in this test)").isEmpty();
+
+        List<String> problems = new ArrayList<>();
+        for (FunctionDefinition f : FunctionDefinition.all(TEMPLATE)) {
+            Set<String> reads = READS.get(f.logicalId());
+            if (reads == null) {
+                problems.add(f.logicalId() + " is not in READS: declare which variables it reads");
+                continue;
+            }
+            for (String name : reads) {
+                if (!OPTIONAL.contains(name) && !f.environment().containsKey(name)) {
+                    problems.add(f.logicalId() + " reads " + name + " but template.yaml does not set it");
+                }
+            }
+            for (String name : f.environment().keySet()) {
+                if (!settings.contains(name)) {
+                    problems.add(f.logicalId() + " sets " + name + ", which no code reads (not a Settings name)");
+                } else if (NOT_IN_TEMPLATE.contains(name)) {
+                    problems.add(f.logicalId() + " sets " + name + ", which is local-only or reserved by Lambda");
+                } else if (!reads.contains(name)) {
+                    problems.add(f.logicalId() + " sets " + name + ", which it does not read");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void eachFunctionMayReadExactlyTheSecretsItsEnvironmentNames() {
+        List<String> problems = new ArrayList<>();
+        for (FunctionDefinition f : FunctionDefinition.all(TEMPLATE)) {
+            Set<String> named = new TreeSet<>();
+            f.environment().forEach((k, v) -> {
+                if (k.endsWith("_SECRET_ARN")) {
+                    named.add(refName(v));
+                }
+            });
+            Set<String> granted = new TreeSet<>();
+            for (Map<String, Object> statement : statements(f.logicalId())) {
+                if (asList(statement.get("Action")).contains("secretsmanager:GetSecretValue")) {
+                    asList(statement.get("Resource")).forEach(r -> granted.add(refName(r)));
+                }
+            }
+            if (!named.equals(granted)) {
+                problems.add(f.logicalId() + ": environment names secrets " + named + ", policy grants " + granted);
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void thePresendCheckMayOnlyBatchReadTheTable() {
+        Set<String> tableActions = new TreeSet<>();
+        for (Map<String, Object> statement : statements("PresendCheckFunction")) {
+            asList(statement.get("Action")).stream().filter(a -> a.startsWith("dynamodb:")).forEach(tableActions::add);
+        }
+        assertThat(tableActions).containsExactly("dynamodb:BatchGetItem");
+    }
+
+    @Test
+    @ExtendWith(LocalAwsExtension.class)
+    void theTableTestsAndTheLocalRuntimeCreateIsTheOneTheTemplateDeclares(LocalAws aws) {
+        Map<String, Object> declared = TEMPLATE.properties(Template.TABLE_ID);
+        // What the code depends on (TableLayout): keys pk/sk and TTL attribute expiresAt.
+        assertThat(declared.get("KeySchema").toString()).contains("AttributeName=pk, KeyType=HASH").contains("AttributeName=sk, KeyType=RANGE");
+        assertThat(declared.get("TimeToLiveSpecification").toString()).contains("AttributeName=expiresAt");
+
+        String testTable = aws.createSuppressionTable();
+        LocalDeployment local = LocalDeployment.deploy(aws, TEMPLATE, "contract-" + System.nanoTime(), Map.of(), Map.of(), line -> { });
+        for (String table : List.of(testTable, local.ref(Template.TABLE_ID))) {
+            TableDescription d = aws.dynamoDb().describeTable(r -> r.tableName(table)).table();
+            assertThat(d.keySchema()).extracting(k -> k.attributeName() + " " + k.keyTypeAsString())
+                    .containsExactly("pk HASH", "sk RANGE");
+            assertThat(d.attributeDefinitions()).extracting(a -> a.attributeName() + " " + a.attributeTypeAsString())
+                    .containsExactlyInAnyOrder("pk S", "sk S");
+            assertThat(d.globalSecondaryIndexes()).isEmpty();
+            assertThat(aws.dynamoDb().describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription().attributeName())
+                    .isEqualTo("expiresAt");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static boolean inReactor(String module) {
+        try {
+            return Files.exists(ROOT.resolve(module).resolve("pom.xml"))
+                    && Files.readString(ROOT.resolve("pom.xml")).contains("<module>" + module + "</module>");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> settingsNames() throws IllegalAccessException {
+        Set<String> names = new LinkedHashSet<>();
+        for (var field : Settings.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                names.add((String) field.get(null));
+            }
+        }
+        return names;
+    }
+
+    /** The type arguments of RequestHandler as the class (or a superclass) implements it. */
+    private static List<String> requestHandlerTypes(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Type t : c.getGenericInterfaces()) {
+                if (t instanceof ParameterizedType p && p.getRawType().getTypeName().equals(REQUEST_HANDLER)) {
+                    return Stream.of(p.getActualTypeArguments()).map(Type::getTypeName).toList();
+                }
+            }
+        }
+        return List.of("(" + type.getName() + " does not implement " + REQUEST_HANDLER + ")");
+    }
+
+    private static boolean implementsInterface(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(String functionId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object policy : asObjects(TEMPLATE.properties(functionId).get("Policies"))) {
+            Object p = policy instanceof Template.Tagged t && t.tag().equals("!If") ? ((List<Object>) t.value()).get(1) : policy;
+            if (p instanceof Map<?, ?> m && m.get("Statement") != null) {
+                asObjects(m.get("Statement")).forEach(s -> out.add((Map<String, Object>) s));
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> asObjects(Object o) {
+        return o == null ? List.of() : o instanceof List<?> l ? new ArrayList<>(l) : List.of(o);
+    }
+
+    private static List<String> asList(Object o) {
+        return asObjects(o).stream().map(TemplateContractTest::refName).toList();
+    }
+
+    private static String refName(Object v) {
+        return v instanceof Template.Tagged t ? t.tag() + " " + t.value() : String.valueOf(v);
+    }
+}
