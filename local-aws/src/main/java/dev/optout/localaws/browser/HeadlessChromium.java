@@ -59,6 +59,8 @@ public final class HeadlessChromium implements AutoCloseable {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--no-first-run", "--user-data-dir=" + profile,
                     "--window-size=412,915", "--lang=" + language);
+            // Headless Chromium ignores --lang for Accept-Language; the profile preference sets it.
+            options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
             WebDriver driver = new ChromeDriver(service, options);

@@ -13,6 +13,7 @@ import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.FormTokens;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
+import dev.optout.token.TokenSealer;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.web.Language;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,11 @@ final class Fixture {
         return new PreferencesHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock), FORM_TOKENS,
                 new PreferenceCenter(store, TopicCatalog.bundled()), ADDRESS_KEYS, BASE_URL, Language.EN, clock,
                 new EventLog("preferences", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
+    }
+
+    /** Seals links issued now with the test key. */
+    TokenSealer sealer() {
+        return new TokenSealer(KEYS, Clock.systemUTC());
     }
 
     static APIGatewayV2HTTPEvent event(String name) {
