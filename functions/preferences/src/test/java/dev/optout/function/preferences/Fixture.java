@@ -7,6 +7,7 @@ import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.suppression.SuppressionStore;
@@ -28,11 +29,11 @@ import java.util.Map;
 /** The handler over a fresh moto table, with the test link key the sample events were sealed with. */
 final class Fixture {
     /** The sample events' key (events/preferences/README.md): 32 bytes of 0x07, id "test1". */
-    static final String LINK_KEYS_JSON = "{\"active\":\"test1\",\"keys\":{\"test1\":\"BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\"}}";
+    static final String LINK_KEYS_JSON = SampleLinks.LINK_KEYS_JSON;
     static final LinkKeys KEYS = LinkKeys.parse(LINK_KEYS_JSON);
     static final FormTokens FORM_TOKENS = new FormTokens(KEYS);
     static final AddressKeys ADDRESS_KEYS = new AddressKeys(new byte[32]);
-    static final String BASE_URL = "https://optout.example.com";
+    static final String BASE_URL = SampleLinks.BASE_URL;
     /** The day after the sample token was issued. */
     static final Instant NOW = Instant.parse("2026-11-02T09:15:00Z");
     static final Instant ISSUED = Instant.parse("2026-11-01T10:00:00Z");
