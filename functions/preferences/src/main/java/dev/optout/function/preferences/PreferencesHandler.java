@@ -17,6 +17,8 @@ import dev.optout.preferences.PreferenceCenter;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.preferences.PreferenceJson;
 import dev.optout.preferences.PreferenceUpdate;
+import dev.optout.preferences.Preferences;
+import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
@@ -182,7 +184,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
                 : page(200, call, rawToken, outcome.preferences(), outcome, null);
     }
 
-    private APIGatewayV2HTTPResponse page(int status, Call call, String rawToken, dev.optout.preferences.Preferences prefs,
+    private APIGatewayV2HTTPResponse page(int status, Call call, String rawToken, Preferences prefs,
                                           PreferenceCenter.Outcome outcome, PreferenceException.Code refused) {
         return vary(HttpResponses.page(status, pages.page(call.language(), prefs, formTokens.form(rawToken), outcome, refused)));
     }
@@ -239,7 +241,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         fields.put("campaignId", token.campaignId() == null ? "" : token.campaignId());
         fields.put("tokenIssuedAt", token.issuedAt().toString());
         long unsubscribes = o.changes().stream().map(Change::action)
-                .filter(a -> a == dev.optout.suppression.Action.UNSUBSCRIBE_ALL || a == dev.optout.suppression.Action.UNSUBSCRIBE_TOPIC).count();
+                .filter(a -> a == Action.UNSUBSCRIBE_ALL || a == Action.UNSUBSCRIBE_TOPIC).count();
         log.metrics(requestId, "preferences-saved", fields,
                 Map.of("PreferenceChanges", o.changes().size(), "Unsubscribes", unsubscribes), Map.of("Source", source.name()));
     }
