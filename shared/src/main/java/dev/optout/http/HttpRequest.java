@@ -132,6 +132,29 @@ public final class HttpRequest {
     }
 
     /**
+     * Whether the browser says this request comes from another site: {@code Sec-Fetch-Site}
+     * (Fetch Metadata) other than {@code same-origin} or {@code none}, or an {@code Origin} header
+     * other than {@code publicBaseUrl}'s origin. {@code Origin: null} is not counted: browsers send
+     * it for same-origin POSTs from pages with {@code Referrer-Policy: no-referrer}, as ours are
+     * (Fetch standard, "append a request Origin header"). Clients that send neither header (apps,
+     * servers) are not browsers acting for a third-party page, so they are not counted either.
+     */
+    public boolean fromOtherSite(String publicBaseUrl) {
+        Optional<String> site = header("Sec-Fetch-Site").map(v -> v.strip().toLowerCase(Locale.ROOT));
+        if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
+            return true;
+        }
+        Optional<String> origin = header("Origin").map(String::strip);
+        return origin.isPresent() && !origin.get().equals("null") && !origin.get().equalsIgnoreCase(originOf(publicBaseUrl));
+    }
+
+    /** {@code https://host[:port]} of a URL. */
+    static String originOf(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
+    /**
      * The page language: {@code ?lang=} (the visible switch), else the best of Accept-Language,
      * else {@code fallback} ({@code DEFAULT_LANGUAGE}).
      */

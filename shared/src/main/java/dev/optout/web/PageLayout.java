@@ -17,7 +17,9 @@ import java.util.function.Function;
  *
  * <p>Content classes offered to pages: {@code .actions} (a row of buttons), {@code button.secondary},
  * {@code .note} (quieter text), {@code .done} (a confirmation box), {@code .problem} (an error box),
- * {@code fieldset}/{@code legend}/{@code label} for forms, {@code .choice} (one radio/checkbox with its label).
+ * {@code fieldset}/{@code legend}/{@code label} for forms, {@code .choice} (one radio/checkbox with its label),
+ * {@code select}, {@code .topic} (a topic's choice with its {@code .note} description and {@code .how}
+ * frequency row), {@code table}/{@code caption} (e.g. a history).
  */
 public final class PageLayout {
     /** The one style sheet. Changing it changes its hash, which {@link #CONTENT_SECURITY_POLICY} follows. */
@@ -44,8 +46,16 @@ public final class PageLayout {
             "button:hover{background:#073763;border-color:#073763}",
             "button.secondary{background:#fff;color:#0b5394}",
             "button.secondary:hover{background:#eef4fb}",
-            "a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}",
-            "a:focus,button:focus,input:focus{outline:3px solid #1a1a1a;outline-offset:2px}",
+            "select{font:inherit;padding:.4rem .5rem;min-height:2.75rem;max-width:100%;border:1px solid #5a5a5a;",
+            "border-radius:.3rem;background:#fff;color:#1a1a1a}",
+            "a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}",
+            "a:focus,button:focus,input:focus,select:focus{outline:3px solid #1a1a1a;outline-offset:2px}",
+            ".topic{border-top:1px solid #d0d0d0;padding:.5rem 0}",
+            ".topic .note{margin:.1rem 0 .4rem 1.75rem}",
+            ".topic .how{margin-left:1.75rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}",
+            "table{border-collapse:collapse;width:100%;font-size:.95rem}",
+            "caption{text-align:left;font-weight:700;padding:.25rem 0}",
+            "th,td{text-align:left;vertical-align:top;padding:.4rem .5rem .4rem 0;border-bottom:1px solid #d0d0d0}",
             ".note{color:#4a4a4a;font-size:.95rem}",
             ".done{border-left:.35rem solid #1e7b34;background:#f1f8f3;padding:.75rem 1rem;margin:1rem 0}",
             ".problem{border-left:.35rem solid #b3261e;background:#fdf2f1;padding:.75rem 1rem;margin:1rem 0}",
@@ -61,6 +71,9 @@ public final class PageLayout {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src " + STYLE_HASH
             + "; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /** The query parameter and form field that carry the chosen language (see HttpRequest#language). */
+    public static final String LANG = "lang";
+
     private final Messages messages;
 
     public PageLayout(Messages messages) {
@@ -69,6 +82,14 @@ public final class PageLayout {
 
     public Messages messages() {
         return messages;
+    }
+
+    /**
+     * A whole page whose language switch links to {@code ?lang=xx} of the same URL (the pages'
+     * forms post the language back in a {@link #LANG} field).
+     */
+    public Page render(Language language, String title, String mainHtml) {
+        return render(language, title, mainHtml, l -> "?" + LANG + "=" + l.code());
     }
 
     /**

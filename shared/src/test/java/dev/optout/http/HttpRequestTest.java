@@ -105,4 +105,17 @@ class HttpRequestTest {
         assertThat(HttpResponses.withHeader(HttpResponses.text(405, "no"), "Allow", "GET, POST").getHeaders())
                 .containsEntry("Allow", "GET, POST").containsEntry("Cache-Control", "no-store");
     }
+
+    @Test
+    void aRequestFromAnotherSiteIsToldApartFromOurOwnPagesAndFromApps() {
+        String base = "https://optout.example.com";
+        assertThat(HttpRequest.of(post(Map.of(), "", false)).fromOtherSite(base)).as("an app: no browser headers").isFalse();
+        assertThat(HttpRequest.of(post(Map.of("sec-fetch-site", "same-origin", "origin", "null"), "", false)).fromOtherSite(base))
+                .as("our no-referrer page").isFalse();
+        assertThat(HttpRequest.of(post(Map.of("origin", "https://optout.example.com"), "", false)).fromOtherSite(base)).isFalse();
+        assertThat(HttpRequest.of(post(Map.of("origin", "https://evil.example.net"), "", false)).fromOtherSite(base)).isTrue();
+        assertThat(HttpRequest.of(post(Map.of("origin", "http://optout.example.com"), "", false)).fromOtherSite(base)).isTrue();
+        assertThat(HttpRequest.of(post(Map.of("sec-fetch-site", "cross-site"), "", false)).fromOtherSite(base)).isTrue();
+        assertThat(HttpRequest.of(post(Map.of("sec-fetch-site", "same-site"), "", false)).fromOtherSite(base)).isTrue();
+    }
 }

@@ -23,6 +23,7 @@ import dev.optout.unsubscribe.UnsubscribeService;
 import dev.optout.unsubscribe.UnsubscribeService.Outcome;
 import dev.optout.unsubscribe.UnsubscribeService.Scope;
 import dev.optout.web.Language;
+import dev.optout.web.ProblemPages;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,11 +87,11 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         Language language = request.language(defaultLanguage);
         String method = request.method();
         if (!method.equals("GET") && !method.equals("POST")) {
-            return HttpResponses.withHeader(HttpResponses.page(405, pages.requestError(language)), "Allow", "GET, POST");
+            return HttpResponses.withHeader(HttpResponses.page(405, pages.problems().request(language)), "Allow", "GET, POST");
         }
         Optional<String> rawToken = request.pathParameter("token").or(() -> request.pathAfter(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH));
         if (rawToken.isEmpty()) {
-            return HttpResponses.page(404, pages.notFound(language));
+            return HttpResponses.page(404, pages.problems().notFound(language));
         }
         FormData form = FormData.empty();
         if (method.equals("POST")) {
@@ -98,7 +99,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
                 form = request.form();
             } catch (HttpRequestException e) {
                 log.warn(requestId, "request-refused", Map.of("status", e.status(), "error", e.getMessage()));
-                return HttpResponses.page(e.status(), pages.requestError(language));
+                return HttpResponses.page(e.status(), pages.problems().request(language));
             }
             language = form.first(UnsubscribePages.LANG).flatMap(Language::of).orElse(language);
         }
@@ -109,9 +110,9 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
             token = opener.open(rawToken.get());
         } catch (InvalidTokenException e) {
             log.warn(requestId, "token-refused", Map.of("reason", e.reason().name(), "method", method));
-            int status = e.reason() == InvalidTokenException.Reason.EXPIRED ? 410 : 400;
+            int status = ProblemPages.status(e.reason());
             return oneClick ? HttpResponses.text(status, "This unsubscribe link is not valid: nothing was changed.\n")
-                    : HttpResponses.page(status, pages.tokenError(language, e.reason(), opener.lifetime().toDays()));
+                    : HttpResponses.page(status, pages.problems().token(language, e.reason(), opener.lifetime().toDays()));
         }
         String preferencesUrl = publicBaseUrl + ListUnsubscribeHeaders.PREFERENCES_PATH + rawToken.get();
 
@@ -127,7 +128,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
             log.error(requestId, "store-unavailable", Map.of("method", method, "error", String.valueOf(e.getMessage()),
                     "addressKey", addressKeys.keyOf(token.address())));
             return oneClick ? HttpResponses.text(503, "Temporarily unavailable: nothing was changed. Please retry.\n")
-                    : HttpResponses.page(503, pages.storeError(language));
+                    : HttpResponses.page(503, pages.problems().store(language));
         }
     }
 
@@ -148,7 +149,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         String action = form.first(UnsubscribePages.ACTION).orElse("");
         boolean topicAction = action.equals(UnsubscribePages.UNSUBSCRIBE_TOPIC) || action.equals(UnsubscribePages.RESUBSCRIBE_TOPIC);
         if (topicAction && token.topic() == null) {
-            return HttpResponses.page(400, pages.requestError(language));
+            return HttpResponses.page(400, pages.problems().request(language));
         }
         Scope scope = topicAction ? Scope.TOPIC : Scope.ALL;
         switch (action) {
@@ -164,7 +165,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
             }
             default -> {
                 log.warn(requestId, "request-refused", Map.of("error", "unknown action"));
-                return HttpResponses.page(400, pages.requestError(language));
+                return HttpResponses.page(400, pages.problems().request(language));
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.optout.function.unsubscribe;
 
-import dev.optout.token.InvalidTokenException;
 import dev.optout.token.LinkToken;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.unsubscribe.UnsubscribeService.Outcome;
@@ -11,6 +10,7 @@ import dev.optout.web.Language;
 import dev.optout.web.Messages;
 import dev.optout.web.Page;
 import dev.optout.web.PageLayout;
+import dev.optout.web.ProblemPages;
 
 
 /**
@@ -25,16 +25,18 @@ final class UnsubscribePages {
     static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
     static final String RESUBSCRIBE_TOPIC = "resubscribe-topic";
     static final String RESUBSCRIBE_ALL = "resubscribe-all";
-    static final String LANG = "lang";
+    static final String LANG = PageLayout.LANG;
 
     private final PageLayout layout;
     private final Messages m;
     private final TopicCatalog topics;
+    private final ProblemPages problems;
 
     UnsubscribePages(TopicCatalog topics) {
         this.m = Messages.load("dev/optout/function/unsubscribe/messages");
         this.layout = new PageLayout(m);
         this.topics = topics;
+        this.problems = new ProblemPages(layout);
     }
 
     /** GET: what the link will do, and the choice. Also shown when already unsubscribed: then the done page. */
@@ -84,26 +86,9 @@ final class UnsubscribePages {
         return render(l, "resubscribed.title", b);
     }
 
-    Page tokenError(Language l, InvalidTokenException.Reason reason, long lifetimeDays) {
-        String text = reason == InvalidTokenException.Reason.EXPIRED
-                ? m.html(l, "error.token.expired", lifetimeDays) : m.html(l, "error.token.invalid");
-        return render(l, "error.token.title", new StringBuilder("<div class=\"problem\" role=\"alert\"><p>").append(text).append("</p></div>\n"));
-    }
-
-    Page requestError(Language l) {
-        return problem(l, "error.request.title", "error.request.body");
-    }
-
-    Page storeError(Language l) {
-        return problem(l, "error.store.title", "error.store.body");
-    }
-
-    Page notFound(Language l) {
-        return problem(l, "error.notfound.title", "error.notfound.body");
-    }
-
-    private Page problem(Language l, String title, String body) {
-        return render(l, title, new StringBuilder("<div class=\"problem\" role=\"alert\"><p>").append(m.html(l, body)).append("</p></div>\n"));
+    /** The shared error pages, in this function's wording for its link. */
+    ProblemPages problems() {
+        return problems;
     }
 
     /** The radio choice (this topic, or all marketing mail) with one confirm button. */
@@ -144,7 +129,7 @@ final class UnsubscribePages {
     }
 
     private Page render(Language l, String titleKey, StringBuilder main) {
-        return layout.render(l, m.text(l, titleKey), main.toString(), lang -> "?" + LANG + "=" + lang.code());
+        return layout.render(l, m.text(l, titleKey), main.toString());
     }
 
 }

@@ -7,6 +7,7 @@ import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeys;
@@ -22,17 +23,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 
 /** The handler over a fresh moto table, with the test link key the sample events were sealed with. */
 final class Fixture {
     /** The sample events' key (events/unsubscribe/README.md): 32 bytes of 0x07, id "test1". */
-    static final byte[] TEST_KEY = filled(7);
-    static final String LINK_KEYS_JSON = "{\"active\":\"test1\",\"keys\":{\"test1\":\"" + Base64.getEncoder().encodeToString(TEST_KEY) + "\"}}";
+    static final String LINK_KEYS_JSON = SampleLinks.LINK_KEYS_JSON;
     static final LinkKeys KEYS = LinkKeys.parse(LINK_KEYS_JSON);
     static final AddressKeys ADDRESS_KEYS = new AddressKeys(filled(3));
-    static final String BASE_URL = "https://optout.example.com";
+    static final String BASE_URL = SampleLinks.BASE_URL;
     /** The day after the sample tokens were issued. */
     static final Instant NOW = Instant.parse("2026-11-02T09:15:00Z");
     static final EmailAddress ANA = AddressParser.parseOrNull("ana@example.com");

@@ -12,13 +12,12 @@ import dev.optout.config.Settings;
 import dev.optout.config.Wiring;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.SampleLinks;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Deadline;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,12 +39,7 @@ class OneClickEndToEndTest {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        Map<String, String> env = new HashMap<>(aws.environment());
-        env.put(Settings.TABLE_NAME, aws.createSuppressionTable());
-        env.put(Settings.ADDRESS_HASH_KEY, Base64.getEncoder().encodeToString(new byte[32]));
-        env.put(Settings.LINK_KEYS, Fixture.LINK_KEYS_JSON);
-        env.put(Settings.PUBLIC_BASE_URL, "https://optout.example.com");
-        wiring = new Wiring(Settings.of(env));
+        wiring = new Wiring(Settings.of(SampleLinks.functionEnvironment(aws)));
         check = new PresendCheck(wiring.topics(), wiring.addressKeys(),
                 new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), 4), wiring.linkHeaders());
         handler = new UnsubscribeHandler(wiring);

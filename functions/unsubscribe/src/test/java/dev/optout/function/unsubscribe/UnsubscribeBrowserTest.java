@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.optout.address.AddressParser;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.browser.HeadlessChromium;
 import dev.optout.localaws.http.LambdaHttpServer;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.Source;
@@ -13,13 +14,7 @@ import dev.optout.token.TokenOpener;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.unsubscribe.UnsubscribeService;
 import dev.optout.web.Language;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -27,13 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A real browser (Debian's headless Chromium through Selenium) on the handler served over
@@ -42,20 +32,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 @ExtendWith(LocalAwsExtension.class)
 class UnsubscribeBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
     private Fixture f;
     private LambdaHttpServer server;
+    private HeadlessChromium chromium;
     private WebDriver browser;
-    private Path profile;
 
     @BeforeEach
-    void start(LocalAws aws) throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "NOTICE: browser test skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " missing "
-                        + "(apt-get install chromium chromium-driver, or run scripts/setup-test-deps.sh)");
+    void start(LocalAws aws) {
+        assumeTrue(HeadlessChromium.available(), HeadlessChromium.SKIP_NOTICE);
         f = new Fixture(aws);
         AtomicReference<UnsubscribeHandler> handler = new AtomicReference<>();
         server = LambdaHttpServer.start(e -> handler.get().handleRequest(e, null), "GET /u/{token}", "POST /u/{token}");
@@ -63,42 +47,26 @@ class UnsubscribeBrowserTest {
         handler.set(new UnsubscribeHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock),
                 new UnsubscribeService(f.store, clock), Fixture.ADDRESS_KEYS, TopicCatalog.bundled(),
                 server.baseUri().toString(), Language.EN, EventLog.stdout("unsubscribe")));
-
-        profile = Files.createTempDirectory("optout-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--no-first-run", "--user-data-dir=" + profile,
-                "--window-size=412,915", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        Files.createDirectories(SCREENSHOTS);
+        chromium = HeadlessChromium.start("en-US");
+        browser = chromium.driver();
     }
 
     @AfterEach
-    void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+    void stop() {
+        if (chromium != null) {
+            chromium.close();
         }
         if (server != null) {
             server.close();
         }
-        if (profile != null) {
-            try (var walk = Files.walk(profile)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
     }
 
-    private void screenshot(String name) throws IOException {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    private void screenshot(String name) {
+        chromium.screenshot(name);
     }
 
     @Test
-    void openTheLinkConfirmAllMarketingMailSeeItDoneAndUndo() throws IOException {
+    void openTheLinkConfirmAllMarketingMailSeeItDoneAndUndo() {
         var ana = AddressParser.parseOrNull("ana@example.com");
         String token = f.sealer(Instant.now()).seal(ana, "newsletter", "2026-11-weekly");
 
@@ -139,7 +107,7 @@ class UnsubscribeBrowserTest {
     }
 
     @Test
-    void aDamagedLinkShowsAPlainWordsPage() throws IOException {
+    void aDamagedLinkShowsAPlainWordsPage() {
         browser.get(server.baseUri() + "/u/AQV0ZXN0MS4Vnot-a-real-token");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("This link does not work");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("Nothing has been changed.");

@@ -1,0 +1,102 @@
+package dev.optout.localaws.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A real browser for the page tests: Debian's Chromium ({@code /usr/bin/chromium}) driven through
+ * its ChromeDriver ({@code /usr/bin/chromedriver}) by Selenium, headless, with a phone-sized window
+ * and a throw-away profile. Tests skip with {@link #SKIP_NOTICE} where either is missing
+ * ({@code scripts/setup-test-deps.sh} installs both). Screenshots go to {@code target/screenshots/},
+ * kept as a build artifact. Needs Selenium on the test classpath (provided scope here).
+ *
+ * <pre>
+ * assumeTrue(HeadlessChromium.available(), HeadlessChromium.SKIP_NOTICE);
+ * try (HeadlessChromium chromium = HeadlessChromium.start("en-US")) {
+ *     chromium.driver().get(url);
+ *     chromium.screenshot("page");
+ * }
+ * </pre>
+ */
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    public static final String SKIP_NOTICE = "NOTICE: browser test skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " missing "
+            + "(apt-get install chromium chromium-driver, or run scripts/setup-test-deps.sh)";
+
+    private final WebDriver driver;
+    private final Path profile;
+
+    private HeadlessChromium(WebDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** Whether Chromium and ChromeDriver are installed where Debian puts them. */
+    public static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /** Starts the browser; {@code language} is its UI language and so its Accept-Language (e.g. {@code en-US}, {@code id}). */
+    public static HeadlessChromium start(String language) {
+        try {
+            Path profile = Files.createTempDirectory("optout-chromium-");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--no-first-run", "--user-data-dir=" + profile,
+                    "--window-size=412,915", "--lang=" + language);
+            // Headless Chromium ignores --lang for Accept-Language; the profile preference sets it.
+            options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+            WebDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            Files.createDirectories(SCREENSHOTS);
+            return new HeadlessChromium(driver, profile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Saves the page as {@code target/screenshots/<name>.png}. */
+    public void screenshot(String name) {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        try {
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Quits the browser and deletes its profile. */
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            try (var walk = Files.walk(profile)) {
+                walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            } catch (IOException e) {
+                // A leftover temp directory is harmless.
+            }
+        }
+    }
+}

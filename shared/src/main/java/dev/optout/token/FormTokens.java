@@ -1,0 +1,88 @@
+package dev.optout.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Cross-site request forgery tokens for the forms of a link's pages: a stateless synchronizer
+ * token bound to the link. The page embeds {@code form(linkToken)}; a POST is honoured only when
+ * it carries that value back, so a form hosted anywhere else (which cannot read our page, and
+ * cannot guess the value without the key) is refused.
+ *
+ * <p>Value: {@code keyId "." base64url(HMAC-SHA256(K_form(keyId), "optout-form-v1" 0x00 linkToken))}.
+ * {@code K_form} is derived from each link key by HMAC-SHA256(linkKey, "optout form token key v1"),
+ * so the AES key that seals links is never itself used as a MAC key (domain separation), no new
+ * secret has to be deployed, and rotating the link keys rotates these too. The key id in the value
+ * lets a page rendered just before a rotation still be submitted after it, while the old key is
+ * listed. No cookie and no server-side session are needed (the pages set no cookies).
+ */
+public final class FormTokens {
+    private static final byte[] DERIVATION_LABEL = "optout form token key v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PURPOSE = "optout-form-v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final String activeId;
+    private final Map<String, byte[]> keys;
+
+    public FormTokens(LinkKeys linkKeys) {
+        Objects.requireNonNull(linkKeys);
+        this.activeId = linkKeys.activeId();
+        Map<String, byte[]> derived = new LinkedHashMap<>();
+        for (String id : linkKeys.ids()) {
+            derived.put(id, hmac(linkKeys.key(id).getEncoded(), DERIVATION_LABEL));
+        }
+        this.keys = Map.copyOf(derived);
+    }
+
+    /** The form token for the page of this link (the raw token as it stands in the URL). */
+    public String form(String linkToken) {
+        return activeId + "." + B64.encodeToString(mac(keys.get(activeId), linkToken));
+    }
+
+    /** Whether {@code submitted} is a form token this service issued for this link; constant-time compare. */
+    public boolean verify(String linkToken, String submitted) {
+        if (submitted == null || linkToken == null) {
+            return false;
+        }
+        int dot = submitted.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        byte[] key = keys.get(submitted.substring(0, dot));
+        if (key == null) {
+            return false;
+        }
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(submitted.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(mac(key, linkToken), given);
+    }
+
+    private static byte[] mac(byte[] key, String linkToken) {
+        byte[] token = linkToken.getBytes(StandardCharsets.US_ASCII);
+        byte[] message = new byte[PURPOSE.length + token.length];
+        System.arraycopy(PURPOSE, 0, message, 0, PURPOSE.length);
+        System.arraycopy(token, 0, message, PURPOSE.length, token.length);
+        return hmac(key, message);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}
