@@ -98,7 +98,7 @@ class PreferencesBrowserTest {
         browser.findElement(By.cssSelector("label[for=topic-events]")).click();
         frequencyOf("newsletter").selectByVisibleText("Monthly");
         browser.findElement(By.cssSelector("label[for=frequency-all-weekly]")).click();
-        browser.findElement(By.xpath("//button[. = 'Save my choices']")).click();
+        chromium.clickAndWaitForPage(By.xpath("//button[. = 'Save my choices']"));
 
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Saved. What changed:",
                 "You will no longer get \u201cPromotions and offers\u201d emails.", "You will get \u201cEvents and webinars\u201d emails.",
@@ -120,7 +120,7 @@ class PreferencesBrowserTest {
                 "Subscribed to \u201cEvents and webinars\u201d", "On this page");
 
         // The visible switch: the same state, in Indonesian; change again there.
-        browser.findElement(By.linkText("Bahasa Indonesia")).click();
+        chromium.clickAndWaitForPage(By.linkText("Bahasa Indonesia"));
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("id");
         assertThat(h1()).isEqualTo("Preferensi email Anda");
         assertThat(ticked("events")).isTrue();
@@ -128,7 +128,7 @@ class PreferencesBrowserTest {
         chromium.screenshot("preferences-3-page-id");
         frequencyOf("events").selectByVisibleText("Bulanan");
         browser.findElement(By.cssSelector("label[for=topic-product-updates]")).click();
-        browser.findElement(By.xpath("//button[. = 'Simpan pilihan saya']")).click();
+        chromium.clickAndWaitForPage(By.xpath("//button[. = 'Simpan pilihan saya']"));
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Tersimpan. Yang berubah:",
                 "Anda tidak akan lagi menerima email \u201cKabar produk\u201d.", "Email \u201cAcara dan webinar\u201d: Bulanan.");
         chromium.screenshot("preferences-4-saved-id");
@@ -144,7 +144,7 @@ class PreferencesBrowserTest {
         browser.get(url);
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("id");
 
-        browser.findElement(By.xpath("//button[. = 'Berhenti dari semua email pemasaran']")).click();
+        chromium.clickAndWaitForPage(By.xpath("//button[. = 'Berhenti dari semua email pemasaran']"));
         assertThat(browser.findElement(By.cssSelector(".done")).getText())
                 .contains("Anda tidak akan lagi menerima email pemasaran apa pun dari kami.");
         assertThat(browser.findElement(By.id("status-title")).getText()).isEqualTo("Kami tidak mengirimi Anda email pemasaran");
@@ -154,7 +154,7 @@ class PreferencesBrowserTest {
         assertThat(f.store.read(Fixture.ANA).unsubscribedAll()).isNotNull();
 
         browser.get(url);
-        browser.findElement(By.xpath("//button[. = 'Mulai terima email pemasaran lagi']")).click();
+        chromium.clickAndWaitForPage(By.xpath("//button[. = 'Mulai terima email pemasaran lagi']"));
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Anda akan menerima email pemasaran kami lagi");
         assertThat(browser.findElements(By.id("status-title"))).isEmpty();
         chromium.screenshot("preferences-6-resubscribed-id");

@@ -85,7 +85,7 @@ class UnsubscribeBrowserTest {
         // Choose by the label, as a person would, then confirm.
         browser.findElement(By.cssSelector("label[for=scope-all]")).click();
         assertThat(browser.findElement(By.id("scope-all")).isSelected()).isTrue();
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        chromium.clickAndWaitForPage(By.cssSelector("form button[type=submit]"));
 
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("You are unsubscribed");
         assertThat(browser.findElement(By.cssSelector(".done")).getText())
@@ -95,12 +95,12 @@ class UnsubscribeBrowserTest {
         assertThat(f.store.read(ana).unsubscribedAll().source()).isEqualTo(Source.UNSUBSCRIBE_PAGE);
 
         // Switch language on the done page: the link's page now says it is done, in Indonesian.
-        browser.findElement(By.linkText("Bahasa Indonesia")).click();
+        chromium.clickAndWaitForPage(By.linkText("Bahasa Indonesia"));
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("id");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Anda telah berhenti berlangganan");
         screenshot("unsubscribe-3-done-id");
 
-        browser.findElement(By.xpath("//button[contains(., 'Berlangganan lagi')]")).click();
+        chromium.clickAndWaitForPage(By.xpath("//button[contains(., 'Berlangganan lagi')]"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Anda berlangganan kembali");
         screenshot("unsubscribe-4-resubscribed-id");
         assertThat(f.store.read(ana).unsubscribedAll()).isNull();
