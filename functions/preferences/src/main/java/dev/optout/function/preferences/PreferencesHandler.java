@@ -13,6 +13,7 @@ import dev.optout.http.HttpRequestException;
 import dev.optout.http.HttpResponses;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
+import dev.optout.observability.Metrics;
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.preferences.PreferenceJson;
@@ -78,7 +79,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
     /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
     public PreferencesHandler(Wiring w) {
         this(w.tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics()), w.addressKeys(),
-                w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout("preferences"));
+                w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,

@@ -17,7 +17,9 @@ import dev.optout.feedback.SesEvent;
 import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.observability.EventLog;
+import dev.optout.observability.Metrics;
 import dev.optout.suppression.Action;
+import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.StoreUnavailableException;
 import java.util.ArrayList;
@@ -57,7 +59,7 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     public SesFeedbackHandler(Wiring wiring) {
-        this(processor(wiring), EventLog.stdout("ses-feedback"), DEFAULT_PARALLELISM);
+        this(processor(wiring), EventLog.stdout(Metrics.SES_FEEDBACK), DEFAULT_PARALLELISM);
     }
 
     /** @param parallelism records of one batch processed at once (1: one after the other) */
@@ -107,6 +109,11 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
                 Map.of("FeedbackMessagesProcessed", records.size() - failed, "FeedbackMessagesFailed", failed), Map.of());
         suppressions.forEach((reason, n) -> log.metrics(requestId, "feedback-suppressions", Map.of(),
                 Map.of("Suppressions", n), Map.of("Reason", reason)));
+        Integer complaints = suppressions.get(BlockReason.COMPLAINED.name());
+        if (complaints != null) {
+            // The template's complaints alarm watches this metric with the Function dimension alone.
+            log.metrics(requestId, "feedback-complaints", Map.of(), Map.of(Metrics.COMPLAINTS, complaints), Map.of());
+        }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 

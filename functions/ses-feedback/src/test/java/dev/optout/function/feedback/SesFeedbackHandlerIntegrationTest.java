@@ -172,6 +172,9 @@ class SesFeedbackHandlerIntegrationTest {
         assertThat(dlqBodies(p)).isEmpty();
         assertThat(logs()).doesNotContain("ana.gone@example.com").doesNotContain("joko.spam@example.com")
                 .contains("\"Suppressions\":2").contains("\"Reason\":\"BOUNCED\"").contains("\"Reason\":\"COMPLAINED\"");
+        // The complaints alarm (template.yaml) watches optout/Complaints with the Function dimension alone.
+        assertThat(logs().lines().filter(l -> l.contains("\"Complaints\":1")))
+                .singleElement().asString().contains("\"Dimensions\":[[\"Function\"]]").contains("\"Function\":\"ses-feedback\"");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.optout.http.HttpRequestException;
 import dev.optout.http.HttpResponses;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
+import dev.optout.observability.Metrics;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.token.InvalidTokenException;
@@ -66,7 +67,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
     /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
     public UnsubscribeHandler(Wiring w) {
         this(w.tokenOpener(), new UnsubscribeService(w.store(), w.clock()), w.addressKeys(), w.topics(),
-                w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout("unsubscribe"));
+                w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
     }
 
     public UnsubscribeHandler(TokenOpener opener, UnsubscribeService service, AddressKeys addressKeys, TopicCatalog topics,
