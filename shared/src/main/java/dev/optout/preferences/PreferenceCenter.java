@@ -85,6 +85,11 @@ public final class PreferenceCenter {
                 changes.add(Change.frequency(topic.id(), e.getValue(), provenance));
             }
         }
+        for (String id : update.sameAsOverall()) {
+            if (current.topicFrequency().containsKey(topic(id).id()) && !update.topicFrequency().containsKey(id)) {
+                changes.add(Change.clearFrequency(id, provenance));
+            }
+        }
         if (Boolean.FALSE.equals(update.receiveMarketing()) && current.unsubscribedAll() == null) {
             changes.add(Change.unsubscribeAll(provenance));
         }

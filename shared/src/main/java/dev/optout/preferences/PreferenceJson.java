@@ -59,8 +59,13 @@ public final class PreferenceJson {
             topics.put(e.getKey(), e.getValue().booleanValue());
         }
         Map<String, Frequency> topicFrequency = new LinkedHashMap<>();
+        java.util.Set<String> sameAsOverall = new java.util.LinkedHashSet<>();
         for (Map.Entry<String, JsonNode> e : object(root, "topicFrequency").entrySet()) {
-            topicFrequency.put(e.getKey(), frequency(e.getValue(), "topicFrequency." + e.getKey()));
+            if (e.getValue().isNull()) {
+                sameAsOverall.add(e.getKey()); // null: the topic follows the overall frequency again
+            } else {
+                topicFrequency.put(e.getKey(), frequency(e.getValue(), "topicFrequency." + e.getKey()));
+            }
         }
         Frequency frequency = root.has("frequency") ? frequency(root.get("frequency"), "frequency") : null;
         Boolean receive = null;
@@ -70,7 +75,7 @@ public final class PreferenceJson {
             }
             receive = root.get("receiveMarketing").booleanValue();
         }
-        return new PreferenceUpdate(topics, topicFrequency, frequency, receive);
+        return new PreferenceUpdate(topics, topicFrequency, sameAsOverall, frequency, receive);
     }
 
     /**

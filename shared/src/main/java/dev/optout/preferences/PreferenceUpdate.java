@@ -2,6 +2,7 @@ package dev.optout.preferences;
 
 import dev.optout.suppression.Frequency;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a person asked for on the preference center (page form or JSON API). Absent entries mean
@@ -9,14 +10,21 @@ import java.util.Map;
  *
  * @param topics          topic id to wanted (true) or not (false)
  * @param topicFrequency  topic id to frequency
+ * @param sameAsOverall   topics whose own frequency is dropped, so they follow the overall one
  * @param frequency       overall frequency, or null
  * @param receiveMarketing false: opt out of all marketing mail; true: opt back in (lifts a global
  *                         opt-out, a complaint or a soft-bounce suppression); null: no change
  */
-public record PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Frequency frequency,
-                               Boolean receiveMarketing) {
+public record PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Set<String> sameAsOverall,
+                               Frequency frequency, Boolean receiveMarketing) {
     public PreferenceUpdate {
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         topicFrequency = topicFrequency == null ? Map.of() : Map.copyOf(topicFrequency);
+        sameAsOverall = sameAsOverall == null ? Set.of() : Set.copyOf(sameAsOverall);
+    }
+
+    public PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Frequency frequency,
+                            Boolean receiveMarketing) {
+        this(topics, topicFrequency, Set.of(), frequency, receiveMarketing);
     }
 }

@@ -46,6 +46,11 @@ public record Change(Action action, String topic, Frequency frequency, String de
         return new Change(action, null, null, detail, p, null);
     }
 
+    /** Drops a topic's own frequency, so it follows the overall one again. */
+    public static Change clearFrequency(String topic, Provenance p) {
+        return new Change(Action.SET_FREQUENCY, Objects.requireNonNull(topic), null, null, p, null);
+    }
+
     public Change once(String key) {
         return new Change(action, topic, frequency, detail, provenance, key);
     }

@@ -192,8 +192,12 @@ public final class SuppressionStore {
             }
             case SET_FREQUENCY -> {
                 names.put("#freq", change.topic() == null ? FREQUENCY : TOPIC_FREQUENCY + change.topic());
-                values.put(":freq", s(change.frequency().name()));
-                set.add("#freq = :freq");
+                if (change.frequency() == null) {
+                    remove.add("#freq"); // Change.clearFrequency: follow the overall frequency again
+                } else {
+                    values.put(":freq", s(change.frequency().name()));
+                    set.add("#freq = :freq");
+                }
             }
             case HARD_BOUNCE -> keepFirst(HARD_BOUNCE, mark, names, values, set);
             case SOFT_BOUNCE -> {

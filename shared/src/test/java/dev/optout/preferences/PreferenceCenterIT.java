@@ -109,6 +109,24 @@ class PreferenceCenterIT {
     }
 
     @Test
+    void aTopicSetBackToSameAsOverallFollowsTheOverallFrequencyAgain() {
+        center.save(ana, new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.MONTHLY), Frequency.WEEKLY, null), page());
+        assertThat(SendPolicy.decide(store.read(ana), catalog.require("newsletter")).frequency()).isEqualTo(Frequency.MONTHLY);
+
+        PreferenceCenter.Outcome outcome = center.save(ana,
+                new PreferenceUpdate(Map.of(), Map.of(), java.util.Set.of("newsletter", "promotions"), null, null), page());
+
+        assertThat(outcome.changes()).as("only the topic that had its own frequency changes")
+                .singleElement().satisfies(c -> {
+                    assertThat(c.action()).isEqualTo(Action.SET_FREQUENCY);
+                    assertThat(c.topic()).isEqualTo("newsletter");
+                    assertThat(c.frequency()).isNull();
+                });
+        assertThat(SendPolicy.decide(store.read(ana), catalog.require("newsletter")).frequency()).isEqualTo(Frequency.WEEKLY);
+        assertThat(outcome.preferences().history().get(0).frequency()).isNull();
+    }
+
+    @Test
     void anUnknownTopicIsRefusedAndNothingChanges() {
         assertThatThrownBy(() -> center.save(ana, new PreferenceUpdate(Map.of("newsletter", false, "horoscopes", true), Map.of(), null, null), page()))
                 .isInstanceOf(PreferenceException.class).hasMessageContaining("horoscopes");

@@ -19,6 +19,9 @@ import dev.optout.web.PageLayout;
 import dev.optout.web.ProblemPages;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The preference center page, in English and Indonesian: status in plain words, the topic and
@@ -70,15 +73,18 @@ final class PreferencesPages {
             case SAVE -> {
                 Map<String, Boolean> chosen = new LinkedHashMap<>();
                 Map<String, Frequency> own = new LinkedHashMap<>();
+                Set<String> sameAsOverall = new LinkedHashSet<>();
                 for (Topic t : catalog.all()) {
                     chosen.put(t.id(), form.first(TOPIC + t.id()).isPresent());
-                    String f = form.first(FREQUENCY + "." + t.id()).orElse("");
-                    if (!f.isEmpty()) {
-                        own.put(t.id(), frequency(f));
+                    Optional<String> f = form.first(FREQUENCY + "." + t.id());
+                    if (f.isPresent() && f.get().isEmpty()) {
+                        sameAsOverall.add(t.id());
+                    } else if (f.isPresent()) {
+                        own.put(t.id(), frequency(f.get()));
                     }
                 }
                 String overall = form.first(FREQUENCY).orElse("");
-                return new PreferenceUpdate(chosen, own, overall.isEmpty() ? null : frequency(overall), null);
+                return new PreferenceUpdate(chosen, own, sameAsOverall, overall.isEmpty() ? null : frequency(overall), null);
             }
             default -> throw new PreferenceException(PreferenceException.Code.MALFORMED, "unknown action");
         }
@@ -233,7 +239,7 @@ final class PreferencesPages {
     }
 
     private String frequencyName(Language l, Frequency f) {
-        return f == null ? "" : m.text(l, "frequency." + f.name());
+        return f == null ? m.text(l, "frequency.overall") : m.text(l, "frequency." + f.name());
     }
 
     private String topicName(Language l, String id) {
