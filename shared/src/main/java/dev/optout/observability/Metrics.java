@@ -17,6 +17,8 @@ public final class Metrics {
     public static final String RECIPIENTS_BLOCKED = "RecipientsBlocked";
     /** Opt-outs applied, with a {@code Source} dimension (one-click, page, preferences...). */
     public static final String OPT_OUTS = "OptOuts";
+    /** Explicit opt-backs-in (undo on the unsubscribe page), with a {@code Source} dimension. */
+    public static final String RESUBSCRIBES = "Resubscribes";
     /** Suppressions applied from SES feedback, with a {@code Reason} dimension. */
     public static final String SUPPRESSIONS = "Suppressions";
     /** Complaints received (alarmed on in template.yaml). */

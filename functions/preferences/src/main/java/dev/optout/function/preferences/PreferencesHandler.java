@@ -244,6 +244,6 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         long unsubscribes = o.changes().stream().map(Change::action)
                 .filter(a -> a == Action.UNSUBSCRIBE_ALL || a == Action.UNSUBSCRIBE_TOPIC).count();
         log.metrics(requestId, "preferences-saved", fields,
-                Map.of("PreferenceChanges", o.changes().size(), "Unsubscribes", unsubscribes), Map.of("Source", source.name()));
+                Map.of("PreferenceChanges", o.changes().size(), Metrics.OPT_OUTS, unsubscribes), Map.of("Source", source.name()));
     }
 }

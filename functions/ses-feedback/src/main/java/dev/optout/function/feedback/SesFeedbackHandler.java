@@ -106,9 +106,9 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
             r.suppressions.forEach((reason, n) -> suppressions.merge(reason, n, Integer::sum));
         }
         log.metrics(requestId, "feedback-batch", Map.of("records", records.size()),
-                Map.of("FeedbackMessagesProcessed", records.size() - failed, "FeedbackMessagesFailed", failed), Map.of());
+                Map.of("FeedbackMessagesProcessed", records.size() - failed, Metrics.FEEDBACK_MESSAGES_FAILED, failed), Map.of());
         suppressions.forEach((reason, n) -> log.metrics(requestId, "feedback-suppressions", Map.of(),
-                Map.of("Suppressions", n), Map.of("Reason", reason)));
+                Map.of(Metrics.SUPPRESSIONS, n), Map.of("Reason", reason)));
         Integer complaints = suppressions.get(BlockReason.COMPLAINED.name());
         if (complaints != null) {
             // The template's complaints alarm watches this metric with the Function dimension alone.

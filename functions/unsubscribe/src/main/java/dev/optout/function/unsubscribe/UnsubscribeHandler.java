@@ -179,7 +179,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         fields.put("topic", token.topic() == null ? "" : token.topic());
         fields.put("campaignId", token.campaignId() == null ? "" : token.campaignId());
         fields.put("tokenIssuedAt", token.issuedAt().toString());
-        log.metrics(requestId, event, fields, Map.of(event.equals("unsubscribed") ? "Unsubscribes" : "Resubscribes", 1),
+        log.metrics(requestId, event, fields, Map.of(event.equals("unsubscribed") ? Metrics.OPT_OUTS : Metrics.RESUBSCRIBES, 1),
                 Map.of("Source", source.name()));
     }
 }

@@ -79,6 +79,8 @@ class UnsubscribeHandlerTest {
         assertThat(f.store.history(ANA, 10)).containsExactly(new HistoryEvent(Action.UNSUBSCRIBE_TOPIC, NOW, Source.ONE_CLICK,
                 "newsletter", null, "2026-11-weekly", ISSUED, java.util.Map.of()));
         assertThat(f.logs.toString()).contains("\"event\":\"unsubscribed\"", "ONE_CLICK").doesNotContain("ana@example.com");
+        // EMF: opt-outs by source
+        assertThat(f.logs.toString()).contains("\"OptOuts\":1", "\"Source\":\"ONE_CLICK\"", "\"Dimensions\":[[\"Function\",\"Source\"]]");
     }
 
     @Test
