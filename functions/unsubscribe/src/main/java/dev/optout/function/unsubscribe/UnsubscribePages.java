@@ -60,10 +60,7 @@ final class UnsubscribePages {
     /** After an opt-out: done, since when, undo. */
     Page done(Language l, LinkToken t, Outcome o, String preferencesUrl) {
         StringBuilder b = new StringBuilder();
-        b.append("<div class=\"done\" role=\"status\">\n<p>")
-                .append(o.scope() == Scope.ALL ? m.html(l, "done.all") : m.html(l, "done.topic", topicName(l, t)))
-                .append("</p>\n<p>").append(m.html(l, "done.since")).append(" ").append(Html.time(o.since(), l))
-                .append(".</p>\n</div>\n");
+        b.append(statusBox(l, t, o, "done.all", "done.topic", "done.since"));
         b.append("<p>").append(m.html(l, "done.service")).append("</p>\n");
         if (o.scope() == Scope.TOPIC) {
             b.append(form(l, "done.more.legend", UNSUBSCRIBE_ALL, m.html(l, "confirm.button.all"), false));
@@ -77,13 +74,17 @@ final class UnsubscribePages {
     /** After an undo: subscribed again, and the choice once more. */
     Page resubscribed(Language l, LinkToken t, Outcome o, String preferencesUrl) {
         StringBuilder b = new StringBuilder();
-        b.append("<div class=\"done\" role=\"status\">\n<p>")
-                .append(o.scope() == Scope.ALL ? m.html(l, "resubscribed.all") : m.html(l, "resubscribed.topic", topicName(l, t)))
-                .append("</p>\n<p>").append(m.html(l, "resubscribed.at")).append(" ").append(Html.time(o.since(), l))
-                .append(".</p>\n</div>\n");
+        b.append(statusBox(l, t, o, "resubscribed.all", "resubscribed.topic", "resubscribed.at"));
         b.append(choiceForm(l, t));
         b.append(preferences(l, preferencesUrl));
         return render(l, "resubscribed.title", b);
+    }
+
+    /** The confirmation box of a change: what happened (for all mail or the link's topic) and when. */
+    private String statusBox(Language l, LinkToken t, Outcome o, String allKey, String topicKey, String timeKey) {
+        return "<div class=\"done\" role=\"status\">\n<p>"
+                + (o.scope() == Scope.ALL ? m.html(l, allKey) : m.html(l, topicKey, topicName(l, t)))
+                + "</p>\n<p>" + m.html(l, timeKey) + " " + Html.time(o.since(), l) + ".</p>\n</div>\n";
     }
 
     /** The shared error pages, in this function's wording for its link. */
