@@ -74,20 +74,17 @@ public final class CampaignGuard implements CampaignPauses {
         return Map.of(PK, s(CAMPAIGN_PREFIX + campaign + "#" + shard), SK, s(COUNTER_SK));
     }
 
-    /** One strongly consistent GetItem of the guard item. */
+    /**
+     * One strongly consistent read of the guard item. A BatchGetItem of one key rather than a
+     * GetItem: the check's role may only batch-read the table (least privilege, template.yaml).
+     */
     @Override
     public Optional<Instant> pausedSince(String campaign) {
-        Map<String, AttributeValue> item;
-        try {
-            item = dynamo.getItem(r -> r.tableName(table).key(guardKey(SesTags.value(campaign))).consistentRead(true)
-                    .projectionExpression("paused, pausedAt")).item();
-        } catch (SdkException e) {
-            throw new StoreUnavailableException("campaign guard unreadable: " + e.getMessage(), e);
-        }
-        if (item == null || item.isEmpty() || !Boolean.TRUE.equals(bool(item.get("paused")))) {
+        List<Map<String, AttributeValue>> items = batchGet(List.of(guardKey(SesTags.value(campaign))), true);
+        if (items.isEmpty() || !Boolean.TRUE.equals(bool(items.get(0).get("paused")))) {
             return Optional.empty();
         }
-        return Optional.of(Instant.parse(item.get("pausedAt").s()));
+        return Optional.of(Instant.parse(items.get(0).get("pausedAt").s()));
     }
 
     /**
@@ -104,7 +101,9 @@ public final class CampaignGuard implements CampaignPauses {
         int shard = ThreadLocalRandom.current().nextInt(thresholds.shards());
         try {
             dynamo.updateItem(r -> r.tableName(table).key(counterKey(c, shard))
-                    .updateExpression("ADD sends :s, bounces :b, complaints :c SET cmp = :cmp, updatedAt = :now")
+                    .updateExpression("ADD #sends :s, #bounces :b, #complaints :c SET #cmp = :cmp, #updatedAt = :now")
+                    .expressionAttributeNames(Map.of("#sends", "sends", "#bounces", "bounces", "#complaints", "complaints",
+                            "#cmp", "cmp", "#updatedAt", "updatedAt"))
                     .expressionAttributeValues(Map.of(":s", n(delta.sends()), ":b", n(delta.bounces()),
                             ":c", n(delta.complaints()), ":cmp", s(c), ":now", s(clock.instant().toString()))));
         } catch (SdkException e) {
@@ -142,11 +141,12 @@ public final class CampaignGuard implements CampaignPauses {
         try {
             // The version guards against a resume between our read and this write.
             dynamo.updateItem(r -> r.tableName(table).key(guardKey(campaign))
-                    .updateExpression("SET paused = :true, pausedAt = :at, pauseReason = :why, cmp = :cmp, "
+                    .updateExpression("SET #paused = :true, #pausedAt = :at, #why = :why, #cmp = :cmp, "
                             + "#log = list_append(if_not_exists(#log, :empty), :entry)")
-                    .conditionExpression("(attribute_not_exists(paused) OR paused = :false) "
-                            + "AND (attribute_not_exists(version) OR version = :v)")
-                    .expressionAttributeNames(Map.of("#log", "log"))
+                    .conditionExpression("(attribute_not_exists(#paused) OR #paused = :false) "
+                            + "AND (attribute_not_exists(#v) OR #v = :v)")
+                    .expressionAttributeNames(Map.of("#paused", "paused", "#pausedAt", "pausedAt", "#why", "pauseReason",
+                            "#cmp", "cmp", "#log", "log", "#v", "version"))
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty(); // paused or resumed by someone else meanwhile
@@ -187,10 +187,11 @@ public final class CampaignGuard implements CampaignPauses {
             values.put(":entry", AttributeValue.fromL(List.of(entry(RESUMED, now, why, who, snap.total.minus(snap.baseline)))));
             try {
                 dynamo.updateItem(r -> r.tableName(table).key(guardKey(campaign))
-                        .updateExpression("SET paused = :false, resumedAt = :at, version = :v1, baseSends = :bs, "
-                                + "baseBounces = :bb, baseComplaints = :bc, #log = list_append(#log, :entry)")
-                        .conditionExpression("paused = :true AND (attribute_not_exists(version) OR version = :v)")
-                        .expressionAttributeNames(Map.of("#log", "log"))
+                        .updateExpression("SET #paused = :false, #resumedAt = :at, #v = :v1, #bs = :bs, "
+                                + "#bb = :bb, #bc = :bc, #log = list_append(#log, :entry)")
+                        .conditionExpression("#paused = :true AND (attribute_not_exists(#v) OR #v = :v)")
+                        .expressionAttributeNames(Map.of("#paused", "paused", "#resumedAt", "resumedAt", "#v", "version",
+                                "#bs", "baseSends", "#bb", "baseBounces", "#bc", "baseComplaints", "#log", "log"))
                         .expressionAttributeValues(values));
                 return new ResumeOutcome(true, status(campaign));
             } catch (ConditionalCheckFailedException e) {
@@ -221,29 +222,7 @@ public final class CampaignGuard implements CampaignPauses {
         for (int i = 0; i < thresholds.shards(); i++) {
             keys.add(counterKey(campaign, i));
         }
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        List<Map<String, AttributeValue>> pending = keys;
-        try {
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    Thread.sleep(Math.min(500, 10L << Math.min(attempt, 6)));
-                }
-                if (attempt > 8) {
-                    throw new StoreUnavailableException("campaign counters still unprocessed (throttled) after retries");
-                }
-                List<Map<String, AttributeValue>> request = pending;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(Map.of(table,
-                        KeysAndAttributes.builder().keys(request).consistentRead(true).build())));
-                items.addAll(response.responses().getOrDefault(table, List.of()));
-                KeysAndAttributes un = response.unprocessedKeys().get(table);
-                pending = un == null ? List.of() : un.keys();
-            }
-        } catch (SdkException e) {
-            throw new StoreUnavailableException("campaign guard unreadable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while reading the campaign guard");
-        }
+        List<Map<String, AttributeValue>> items = batchGet(keys, false);
         Snapshot snap = new Snapshot();
         for (Map<String, AttributeValue> item : items) {
             if (GUARD_SK.equals(item.get(SK).s())) {
@@ -262,6 +241,37 @@ public final class CampaignGuard implements CampaignPauses {
             }
         }
         return snap;
+    }
+
+    /** Consistent BatchGetItem of up to 100 keys; unprocessed keys retried with backoff, then a failure. */
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, boolean pauseOnly) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<Map<String, AttributeValue>> pending = keys;
+        try {
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 8) {
+                    throw new StoreUnavailableException("campaign guard items still unprocessed (throttled) after retries");
+                }
+                if (attempt > 0) {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(Math.min(500, 10L << attempt) + 1));
+                }
+                KeysAndAttributes.Builder k = KeysAndAttributes.builder().keys(pending).consistentRead(true);
+                if (pauseOnly) {
+                    k.projectionExpression("#paused, #pausedAt").expressionAttributeNames(Map.of("#paused", "paused",
+                            "#pausedAt", "pausedAt"));
+                }
+                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, k.build())));
+                items.addAll(response.responses().getOrDefault(table, List.of()));
+                KeysAndAttributes un = response.unprocessedKeys().get(table);
+                pending = un == null ? List.of() : un.keys();
+            }
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("campaign guard unreadable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while reading the campaign guard");
+        }
+        return items;
     }
 
     /** The counts of one counter shard item. */
