@@ -283,7 +283,11 @@ public final class FeedbackProcessor {
 
     private static Provenance provenance(Source source, Instant at, SesEvent event) {
         Provenance p = Provenance.of(source, at);
-        String campaign = firstTag(event, "campaignId");
+        // the tag the check hands out (SesTags), then the names senders used before it
+        String campaign = firstTag(event, dev.optout.check.SesTags.CAMPAIGN);
+        if (campaign == null) {
+            campaign = firstTag(event, "campaignId");
+        }
         if (campaign == null) {
             campaign = firstTag(event, "campaign");
         }
