@@ -10,6 +10,7 @@ import static dev.optout.suppression.TableLayout.s;
 import dev.optout.check.CampaignPauses;
 import dev.optout.check.SesTags;
 import dev.optout.suppression.StoreUnavailableException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,12 @@ public final class CampaignGuard implements CampaignPauses {
     private final String table;
     private final GuardThresholds thresholds;
     private final Clock clock;
+    /**
+     * Picks the counter shard. SecureRandom, not ThreadLocalRandom: after a SnapStart restore the
+     * latter's seeds repeat in every environment, which would make them all pick the same shards
+     * at once (the managed Java runtimes keep SecureRandom unique after restore).
+     */
+    private final SecureRandom shardPicker = new SecureRandom();
 
     public CampaignGuard(DynamoDbClient dynamo, String table, GuardThresholds thresholds, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo);
@@ -98,7 +105,7 @@ public final class CampaignGuard implements CampaignPauses {
         if (delta.isZero()) {
             return Optional.empty();
         }
-        int shard = ThreadLocalRandom.current().nextInt(thresholds.shards());
+        int shard = shardPicker.nextInt(thresholds.shards());
         try {
             dynamo.updateItem(r -> r.tableName(table).key(counterKey(c, shard))
                     .updateExpression("ADD #sends :s, #bounces :b, #complaints :c SET #cmp = :cmp, #updatedAt = :now")
