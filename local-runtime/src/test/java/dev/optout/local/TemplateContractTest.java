@@ -67,7 +67,9 @@ class TemplateContractTest {
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
                     Settings.LINK_TOKEN_LIFETIME_DAYS),
             "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
-                    Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING));
+                    Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING,
+                    Settings.CAMPAIGN_COMPLAINT_RATE, Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, Settings.CAMPAIGN_BOUNCE_RATE,
+                    Settings.CAMPAIGN_BOUNCE_MIN_SENDS, Settings.CAMPAIGN_COUNTER_SHARDS));
 
     @TestFactory
     Stream<DynamicTest> everyHandlerIsAClassInItsJarThatAcceptsTheEventItsTriggerSends() {

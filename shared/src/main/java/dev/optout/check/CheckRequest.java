@@ -9,16 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code {"topic": "newsletter", "campaignId": "2026-11-weekly", "recipients": ["ana@example.com", ...]}}
+ * {@code {"topic": "newsletter", "campaignId": "2026-11-weekly", "purpose": "marketing", "recipients": ["ana@example.com", ...]}}
  *
- * @param campaignId optional; goes into the unsubscribe links so an opt-out names its campaign
+ * @param topic      the catalog topic; required for marketing, optional (and not looked up) for transactional mail
+ * @param campaignId optional; goes into the unsubscribe links and SES tags so an opt-out, a bounce or
+ *                   a complaint names its campaign, and selects the campaign guard
+ * @param purpose    {@code "marketing"} (default) or {@code "transactional"}: see {@link Purpose}
  */
-public record CheckRequest(String topic, String campaignId, List<String> recipients) {
+public record CheckRequest(String topic, String campaignId, List<String> recipients, Purpose purpose) {
     public static final int MAX_RECIPIENTS = 10_000;
     private static final int MAX_CAMPAIGN_ID = 128;
 
     public CheckRequest {
         recipients = List.copyOf(recipients);
+        purpose = purpose == null ? Purpose.MARKETING : purpose;
+    }
+
+    /** A marketing check (the default purpose). */
+    public CheckRequest(String topic, String campaignId, List<String> recipients) {
+        this(topic, campaignId, recipients, Purpose.MARKETING);
     }
 
     /** Parses and validates a request; every problem is an {@link InvalidCheckRequestException}. */
@@ -34,8 +43,18 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
         if (root == null || !root.isObject()) {
             throw new InvalidCheckRequestException("request must be a JSON object with \"topic\" and \"recipients\"");
         }
+        JsonNode purposeNode = root.get("purpose");
+        if (purposeNode != null && !purposeNode.isNull() && !purposeNode.isTextual()) {
+            throw new InvalidCheckRequestException("\"purpose\" must be \"marketing\" or \"transactional\"");
+        }
+        Purpose purpose = Purpose.parse(purposeNode == null || purposeNode.isNull() ? null : purposeNode.asText());
         JsonNode topic = root.get("topic");
-        if (topic == null || !topic.isTextual() || topic.asText().isBlank()) {
+        boolean topicRequired = purpose == Purpose.MARKETING;
+        if (topic == null || topic.isNull()) {
+            if (topicRequired) {
+                throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
+            }
+        } else if (!topic.isTextual() || topic.asText().isBlank()) {
             throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
         }
         JsonNode campaign = root.get("campaignId");
@@ -61,6 +80,7 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
             }
             recipients.add(r.asText());
         }
-        return new CheckRequest(topic.asText(), campaign == null || campaign.isNull() ? null : campaign.asText(), recipients);
+        return new CheckRequest(topic == null || topic.isNull() ? null : topic.asText(),
+                campaign == null || campaign.isNull() ? null : campaign.asText(), recipients, purpose);
     }
 }

@@ -16,12 +16,33 @@ import java.util.Map;
  * @param headers        List-Unsubscribe headers to put in the message, when allowed
  * @param preferencesUrl the person's preference center link, when allowed
  * @param detail         a readable explanation for {@code INVALID_ADDRESS}
+ * @param complained     transactional checks only: {@code true} when the person once marked mail as
+ *                       spam (reported, not blocking); absent otherwise
+ * @param tags           SES message tags to send the message with ({@code EmailTags}), when allowed
  */
-@JsonPropertyOrder({"recipient", "address", "allowed", "reason", "since", "frequency", "headers", "preferencesUrl", "detail"})
+@JsonPropertyOrder({"recipient", "address", "allowed", "reason", "since", "frequency", "headers", "preferencesUrl", "detail",
+        "complained", "tags"})
 public record CheckResult(String recipient, String address, boolean allowed, BlockReason reason, String since,
-                          Frequency frequency, Map<String, String> headers, String preferencesUrl, String detail) {
+                          Frequency frequency, Map<String, String> headers, String preferencesUrl, String detail,
+                          Boolean complained, Map<String, String> tags) {
+
+    public CheckResult(String recipient, String address, boolean allowed, BlockReason reason, String since,
+                       Frequency frequency, Map<String, String> headers, String preferencesUrl, String detail) {
+        this(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail, null, null);
+    }
 
     public CheckResult withLinks(Map<String, String> headers, String preferencesUrl) {
-        return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail);
+        return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
+                complained, tags);
+    }
+
+    public CheckResult withTags(Map<String, String> tags) {
+        return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
+                complained, tags);
+    }
+
+    public CheckResult withComplained(Boolean complained) {
+        return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
+                complained, tags);
     }
 }

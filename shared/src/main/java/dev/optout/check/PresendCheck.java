@@ -13,11 +13,13 @@ import dev.optout.suppression.SendPolicy;
 import dev.optout.topic.Topic;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.topic.UnknownTopicException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,27 +29,47 @@ import java.util.Set;
  * distinct addresses in batches, and decides each by {@link SendPolicy}. If any state cannot be
  * read the whole check fails ({@link dev.optout.suppression.StoreUnavailableException}): it never
  * answers "allowed" for someone it could not read.
+ *
+ * <p>Purpose: marketing (the default) applies every rule of {@link SendPolicy}; transactional mail
+ * is blocked only by bounces ({@link SendPolicy#decideTransactional}) and a complaint is reported
+ * ({@code "complained": true}). For marketing mail of a campaign, the campaign guard is read once
+ * per call (not per recipient); while the campaign is paused, recipients who would be allowed get
+ * {@code CAMPAIGN_PAUSED}. Allowed results carry the SES tags ({@link SesTags}).
  */
 public final class PresendCheck {
     private final TopicCatalog catalog;
     private final AddressKeys addressKeys;
     private final BatchStateReader reader;
     private final LinkProvider links;
+    private final CampaignPauses pauses;
 
     public PresendCheck(TopicCatalog catalog, AddressKeys addressKeys, BatchStateReader reader, LinkProvider links) {
+        this(catalog, addressKeys, reader, links, CampaignPauses.NONE);
+    }
+
+    public PresendCheck(TopicCatalog catalog, AddressKeys addressKeys, BatchStateReader reader, LinkProvider links,
+                        CampaignPauses pauses) {
         this.catalog = Objects.requireNonNull(catalog);
         this.addressKeys = Objects.requireNonNull(addressKeys);
         this.reader = Objects.requireNonNull(reader);
         this.links = Objects.requireNonNull(links);
+        this.pauses = Objects.requireNonNull(pauses);
     }
 
     public CheckResponse check(CheckRequest request, Deadline deadline) {
-        Topic topic;
-        try {
-            topic = catalog.require(request.topic());
-        } catch (UnknownTopicException e) {
-            throw new InvalidCheckRequestException(e.getMessage());
+        boolean marketing = request.purpose() == Purpose.MARKETING;
+        Topic topic = null;
+        if (marketing) {
+            try {
+                topic = catalog.require(request.topic());
+            } catch (UnknownTopicException e) {
+                throw new InvalidCheckRequestException(e.getMessage());
+            }
         }
+        // One strongly consistent read per call; a failure fails the whole check (closed).
+        Optional<Instant> paused = marketing && request.campaignId() != null
+                ? pauses.pausedSince(SesTags.value(request.campaignId())) : Optional.empty();
+        Map<String, String> tags = SesTags.of(request.purpose(), marketing ? topic.id() : null, request.campaignId());
         int n = request.recipients().size();
         EmailAddress[] addresses = new EmailAddress[n];
         String[] keys = new String[n];
@@ -84,7 +106,18 @@ public final class PresendCheck {
                 // Defensive: the reader answers for every key; a missing one must not read as "allowed".
                 throw new dev.optout.suppression.StoreUnavailableException("no state read for a recipient");
             }
+            if (!marketing) {
+                Decision d = SendPolicy.decideTransactional(state);
+                CheckResult result = new CheckResult(recipient, address, d.allowed(), d.reason(),
+                        d.since() == null ? null : d.since().toString(), null, null, null, null,
+                        state.complaint() != null ? Boolean.TRUE : null, d.allowed() ? tags : null);
+                results.add(result);
+                continue;
+            }
             Decision d = SendPolicy.decide(state, topic);
+            if (d.allowed() && paused.isPresent()) {
+                d = Decision.block(BlockReason.CAMPAIGN_PAUSED, paused.get());
+            }
             CheckResult result = new CheckResult(recipient, address, d.allowed(), d.reason(),
                     d.since() == null ? null : d.since().toString(), d.frequency(), null, null, null);
             if (d.allowed()) {
@@ -92,6 +125,7 @@ public final class PresendCheck {
                 if (l != null) {
                     result = result.withLinks(l.headers(), l.preferencesUrl());
                 }
+                result = result.withTags(tags);
             }
             results.add(result);
         }

@@ -38,6 +38,16 @@ public final class Settings {
     public static final String SOFT_BOUNCE_WINDOW_DAYS = "SOFT_BOUNCE_WINDOW_DAYS";
     /** true: also add hard bounces and complaints to the SES account suppression list. */
     public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
+    /** Campaign guard: complaint rate (fraction, e.g. 0.001 = 0.1%) above which a campaign is paused. */
+    public static final String CAMPAIGN_COMPLAINT_RATE = "CAMPAIGN_COMPLAINT_RATE";
+    /** Campaign guard: sends (since the last resume) before the complaint rate is judged. */
+    public static final String CAMPAIGN_COMPLAINT_MIN_SENDS = "CAMPAIGN_COMPLAINT_MIN_SENDS";
+    /** Campaign guard: hard-bounce rate (fraction, e.g. 0.05 = 5%) above which a campaign is paused. */
+    public static final String CAMPAIGN_BOUNCE_RATE = "CAMPAIGN_BOUNCE_RATE";
+    /** Campaign guard: sends (since the last resume) before the bounce rate is judged. */
+    public static final String CAMPAIGN_BOUNCE_MIN_SENDS = "CAMPAIGN_BOUNCE_MIN_SENDS";
+    /** Campaign guard: counter shards (partition keys) per campaign. */
+    public static final String CAMPAIGN_COUNTER_SHARDS = "CAMPAIGN_COUNTER_SHARDS";
 
     private final Map<String, String> values;
 
@@ -76,6 +86,20 @@ public final class Settings {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
                 throw new ConfigurationException(name + " must be a whole number, got '" + v + "'");
+            }
+        }).orElse(defaultValue);
+    }
+
+    public double fraction(String name, double defaultValue) {
+        return optional(name).map(v -> {
+            try {
+                double d = Double.parseDouble(v);
+                if (!(d > 0 && d < 1)) {
+                    throw new NumberFormatException();
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(name + " must be a fraction between 0 and 1 (0.001 = 0.1%), got '" + v + "'");
             }
         }).orElse(defaultValue);
     }

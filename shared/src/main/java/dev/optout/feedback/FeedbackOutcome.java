@@ -10,11 +10,22 @@ import java.util.List;
  * @param effects       each change attempted, per recipient (by address key, never in clear)
  * @param ignoredTopics SES topic names that match no catalog topic
  * @param note          why nothing was done, when nothing was (e.g. {@code not-spam})
+ * @param sentWhileSuppressed messages sent to a blocked address ({@link SendAudit}), Send and Delivery events only
  */
-public record FeedbackOutcome(List<Effect> effects, List<String> ignoredTopics, String note) {
+public record FeedbackOutcome(List<Effect> effects, List<String> ignoredTopics, String note,
+                              List<SendAudit.Finding> sentWhileSuppressed) {
     public FeedbackOutcome {
         effects = List.copyOf(effects);
         ignoredTopics = List.copyOf(ignoredTopics);
+        sentWhileSuppressed = sentWhileSuppressed == null ? List.of() : List.copyOf(sentWhileSuppressed);
+    }
+
+    public FeedbackOutcome(List<Effect> effects, List<String> ignoredTopics, String note) {
+        this(effects, ignoredTopics, note, List.of());
+    }
+
+    public FeedbackOutcome withSentWhileSuppressed(List<SendAudit.Finding> findings) {
+        return findings.isEmpty() ? this : new FeedbackOutcome(effects, ignoredTopics, note, findings);
     }
 
     public static FeedbackOutcome nothing(String note) {

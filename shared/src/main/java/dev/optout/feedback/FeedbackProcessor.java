@@ -43,15 +43,27 @@ public final class FeedbackProcessor {
     private final TopicCatalog topics;
     private final FeedbackRules rules;
     private final SuppressionMirror mirror;
+    private final SendAudit audit;
 
     public FeedbackProcessor(SuppressionStore store, TopicCatalog topics, FeedbackRules rules, SuppressionMirror mirror) {
+        this(store, topics, rules, mirror, SendAudit.NONE);
+    }
+
+    /** @param audit checks Send and Delivery events for mail sent to a blocked address ({@link SendAudit}) */
+    public FeedbackProcessor(SuppressionStore store, TopicCatalog topics, FeedbackRules rules, SuppressionMirror mirror,
+                             SendAudit audit) {
         this.store = Objects.requireNonNull(store);
         this.topics = Objects.requireNonNull(topics);
         this.rules = Objects.requireNonNull(rules);
         this.mirror = Objects.requireNonNull(mirror);
+        this.audit = Objects.requireNonNull(audit);
     }
 
     public FeedbackOutcome process(SesEvent event) {
+        return rules(event).withSentWhileSuppressed(audit.audit(event));
+    }
+
+    private FeedbackOutcome rules(SesEvent event) {
         return switch (event.type()) {
             case BOUNCE -> bounce(event);
             case COMPLAINT -> complaint(event);
@@ -271,7 +283,11 @@ public final class FeedbackProcessor {
 
     private static Provenance provenance(Source source, Instant at, SesEvent event) {
         Provenance p = Provenance.of(source, at);
-        String campaign = firstTag(event, "campaignId");
+        // the tag the check hands out (SesTags), then the names senders used before it
+        String campaign = firstTag(event, dev.optout.check.SesTags.CAMPAIGN);
+        if (campaign == null) {
+            campaign = firstTag(event, "campaignId");
+        }
         if (campaign == null) {
             campaign = firstTag(event, "campaign");
         }

@@ -26,6 +26,18 @@ public final class Metrics {
     /** SES feedback messages that could not be processed (left for retry, then the dead-letter queue). */
     public static final String FEEDBACK_MESSAGES_FAILED = "FeedbackMessagesFailed";
 
+    /**
+     * Marketing mail SES sent to an address already blocked for it (SendAudit): once with the
+     * {@code Function} dimension alone (alarmed on in template.yaml), once by {@code Reason} and {@code Campaign}.
+     */
+    public static final String SENT_WHILE_SUPPRESSED = "SentWhileSuppressed";
+    /** Campaigns the campaign guard paused (alarmed on), also by {@code Campaign} and {@code Reason}. */
+    public static final String CAMPAIGNS_PAUSED = "CampaignsPaused";
+    /** Batches whose campaign counters could not be written (their records are retried). */
+    public static final String CAMPAIGN_COUNTER_FAILURES = "CampaignCounterFailures";
+    /** A check that failed closed because the table (or the campaign guard) could not be read. */
+    public static final String STORE_FAILURES = "StoreFailures";
+
     private Metrics() {
     }
 }

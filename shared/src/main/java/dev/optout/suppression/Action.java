@@ -28,5 +28,11 @@ public enum Action {
     /** An operator lifts a bounce suppression (the address takes mail again). */
     LIFT_BOUNCE,
     /** Erase the address in clear from the state item; only its key remains. */
-    FORGET_ADDRESS
+    FORGET_ADDRESS,
+    /**
+     * Not a change of state but a finding kept in the history: SES sent (or delivered) a marketing
+     * message to the address after a block stood ({@code evidence}: reason, blockedSince,
+     * sesMessageId). Written with {@link SuppressionStore#recordEvent}, once per message.
+     */
+    SENT_WHILE_SUPPRESSED
 }

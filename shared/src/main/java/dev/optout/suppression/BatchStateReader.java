@@ -62,7 +62,8 @@ public final class BatchStateReader implements AutoCloseable {
 
     /**
      * The state of each address key for {@code topic}; keys never seen map to
-     * {@link AddressState#unknown}.
+     * {@link AddressState#unknown}. A {@code null} topic reads only the address-wide flags (bounces,
+     * complaint, global opt-out): what a transactional check needs.
      */
     public Map<String, AddressState> read(Collection<String> addressKeys, Topic topic, Deadline deadline) {
         List<String> keys = new ArrayList<>(addressKeys);
@@ -143,9 +144,11 @@ public final class BatchStateReader implements AutoCloseable {
         names.put("#soft", SOFT_BOUNCE);
         names.put("#complaint", COMPLAINT);
         names.put("#freq", FREQUENCY);
-        names.put("#out", TOPIC_OPT_OUT + topic.id());
-        names.put("#in", TOPIC_OPT_IN + topic.id());
-        names.put("#tfreq", TOPIC_FREQUENCY + topic.id());
+        if (topic != null) {
+            names.put("#out", TOPIC_OPT_OUT + topic.id());
+            names.put("#in", TOPIC_OPT_IN + topic.id());
+            names.put("#tfreq", TOPIC_FREQUENCY + topic.id());
+        }
         return names;
     }
 

@@ -15,5 +15,10 @@ public enum BlockReason {
     /** The recipient is not an email address. */
     INVALID_ADDRESS,
     /** A later repeat of an address already in the same request. */
-    DUPLICATE
+    DUPLICATE,
+    /**
+     * Marketing mail of a campaign the campaign guard paused (complaint or bounce rate over its
+     * threshold) until an operator resumes it. Given to recipients who would otherwise be allowed.
+     */
+    CAMPAIGN_PAUSED
 }

@@ -40,6 +40,21 @@ public final class SendPolicy {
         return Decision.allow(state.frequencyFor(topic.id()));
     }
 
+    /**
+     * Transactional mail: blocked only by what makes mail undeliverable or harmful to the sender's
+     * reputation, i.e. a hard bounce or a soft-bounce suppression ({@code BOUNCED}). Opt-outs, topic
+     * choices and complaints do not block it (the caller reports a complaint).
+     */
+    public static Decision decideTransactional(AddressState state) {
+        if (state.hardBounce() != null) {
+            return Decision.block(BlockReason.BOUNCED, state.hardBounce().at());
+        }
+        if (state.softBounce() != null) {
+            return Decision.block(BlockReason.BOUNCED, state.softBounce().at());
+        }
+        return Decision.allow(null);
+    }
+
     /** Whether the topic is on for this person, ignoring global suppression (for the preference center). */
     public static boolean topicChosen(AddressState state, Topic topic) {
         if (state.topicOptOuts().containsKey(topic.id())) {

@@ -18,6 +18,8 @@ public enum Source {
     SES_DELIVERY,
     /** Amazon SES list-management subscription event. */
     SES_SUBSCRIPTION,
+    /** Amazon SES send and delivery events (the sending record; see {@link Action#SENT_WHILE_SUPPRESSED}). */
+    SES_SEND,
     /** An operator acting on the table directly. */
     OPERATOR
 }

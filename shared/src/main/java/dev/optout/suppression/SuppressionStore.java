@@ -89,6 +89,31 @@ public final class SuppressionStore {
         }
     }
 
+    /**
+     * Records a finding in the address history without changing its state (e.g.
+     * {@link Action#SENT_WHILE_SUPPRESSED}): the history item and, with an idempotency key, the
+     * dedupe record, in one transaction. A repeat of the key is {@link ApplyResult#DUPLICATE}.
+     */
+    public ApplyResult recordEvent(EmailAddress address, Change change) {
+        String key = addressKeys.keyOf(address);
+        List<TransactWriteItem> items = new ArrayList<>(2);
+        if (change.idempotencyKey() != null) {
+            items.add(TransactWriteItem.builder().put(dedupeRecord(change)).build());
+        }
+        items.add(TransactWriteItem.builder().put(historyRecord(key, change)).build());
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+            return ApplyResult.APPLIED;
+        } catch (TransactionCanceledException e) {
+            if (change.idempotencyKey() != null && isDuplicate(e)) {
+                return ApplyResult.DUPLICATE;
+            }
+            throw new StoreUnavailableException("suppression table rejected " + change.action() + ": " + reasons(e), e);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for " + change.action() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The full current state of an address (strongly consistent). */
     public AddressState read(EmailAddress address) {
         String key = addressKeys.keyOf(address);

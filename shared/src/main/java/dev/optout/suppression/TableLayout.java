@@ -14,7 +14,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * pk = A#&lt;address key&gt;  sk = STATE                  current state, one item per address
  * pk = A#&lt;address key&gt;  sk = H#&lt;time&gt;#&lt;random&gt;    history, one item per change
  * pk = D#&lt;hash&gt;         sk = D                      idempotency record, expires by TTL
+ * pk = C#&lt;campaign&gt;     sk = GUARD                  campaign guard: paused?, since, why, baseline, log
+ * pk = C#&lt;campaign&gt;#&lt;n&gt; sk = N                   campaign counter shard n (0..shards-1):
+ *                                                    sends, bounces, complaints (ADD per SQS batch)
  * </pre>
+ *
+ * A campaign's counters are spread over several partition keys (write sharding): a campaign sent
+ * to a million people in ten minutes yields well over 1,000 SES events a second, more than one
+ * partition takes (1,000 WCU). Each batch adds its sums to one random shard; readers sum the shards
+ * with one BatchGetItem. {@code <campaign>} is the SES tag value (letters, digits, _ and -), so it
+ * never contains {@code #}.
  *
  * Each flag and each topic choice is its own top-level attribute, so that every change is one
  * UpdateItem expression ({@code if_not_exists} keeps the first time) and concurrent writers to
@@ -29,6 +38,9 @@ public final class TableLayout {
     public static final String DEDUPE_PREFIX = "D#";
     /** The table's TTL attribute (template.yaml TimeToLiveSpecification). */
     public static final String EXPIRES_AT = "expiresAt";
+    public static final String CAMPAIGN_PREFIX = "C#";
+    public static final String GUARD_SK = "GUARD";
+    public static final String COUNTER_SK = "N";
 
     public static final String ADDRESS = "addr";
     public static final String UNSUBSCRIBED_ALL = "unsub";

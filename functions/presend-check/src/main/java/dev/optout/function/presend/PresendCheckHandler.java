@@ -2,6 +2,8 @@ package dev.optout.function.presend;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.optout.campaign.CampaignGuard;
+import dev.optout.campaign.GuardThresholds;
 import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResponse;
 import dev.optout.check.InvalidCheckRequestException;
@@ -55,7 +57,8 @@ public final class PresendCheckHandler implements RequestStreamHandler {
      */
     public PresendCheckHandler(Wiring wiring) {
         this(new PresendCheck(wiring.topics(), wiring.addressKeys(),
-                        new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), READ_PARALLELISM), wiring.linkHeaders()),
+                        new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), READ_PARALLELISM), wiring.linkHeaders(),
+                        new CampaignGuard(wiring.dynamoDb(), wiring.tableName(), GuardThresholds.DEFAULTS, wiring.clock())),
                 EventLog.stdout(Metrics.PRESEND_CHECK), wiring.clock());
     }
 
@@ -81,17 +84,23 @@ public final class PresendCheckHandler implements RequestStreamHandler {
         try {
             response = check.check(request, deadline);
         } catch (InvalidCheckRequestException e) {
-            log.warn(requestId, "check-rejected", Map.of("error", e.getMessage(), "topic", request.topic()));
+            log.warn(requestId, "check-rejected", Map.of("error", e.getMessage(), "topic", topic(request)));
             throw e;
         } catch (StoreUnavailableException e) {
-            log.error(requestId, "check-failed", Map.of("error", String.valueOf(e.getMessage()), "topic", request.topic(),
+            log.error(requestId, "check-failed", Map.of("error", String.valueOf(e.getMessage()), "topic", topic(request),
                     "recipients", request.recipients().size()));
+            log.metrics(requestId, "check-store-failure", Map.of(), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             throw e;
         }
-        log.metrics(requestId, "check", Map.of("topic", request.topic(),
+        log.metrics(requestId, "check", Map.of("topic", topic(request), "purpose", request.purpose().wireName(),
                         "campaignId", request.campaignId() == null ? "" : request.campaignId()),
                 Map.of(Metrics.RECIPIENTS_CHECKED, response.summary().total(), Metrics.RECIPIENTS_BLOCKED, response.summary().blocked()),
                 Map.of());
         Json.MAPPER.writeValue(output, response);
+    }
+
+    /** Transactional checks may name no topic. */
+    private static String topic(CheckRequest request) {
+        return request.topic() == null ? "" : request.topic();
     }
 }

@@ -4,8 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.optout.campaign.CampaignCounts;
+import dev.optout.campaign.CampaignGuard;
+import dev.optout.campaign.CampaignStatus;
+import dev.optout.campaign.GuardThresholds;
 import dev.optout.config.Settings;
 import dev.optout.config.Wiring;
+import dev.optout.feedback.CampaignTally;
 import dev.optout.feedback.ControlMessage;
 import dev.optout.feedback.FeedbackMessage;
 import dev.optout.feedback.FeedbackOutcome;
@@ -14,6 +19,7 @@ import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.InvalidFeedbackException;
 import dev.optout.feedback.MirrorUnavailableException;
 import dev.optout.feedback.SesEvent;
+import dev.optout.feedback.SendAudit;
 import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.observability.EventLog;
@@ -27,6 +33,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,12 +51,18 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * SES's destination test message are acknowledged and logged.
  *
  * <p>The rules live in {@link FeedbackProcessor}; this class only reads, dispatches and reports.
+ * Send and Delivery events are audited for mail sent to a blocked address ({@link SendAudit}, metric
+ * {@code SentWhileSuppressed}). After the batch, each campaign's sends, hard bounces and complaints
+ * are added to the campaign guard's counters, once per campaign per batch ({@link CampaignGuard});
+ * if that write fails, the records that counted for that campaign are reported as failures too and
+ * come back (their table changes are idempotent).
  */
 public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /** Records processed at once: the SQS batch size the template uses. */
     public static final int DEFAULT_PARALLELISM = 10;
 
     private final FeedbackProcessor processor;
+    private final CampaignGuard guard;
     private final EventLog log;
     private final ExecutorService executor;
 
@@ -59,12 +72,19 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     public SesFeedbackHandler(Wiring wiring) {
-        this(processor(wiring), EventLog.stdout(Metrics.SES_FEEDBACK), DEFAULT_PARALLELISM);
+        this(processor(wiring), new CampaignGuard(wiring.dynamoDb(), wiring.tableName(),
+                GuardThresholds.from(wiring.settings()), wiring.clock()), EventLog.stdout(Metrics.SES_FEEDBACK), DEFAULT_PARALLELISM);
     }
 
     /** @param parallelism records of one batch processed at once (1: one after the other) */
     public SesFeedbackHandler(FeedbackProcessor processor, EventLog log, int parallelism) {
+        this(processor, null, log, parallelism);
+    }
+
+    /** @param guard the campaign guard whose counters each batch adds to; {@code null}: none */
+    public SesFeedbackHandler(FeedbackProcessor processor, CampaignGuard guard, EventLog log, int parallelism) {
         this.processor = processor;
+        this.guard = guard;
         this.log = log;
         this.executor = parallelism <= 1 ? null : Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "ses-feedback-worker");
@@ -78,7 +98,8 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         SuppressionMirror mirror = rules.mirroring()
                 ? new SesSuppressionMirror(wiring.aws().configure(SesV2Client.builder()).build())
                 : SuppressionMirror.NONE;
-        return new FeedbackProcessor(wiring.store(), wiring.topics(), rules, mirror);
+        return new FeedbackProcessor(wiring.store(), wiring.topics(), rules, mirror,
+                new SendAudit(wiring.store(), wiring.topics()));
     }
 
     @Override
@@ -95,11 +116,12 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
                 results.add(await(futures.get(i), records.get(i), requestId));
             }
         }
+        Map<String, Integer> guardFailures = countCampaigns(results, requestId);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<String, Integer> suppressions = new LinkedHashMap<>();
         int failed = 0;
         for (Result r : results) {
-            if (r.failed) {
+            if (r.failed || r.campaign != null && guardFailures.containsKey(r.campaign)) {
                 failed++;
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.messageId).build());
             }
@@ -114,7 +136,72 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
             // The template's complaints alarm watches this metric with the Function dimension alone.
             log.metrics(requestId, "feedback-complaints", Map.of(), Map.of(Metrics.COMPLAINTS, complaints), Map.of());
         }
+        sentWhileSuppressedMetrics(results, requestId);
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /**
+     * Adds the batch's counts to the campaign guard, one write per campaign (aggregated here so a
+     * burst of events makes few writes), and reports pauses. Answers the campaigns whose counters
+     * could not be written.
+     */
+    private Map<String, Integer> countCampaigns(List<Result> results, String requestId) {
+        if (guard == null) {
+            return Map.of();
+        }
+        Map<String, CampaignCounts> sums = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (!r.failed && r.campaign != null) {
+                sums.merge(r.campaign, r.counts, CampaignCounts::plus);
+            }
+        }
+        Map<String, Integer> failedCampaigns = new LinkedHashMap<>();
+        sums.forEach((campaign, counts) -> {
+            try {
+                Optional<CampaignStatus> paused = guard.record(campaign, counts);
+                paused.ifPresent(st -> {
+                    Map<String, Object> fields = new LinkedHashMap<>();
+                    fields.put("campaign", campaign);
+                    fields.put("reason", st.pauseReason());
+                    fields.put("sends", st.judged().sends());
+                    fields.put("bounces", st.judged().bounces());
+                    fields.put("complaints", st.judged().complaints());
+                    log.metrics(requestId, "campaign-paused", fields, Map.of(Metrics.CAMPAIGNS_PAUSED, 1), Map.of());
+                    log.metrics(requestId, "campaign-paused-detail", Map.of(), Map.of(Metrics.CAMPAIGNS_PAUSED, 1),
+                            Map.of("Campaign", campaign, "Reason", st.pauseReason()));
+                });
+            } catch (RuntimeException e) {
+                failedCampaigns.put(campaign, 1);
+                log.error(requestId, "campaign-counters-failed", Map.of("campaign", campaign,
+                        "errorType", e.getClass().getSimpleName(), "error", String.valueOf(e.getMessage())));
+            }
+        });
+        if (!failedCampaigns.isEmpty()) {
+            log.metrics(requestId, "campaign-counters-failed", Map.of(),
+                    Map.of(Metrics.CAMPAIGN_COUNTER_FAILURES, failedCampaigns.size()), Map.of());
+        }
+        return failedCampaigns;
+    }
+
+    /** SentWhileSuppressed: once with Function alone (the alarm), once by Reason and Campaign. */
+    private void sentWhileSuppressedMetrics(List<Result> results, String requestId) {
+        Map<List<String>, Integer> byReasonAndCampaign = new LinkedHashMap<>();
+        int total = 0;
+        for (Result r : results) {
+            for (SendAudit.Finding f : r.findings) {
+                if (f.result() == ApplyResult.APPLIED) {
+                    total++;
+                    byReasonAndCampaign.merge(List.of(f.reason().name(), f.campaign() == null ? "none" : f.campaign()),
+                            1, Integer::sum);
+                }
+            }
+        }
+        if (total == 0) {
+            return;
+        }
+        log.metrics(requestId, "sent-while-suppressed", Map.of(), Map.of(Metrics.SENT_WHILE_SUPPRESSED, total), Map.of());
+        byReasonAndCampaign.forEach((k, n) -> log.metrics(requestId, "sent-while-suppressed-detail", Map.of(),
+                Map.of(Metrics.SENT_WHILE_SUPPRESSED, n), Map.of("Reason", k.get(0), "Campaign", k.get(1))));
     }
 
     private Result await(Future<Result> future, SQSEvent.SQSMessage message, String requestId) {
@@ -169,8 +256,19 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
             fields.put("ignoredTopics", outcome.ignoredTopics());
         }
         putIfPresent(fields, "note", outcome.note());
+        if (!outcome.sentWhileSuppressed().isEmpty()) {
+            List<Map<String, Object>> found = new ArrayList<>();
+            for (SendAudit.Finding f : outcome.sentWhileSuppressed()) {
+                found.add(Map.of("addressKey", f.addressKey(), "reason", f.reason().name(),
+                        "blockedSince", f.blockedSince().toString(), "delaySeconds", f.delay().toSeconds(),
+                        "result", f.result().name()));
+            }
+            fields.put("sentWhileSuppressed", found);
+        }
         log.info(requestId, "feedback-processed", fields);
-        return new Result(message.getMessageId(), false, suppressions(outcome));
+        Optional<CampaignTally.Share> share = CampaignTally.of(event);
+        return new Result(message.getMessageId(), false, suppressions(outcome), outcome.sentWhileSuppressed(),
+                share.map(CampaignTally.Share::campaign).orElse(null), share.map(CampaignTally.Share::counts).orElse(null));
     }
 
     /** New suppressions by the reason the check will give. */
@@ -213,6 +311,14 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         }
     }
 
-    private record Result(String messageId, boolean failed, Map<String, Integer> suppressions) {
+    /**
+     * @param findings sends to blocked addresses found in this record
+     * @param campaign the campaign this record counts for (guard), or null
+     */
+    private record Result(String messageId, boolean failed, Map<String, Integer> suppressions,
+                          List<SendAudit.Finding> findings, String campaign, CampaignCounts counts) {
+        Result(String messageId, boolean failed, Map<String, Integer> suppressions) {
+            this(messageId, failed, suppressions, List.of(), null, null);
+        }
     }
 }

@@ -1,0 +1,43 @@
+package dev.optout.campaign;
+
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.Settings;
+
+/**
+ * When the campaign guard pauses a campaign, and over how many counter shards it spreads writes.
+ * Rates are judged on what was sent since the campaign last resumed, and only after a minimum
+ * volume, so that the first complaint of a small send does not stop it.
+ *
+ * <p>Defaults from published practice: Gmail's sender guidelines ask bulk senders to keep the spam
+ * rate reported in Postmaster Tools below 0.1% and never reach 0.3%; Amazon SES reviews an account
+ * whose complaint rate exceeds 0.1% or whose bounce rate exceeds 5% (SES developer guide,
+ * "Sending review process FAQs"); SES measures rates over a representative volume, here 1,000 sends.
+ *
+ * @param complaintRate     pause above this complaints/sends (0.001 = 0.1%)
+ * @param complaintMinSends ... once at least this many sends were counted
+ * @param bounceRate        pause above this hard bounces/sends (0.05 = 5%)
+ * @param bounceMinSends    ... once at least this many sends were counted
+ * @param shards            counter partition keys per campaign (1..99)
+ */
+public record GuardThresholds(double complaintRate, long complaintMinSends, double bounceRate, long bounceMinSends,
+                              int shards) {
+    public static final GuardThresholds DEFAULTS = new GuardThresholds(0.001, 1_000, 0.05, 1_000, 10);
+
+    public GuardThresholds {
+        if (shards < 1 || shards > 99) {
+            throw new ConfigurationException(Settings.CAMPAIGN_COUNTER_SHARDS + " must be 1..99, got " + shards);
+        }
+        if (complaintMinSends < 1 || bounceMinSends < 1) {
+            throw new ConfigurationException("the campaign guard's minimum sends must be at least 1");
+        }
+    }
+
+    public static GuardThresholds from(Settings s) {
+        return new GuardThresholds(
+                s.fraction(Settings.CAMPAIGN_COMPLAINT_RATE, DEFAULTS.complaintRate()),
+                s.integer(Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, (int) DEFAULTS.complaintMinSends()),
+                s.fraction(Settings.CAMPAIGN_BOUNCE_RATE, DEFAULTS.bounceRate()),
+                s.integer(Settings.CAMPAIGN_BOUNCE_MIN_SENDS, (int) DEFAULTS.bounceMinSends()),
+                s.integer(Settings.CAMPAIGN_COUNTER_SHARDS, DEFAULTS.shards()));
+    }
+}

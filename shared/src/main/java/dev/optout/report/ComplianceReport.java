@@ -1,0 +1,96 @@
+package dev.optout.report;
+
+import dev.optout.campaign.GuardThresholds;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * What the suppression table proves for a period: opt-outs by source and by day, bounces and
+ * complaints by campaign, every message sent while the address was blocked, and the compliance
+ * clock. Built by {@link ComplianceReports#build}; rendered by {@link ReportText},
+ * {@link ReportJson} and {@link ReportHtml}.
+ *
+ * @param since          start of the period (inclusive)
+ * @param until          end of the period (when the report was made)
+ * @param optOutsBySource opt-outs (all or one topic) by source ({@code ONE_CLICK}, {@code UNSUBSCRIBE_PAGE}, ...), most first
+ * @param optOutsByDay   per UTC day, opt-outs by source
+ * @param campaigns      every campaign with bounces or complaints in the period or counters, by name
+ * @param sentWhileSuppressed every {@code SENT_WHILE_SUPPRESSED} finding of the period, oldest first
+ * @param clock          the longest opt-out-to-send delay against each deadline
+ * @param thresholds     the campaign guard's thresholds the rates are held against
+ * @param itemsScanned   table items read to make the report
+ */
+public record ComplianceReport(Instant since, Instant until, Map<String, Long> optOutsBySource,
+                               SortedMap<LocalDate, Map<String, Long>> optOutsByDay, List<Campaign> campaigns,
+                               List<SuppressedSend> sentWhileSuppressed, ClockResult clock, GuardThresholds thresholds,
+                               long itemsScanned) {
+
+    public long optOutsTotal() {
+        return optOutsBySource.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * One campaign.
+     *
+     * @param bounces     hard bounces (and soft-bounce suppressions) recorded in the period
+     * @param complaints  complaints recorded in the period
+     * @param sends       sends counted by the campaign guard (all time)
+     * @param countedBounces    hard bounces counted by the guard (all time)
+     * @param countedComplaints complaints counted by the guard (all time)
+     * @param paused      whether the guard holds it paused now
+     * @param pausedAt    since when, if paused
+     */
+    public record Campaign(String campaign, long bounces, long complaints, long sends, long countedBounces,
+                           long countedComplaints, boolean paused, Instant pausedAt) {
+        /** Complaint rate from the guard's counts; {@code null} without sends. */
+        public Double complaintRate() {
+            return sends == 0 ? null : (double) countedComplaints / sends;
+        }
+
+        public Double bounceRate() {
+            return sends == 0 ? null : (double) countedBounces / sends;
+        }
+    }
+
+    /**
+     * One message sent to a blocked address.
+     *
+     * @param address      the address masked ({@code a***a@example.com}), or the key's start when erased
+     * @param reason       the block ({@code UNSUBSCRIBED_ALL}, {@code UNSUBSCRIBED_TOPIC}, {@code COMPLAINED}, {@code BOUNCED})
+     * @param blockSource  where the block came from ({@code ONE_CLICK}...), when known
+     * @param blockedSince when the block began
+     * @param sentAt       when SES sent the message
+     */
+    public record SuppressedSend(String address, String campaign, String topic, String reason, String blockSource,
+                                 Instant blockedSince, Instant sentAt, String sesMessageId) {
+        public Duration delay() {
+            return Duration.between(blockedSince, sentAt);
+        }
+
+        /** An opt-out by the person (all mail or a topic): what the deadlines are about. */
+        public boolean afterOptOut() {
+            return "UNSUBSCRIBED_ALL".equals(reason) || "UNSUBSCRIBED_TOPIC".equals(reason);
+        }
+    }
+
+    /**
+     * @param longest   the send after an opt-out with the longest delay, or {@code null} when none
+     * @param verdicts  per deadline: met when every send after an opt-out went out before it
+     */
+    public record ClockResult(SuppressedSend longest, List<Verdict> verdicts) {
+        public Duration longestDelay() {
+            return longest == null ? null : longest.delay();
+        }
+    }
+
+    /**
+     * @param late sends after an opt-out that went out after this deadline
+     * @param met  {@code late == 0}
+     */
+    public record Verdict(ComplianceDeadline deadline, long late, boolean met) {
+    }
+}

@@ -1,0 +1,338 @@
+package dev.optout.report;
+
+import static dev.optout.suppression.TableLayout.COUNTER_SK;
+import static dev.optout.suppression.TableLayout.GUARD_SK;
+import static dev.optout.suppression.TableLayout.HISTORY_PREFIX;
+import static dev.optout.suppression.TableLayout.PK;
+import static dev.optout.suppression.TableLayout.SK;
+import static dev.optout.suppression.TableLayout.STATE_SK;
+import static dev.optout.suppression.TableLayout.s;
+
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.campaign.CampaignGuard;
+import dev.optout.campaign.GuardThresholds;
+import dev.optout.suppression.Action;
+import dev.optout.suppression.StoreUnavailableException;
+import dev.optout.suppression.TableLayout;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * Builds the {@link ComplianceReport} of a period by streaming the table: a parallel Scan (one
+ * thread per segment) that keeps only what the report needs (history items of the period with an
+ * action it counts, campaign counter and guard items; filtered by DynamoDB, projected), page by
+ * page. Nothing holds the table: each segment folds its pages into counts and the few findings;
+ * the addresses of those findings are then read by key (masked in the report).
+ *
+ * <pre>
+ * ComplianceReport r = ComplianceReports.build(dynamo, "optout-table", Instant.now().minus(Duration.ofDays(30)), Clock.systemUTC());
+ * System.out.print(ReportText.render(r));
+ * </pre>
+ *
+ * Note that a Scan reads (and is billed for) every item, filtered or not: run it for reports, not
+ * in a request path. Failures are {@link StoreUnavailableException}.
+ */
+public final class ComplianceReports {
+    public static final int DEFAULT_SEGMENTS = 4;
+    private static final List<Action> COUNTED = List.of(Action.UNSUBSCRIBE_ALL, Action.UNSUBSCRIBE_TOPIC,
+            Action.HARD_BOUNCE, Action.SOFT_BOUNCE_SUPPRESS, Action.COMPLAINT, Action.SENT_WHILE_SUPPRESSED);
+
+    private ComplianceReports() {
+    }
+
+    /** The report from {@code since} until now, with the default guard thresholds and scan segments. */
+    public static ComplianceReport build(DynamoDbClient dynamo, String table, Instant since, Clock clock) {
+        return build(dynamo, table, since, clock, GuardThresholds.DEFAULTS, DEFAULT_SEGMENTS);
+    }
+
+    /**
+     * @param thresholds the thresholds rates are shown against (the stack's parameters)
+     * @param segments   parallel Scan segments (threads), 1..64
+     */
+    public static ComplianceReport build(DynamoDbClient dynamo, String table, Instant since, Clock clock,
+                                         GuardThresholds thresholds, int segments) {
+        if (segments < 1 || segments > 64) {
+            throw new IllegalArgumentException("segments must be 1..64, got " + segments);
+        }
+        Instant until = clock.instant();
+        if (since.isAfter(until)) {
+            throw new IllegalArgumentException("the period starts after now: " + since);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(segments, r -> {
+            Thread t = new Thread(r, "optout-report-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        Fold total = new Fold();
+        try {
+            List<Future<Fold>> parts = new ArrayList<>();
+            for (int i = 0; i < segments; i++) {
+                int segment = i;
+                parts.add(pool.submit(() -> scanSegment(dynamo, table, since, until, segment, segments)));
+            }
+            for (Future<Fold> f : parts) {
+                total.merge(f.get());
+            }
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof StoreUnavailableException sue ? sue
+                    : new StoreUnavailableException("scanning the suppression table failed: " + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while scanning the suppression table");
+        } finally {
+            pool.shutdownNow();
+        }
+        return assemble(total, since, until, thresholds, addresses(dynamo, table, total.findings));
+    }
+
+    private static Fold scanSegment(DynamoDbClient dynamo, String table, Instant since, Instant until, int segment,
+                                    int segments) {
+        Map<String, String> names = new HashMap<>();
+        names.put("#pk", PK);
+        names.put("#sk", SK);
+        names.put("#action", "action");
+        names.put("#at", "at");
+        names.put("#src", "src");
+        names.put("#cmp", "cmp");
+        names.put("#topic", "topic");
+        names.put("#ev", "evidence");
+        names.put("#paused", "paused");
+        names.put("#pausedAt", "pausedAt");
+        names.put("#sends", "sends");
+        names.put("#bounces", "bounces");
+        names.put("#complaints", "complaints");
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":h", s(HISTORY_PREFIX));
+        // ISO-8601 strings compare as times only at equal precision: filter a second early, exactly below.
+        values.put(":from", s(since.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString()));
+        values.put(":n", s(COUNTER_SK));
+        values.put(":g", s(GUARD_SK));
+        List<String> in = new ArrayList<>();
+        for (int i = 0; i < COUNTED.size(); i++) {
+            values.put(":a" + i, s(COUNTED.get(i).name()));
+            in.add(":a" + i);
+        }
+        String filter = "(begins_with(#sk, :h) AND #at >= :from AND #action IN (" + String.join(", ", in) + "))"
+                + " OR #sk = :n OR #sk = :g";
+        Fold fold = new Fold();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder req = ScanRequest.builder().tableName(table).segment(segment).totalSegments(segments)
+                    .filterExpression(filter).projectionExpression(String.join(", ", names.keySet()))
+                    .expressionAttributeNames(names).expressionAttributeValues(values);
+            if (start != null) {
+                req.exclusiveStartKey(start);
+            }
+            ScanResponse page;
+            try {
+                page = dynamo.scan(req.build());
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("Scan of " + table + " failed: " + e.getMessage(), e);
+            }
+            fold.scanned += page.scannedCount() == null ? 0 : page.scannedCount();
+            for (Map<String, AttributeValue> item : page.items()) {
+                fold.add(item, since, until);
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return fold;
+    }
+
+    /** The masked address of each finding's partition, read by key (100 keys a request). */
+    private static Map<String, String> addresses(DynamoDbClient dynamo, String table, List<Finding> findings) {
+        List<String> pks = new ArrayList<>(new TreeSet<>(findings.stream().map(Finding::pk).toList()));
+        Map<String, String> masked = new HashMap<>();
+        for (int i = 0; i < pks.size(); i += 100) {
+            List<Map<String, AttributeValue>> pending = new ArrayList<>();
+            pks.subList(i, Math.min(pks.size(), i + 100)).forEach(pk -> pending.add(Map.of(PK, s(pk), SK, s(STATE_SK))));
+            try {
+                for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
+                    List<Map<String, AttributeValue>> request = new ArrayList<>(pending);
+                    var response = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder()
+                            .keys(request).projectionExpression("#pk, #addr")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#addr", TableLayout.ADDRESS)).build())));
+                    for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                        AttributeValue a = item.get(TableLayout.ADDRESS);
+                        EmailAddress e = a == null ? null : AddressParser.parseOrNull(a.s());
+                        if (e != null) {
+                            masked.put(item.get(PK).s(), e.masked());
+                        }
+                    }
+                    pending.clear();
+                    KeysAndAttributes un = response.unprocessedKeys().get(table);
+                    if (un != null) {
+                        pending.addAll(un.keys());
+                        Thread.sleep(20L << Math.min(attempt, 5));
+                    }
+                }
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("reading addresses for the report failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted while reading addresses for the report");
+            }
+        }
+        return masked;
+    }
+
+    private static ComplianceReport assemble(Fold f, Instant since, Instant until, GuardThresholds thresholds,
+                                             Map<String, String> masked) {
+        Map<String, Long> bySource = new LinkedHashMap<>();
+        f.bySource.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> bySource.put(e.getKey(), e.getValue()));
+        SortedMap<LocalDate, Map<String, Long>> byDay = new TreeMap<>(f.byDay);
+        TreeSet<String> names = new TreeSet<>();
+        names.addAll(f.campaignBounces.keySet());
+        names.addAll(f.campaignComplaints.keySet());
+        names.addAll(f.counted.keySet());
+        names.addAll(f.pausedAt.keySet());
+        List<ComplianceReport.Campaign> campaigns = new ArrayList<>();
+        for (String c : names) {
+            long[] n = f.counted.getOrDefault(c, new long[3]);
+            Instant pausedAt = f.pausedAt.get(c);
+            campaigns.add(new ComplianceReport.Campaign(c, f.campaignBounces.getOrDefault(c, 0L),
+                    f.campaignComplaints.getOrDefault(c, 0L), n[0], n[1], n[2], pausedAt != null, pausedAt));
+        }
+        List<ComplianceReport.SuppressedSend> sends = new ArrayList<>();
+        for (Finding x : f.findings) {
+            String addr = masked.getOrDefault(x.pk, "key " + x.pk.substring(TableLayout.ADDRESS_PREFIX.length(),
+                    Math.min(x.pk.length(), TableLayout.ADDRESS_PREFIX.length() + 10)) + "…");
+            sends.add(new ComplianceReport.SuppressedSend(addr, x.campaign, x.topic, x.reason, x.blockSource,
+                    x.blockedSince, x.sentAt, x.messageId));
+        }
+        sends.sort(Comparator.comparing(ComplianceReport.SuppressedSend::sentAt)
+                .thenComparing(ComplianceReport.SuppressedSend::address));
+        ComplianceReport.SuppressedSend longest = sends.stream().filter(ComplianceReport.SuppressedSend::afterOptOut)
+                .max(Comparator.comparing(ComplianceReport.SuppressedSend::delay)).orElse(null);
+        List<ComplianceReport.Verdict> verdicts = new ArrayList<>();
+        for (ComplianceDeadline d : ComplianceDeadline.values()) {
+            long late = sends.stream().filter(ComplianceReport.SuppressedSend::afterOptOut)
+                    .filter(x -> x.sentAt().isAfter(d.deadline(x.blockedSince()))).count();
+            verdicts.add(new ComplianceReport.Verdict(d, late, late == 0));
+        }
+        return new ComplianceReport(since, until, bySource, byDay, campaigns, sends,
+                new ComplianceReport.ClockResult(longest, verdicts), thresholds, f.scanned);
+    }
+
+    private record Finding(String pk, String campaign, String topic, String reason, String blockSource,
+                           Instant blockedSince, Instant sentAt, String messageId) {
+    }
+
+    /** One segment's share of the report: counts and findings, never the items. */
+    private static final class Fold {
+        final Map<String, Long> bySource = new HashMap<>();
+        final Map<LocalDate, Map<String, Long>> byDay = new HashMap<>();
+        final Map<String, Long> campaignBounces = new HashMap<>();
+        final Map<String, Long> campaignComplaints = new HashMap<>();
+        final Map<String, long[]> counted = new HashMap<>();
+        final Map<String, Instant> pausedAt = new HashMap<>();
+        final List<Finding> findings = new ArrayList<>();
+        long scanned;
+
+        void add(Map<String, AttributeValue> item, Instant since, Instant until) {
+            String sk = item.get(SK).s();
+            if (COUNTER_SK.equals(sk)) {
+                String c = text(item, "cmp");
+                if (c != null) {
+                    var n = CampaignGuard.counts(item);
+                    long[] sum = counted.computeIfAbsent(c, k -> new long[3]);
+                    sum[0] += n.sends();
+                    sum[1] += n.bounces();
+                    sum[2] += n.complaints();
+                }
+                return;
+            }
+            if (GUARD_SK.equals(sk)) {
+                String pk = item.get(PK).s();
+                String c = pk.substring(TableLayout.CAMPAIGN_PREFIX.length());
+                counted.computeIfAbsent(c, k -> new long[3]);
+                AttributeValue p = item.get("paused");
+                if (p != null && Boolean.TRUE.equals(p.bool()) && item.containsKey("pausedAt")) {
+                    pausedAt.put(c, Instant.parse(item.get("pausedAt").s()));
+                }
+                return;
+            }
+            Instant at = Instant.parse(item.get("at").s());
+            if (at.isBefore(since) || at.isAfter(until)) {
+                return;
+            }
+            Action action = Action.valueOf(item.get("action").s());
+            String campaign = text(item, "cmp");
+            switch (action) {
+                case UNSUBSCRIBE_ALL, UNSUBSCRIBE_TOPIC -> {
+                    String src = text(item, "src");
+                    bySource.merge(src, 1L, Long::sum);
+                    byDay.computeIfAbsent(at.atZone(ZoneOffset.UTC).toLocalDate(), d -> new HashMap<>()).merge(src, 1L, Long::sum);
+                }
+                case HARD_BOUNCE, SOFT_BOUNCE_SUPPRESS -> {
+                    if (campaign != null) {
+                        campaignBounces.merge(campaign, 1L, Long::sum);
+                    }
+                }
+                case COMPLAINT -> {
+                    if (campaign != null) {
+                        campaignComplaints.merge(campaign, 1L, Long::sum);
+                    }
+                }
+                case SENT_WHILE_SUPPRESSED -> {
+                    Map<String, AttributeValue> ev = item.containsKey("evidence") ? item.get("evidence").m() : Map.of();
+                    String since2 = ev.containsKey("blockedSince") ? ev.get("blockedSince").s() : null;
+                    if (since2 != null) {
+                        findings.add(new Finding(item.get(PK).s(), campaign, text(item, "topic"),
+                                ev.containsKey("reason") ? ev.get("reason").s() : null,
+                                ev.containsKey("blockSource") ? ev.get("blockSource").s() : null,
+                                Instant.parse(since2), at, ev.containsKey("sesMessageId") ? ev.get("sesMessageId").s() : null));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+
+        void merge(Fold o) {
+            o.bySource.forEach((k, v) -> bySource.merge(k, v, Long::sum));
+            o.byDay.forEach((d, m) -> m.forEach((k, v) -> byDay.computeIfAbsent(d, x -> new HashMap<>()).merge(k, v, Long::sum)));
+            o.campaignBounces.forEach((k, v) -> campaignBounces.merge(k, v, Long::sum));
+            o.campaignComplaints.forEach((k, v) -> campaignComplaints.merge(k, v, Long::sum));
+            o.counted.forEach((k, v) -> {
+                long[] sum = counted.computeIfAbsent(k, x -> new long[3]);
+                for (int i = 0; i < 3; i++) {
+                    sum[i] += v[i];
+                }
+            });
+            pausedAt.putAll(o.pausedAt);
+            findings.addAll(o.findings);
+            scanned += o.scanned;
+        }
+
+        private static String text(Map<String, AttributeValue> item, String name) {
+            AttributeValue v = item.get(name);
+            return v == null ? null : v.s();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.optout.report;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** The report as plain text for a terminal (the operator CLI's default output). */
+public final class ReportText {
+    private ReportText() {
+    }
+
+    public static String render(ComplianceReport r) {
+        StringBuilder b = new StringBuilder();
+        b.append("optout compliance report\n");
+        b.append("Period: ").append(r.since()).append(" .. ").append(r.until())
+                .append(" (").append(human(Duration.between(r.since(), r.until()))).append(")\n\n");
+
+        b.append("Opt-outs: ").append(r.optOutsTotal()).append('\n');
+        if (!r.optOutsBySource().isEmpty()) {
+            b.append("  by source: ").append(counts(r.optOutsBySource())).append('\n');
+            b.append("  by day (UTC):\n");
+            for (Map.Entry<LocalDate, Map<String, Long>> d : r.optOutsByDay().entrySet()) {
+                long total = d.getValue().values().stream().mapToLong(Long::longValue).sum();
+                b.append(String.format(Locale.ROOT, "    %s  %4d  %s%n", d.getKey(), total, counts(d.getValue())));
+            }
+        }
+        b.append('\n');
+
+        b.append("Campaigns (bounces, complaints: recorded in the period; sends and rates: the campaign guard's counts)\n");
+        if (r.campaigns().isEmpty()) {
+            b.append("  none\n");
+        } else {
+            b.append(String.format(Locale.ROOT, "  %-28s %8s %10s %9s %12s %15s  %s%n", "campaign", "bounces", "complaints",
+                    "sends", "bounce rate", "complaint rate", "status"));
+            for (ComplianceReport.Campaign c : r.campaigns()) {
+                b.append(String.format(Locale.ROOT, "  %-28s %8d %10d %9d %12s %15s  %s%n", c.campaign(), c.bounces(),
+                        c.complaints(), c.sends(), percent(c.bounceRate()), percent(c.complaintRate()),
+                        c.paused() ? "PAUSED since " + c.pausedAt() : "sending"));
+            }
+            b.append(String.format(Locale.ROOT, "  thresholds: complaints %s after %d sends (Gmail: below 0.1%%, never 0.3%%); "
+                            + "hard bounces %s after %d sends%n", percent(r.thresholds().complaintRate()),
+                    r.thresholds().complaintMinSends(), percent(r.thresholds().bounceRate()), r.thresholds().bounceMinSends()));
+        }
+        b.append('\n');
+
+        b.append("Sent while suppressed: ").append(r.sentWhileSuppressed().size()).append('\n');
+        for (ComplianceReport.SuppressedSend s : r.sentWhileSuppressed()) {
+            b.append(String.format(Locale.ROOT, "  %s  %-24s %-20s %-18s blocked since %s (%s)  %s after%n", s.sentAt(),
+                    s.address(), s.campaign() == null ? "-" : s.campaign(), s.reason(), s.blockedSince(),
+                    s.blockSource() == null ? "?" : s.blockSource(), human(s.delay())));
+        }
+        b.append('\n');
+
+        ComplianceReport.ClockResult clock = r.clock();
+        b.append("Compliance clock: ");
+        if (clock.longest() == null) {
+            b.append("no message went out after an opt-out in this period\n");
+        } else {
+            ComplianceReport.SuppressedSend l = clock.longest();
+            b.append("longest opt-out-to-send delay ").append(human(l.delay())).append(" (").append(l.address())
+                    .append(l.campaign() == null ? "" : ", campaign " + l.campaign()).append(")\n");
+        }
+        for (ComplianceReport.Verdict v : clock.verdicts()) {
+            b.append(String.format(Locale.ROOT, "  %-9s %-17s %s%n", v.deadline().label(), v.deadline().limit(),
+                    v.met() ? "met" : "MISSED: " + v.late() + " message(s) later than this"));
+        }
+        b.append("\n").append(r.itemsScanned()).append(" table items scanned.\n");
+        return b.toString();
+    }
+
+    private static String counts(Map<String, Long> m) {
+        StringJoiner j = new StringJoiner(", ");
+        m.forEach((k, v) -> j.add(k + " " + v));
+        return j.toString();
+    }
+
+    static String percent(Double rate) {
+        return rate == null ? "-" : String.format(Locale.ROOT, "%.2f%%", rate * 100);
+    }
+
+    /** {@code 2d 03h 10m}, {@code 5h 02m}, {@code 45s}. */
+    static String human(Duration d) {
+        if (d == null) {
+            return "-";
+        }
+        long s = d.toSeconds();
+        String sign = s < 0 ? "-" : "";
+        s = Math.abs(s);
+        long days = s / 86_400;
+        long hours = s % 86_400 / 3_600;
+        long minutes = s % 3_600 / 60;
+        if (days > 0) {
+            return String.format(Locale.ROOT, "%s%dd %02dh %02dm", sign, days, hours, minutes);
+        }
+        if (hours > 0) {
+            return String.format(Locale.ROOT, "%s%dh %02dm", sign, hours, minutes);
+        }
+        return minutes > 0 ? sign + minutes + "m " + (s % 60) + "s" : sign + s + "s";
+    }
+}

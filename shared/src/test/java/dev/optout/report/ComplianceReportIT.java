@@ -1,0 +1,106 @@
+package dev.optout.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optout.campaign.GuardThresholds;
+import dev.optout.json.Json;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The report's figures against a scripted history in the real table (moto). */
+@ExtendWith(LocalAwsExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ComplianceReportIT {
+    private ComplianceReport report;
+
+    @BeforeAll
+    void script(LocalAws aws) {
+        ScriptedHistory h = new ScriptedHistory(aws);
+        report = ComplianceReports.build(aws.dynamoDb(), h.table, ScriptedHistory.SINCE, ScriptedHistory.REPORT_CLOCK,
+                GuardThresholds.DEFAULTS, 3);
+    }
+
+    @Test
+    void optOutsOfThePeriodAreCountedBySourceAndByDay() {
+        assertThat(report.optOutsTotal()).as("eko's opt-out is before the period").isEqualTo(4);
+        assertThat(report.optOutsBySource()).containsExactly(Map.entry("ONE_CLICK", 2L),
+                Map.entry("PREFERENCE_CENTER", 1L), Map.entry("UNSUBSCRIBE_PAGE", 1L));
+        assertThat(report.optOutsByDay()).containsOnlyKeys(LocalDate.parse("2026-11-02"), LocalDate.parse("2026-11-03"));
+        assertThat(report.optOutsByDay().get(LocalDate.parse("2026-11-03")))
+                .containsOnly(Map.entry("UNSUBSCRIBE_PAGE", 1L), Map.entry("PREFERENCE_CENTER", 1L));
+    }
+
+    @Test
+    void campaignsShowThePeriodsBouncesAndComplaintsAndTheGuardsRates() {
+        assertThat(report.campaigns()).extracting(ComplianceReport.Campaign::campaign)
+                .containsExactly("<b>x</b>", "flash", "nov-weekly");
+        ComplianceReport.Campaign weekly = report.campaigns().get(2);
+        assertThat(List.of(weekly.bounces(), weekly.complaints(), weekly.sends())).containsExactly(1L, 1L, 1_000L);
+        assertThat(weekly.complaintRate()).isEqualTo(0.001);
+        assertThat(weekly.paused()).isFalse();
+        ComplianceReport.Campaign flash = report.campaigns().get(1);
+        assertThat(flash.paused()).isTrue();
+        assertThat(flash.complaintRate()).isEqualTo(0.0025);
+        assertThat(report.campaigns().get(0).complaintRate()).as("legacy tag: no counts").isNull();
+    }
+
+    @Test
+    void everySendWhileSuppressedIsListedWithItsDelay() {
+        assertThat(report.sentWhileSuppressed()).extracting(ComplianceReport.SuppressedSend::address)
+                .containsExactly("a***@example.com", "e***@example.com", "c***a@example.com");
+        assertThat(report.sentWhileSuppressed()).extracting(ComplianceReport.SuppressedSend::delay)
+                .containsExactly(Duration.ofHours(24), Duration.ofDays(16), Duration.ofHours(72));
+        assertThat(report.sentWhileSuppressed().get(0).reason()).isEqualTo("UNSUBSCRIBED_TOPIC");
+        assertThat(report.sentWhileSuppressed().get(0).blockSource()).isEqualTo("ONE_CLICK");
+        assertThat(report.sentWhileSuppressed().get(0).campaign()).isEqualTo("nov-weekly");
+    }
+
+    @Test
+    void theComplianceClockHoldsTheLongestDelayAgainstEachDeadline() {
+        assertThat(report.clock().longestDelay()).isEqualTo(Duration.ofDays(16));
+        assertThat(report.clock().verdicts()).extracting(v -> v.deadline() + " " + v.late())
+                .containsExactly("GMAIL 2", "YAHOO 2", "UU_PDP 1", "CAN_SPAM 1");
+        assertThat(report.clock().verdicts()).noneMatch(ComplianceReport.Verdict::met);
+    }
+
+    @Test
+    void tenBusinessDaysSkipWeekends() {
+        assertThat(ComplianceDeadline.CAN_SPAM.deadline(java.time.Instant.parse("2026-10-20T08:00:00Z")))
+                .isEqualTo(java.time.Instant.parse("2026-11-03T08:00:00Z"));
+    }
+
+    @Test
+    void theJsonAndTextCarryTheSameFigures() throws Exception {
+        JsonNode json = Json.MAPPER.readTree(ReportJson.render(report));
+        assertThat(json.path("optOuts").path("total").asLong()).isEqualTo(4);
+        assertThat(json.path("sentWhileSuppressed")).hasSize(3);
+        assertThat(json.path("complianceClock").path("longest").path("delaySeconds").asLong()).isEqualTo(16 * 86_400);
+        assertThat(json.path("complianceClock").path("deadlines").get(2).path("rule").asText()).isEqualTo("UU_PDP");
+        assertThat(json.path("campaigns").get(1).path("paused").asBoolean()).isTrue();
+        String text = ReportText.render(report);
+        assertThat(text).contains("Opt-outs: 4", "Sent while suppressed: 3", "longest opt-out-to-send delay 16d 00h 00m",
+                "MISSED: 2 message(s)", "flash");
+    }
+
+    @Test
+    void theHtmlIsOneSelfContainedEscapedPageWithAccessibleCharts() {
+        String html = ReportHtml.render(report);
+        assertThat(html).startsWith("<!doctype html>").contains("<html lang=\"en\">")
+                .doesNotContain("<script", "<link", " src=", "href=", "url(", "<b>x</b>")
+                .contains("&lt;b&gt;x&lt;/b&gt;", "default-src 'none'");
+        for (String id : List.of("chart-optouts", "chart-complaints", "chart-bounces", "chart-clock")) {
+            assertThat(html).contains("<svg id=\"" + id + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\"",
+                    "<title id=\"" + id + "-title\">", "<desc id=\"" + id + "-desc\">");
+        }
+        assertThat(html).contains("Gmail 0.3%", "Gmail 0.1%", "missed (2 late)");
+    }
+}
