@@ -39,6 +39,13 @@ public final class Settings {
     /** true: also add hard bounces and complaints to the SES account suppression list. */
     public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
 
+    /** The SNS topic SES publishes feedback to: envelopes from any other topic are refused. */
+    public static final String SES_EVENTS_TOPIC_ARN = "SES_EVENTS_TOPIC_ARN";
+    /** true (default): SNS envelopes must carry a valid SNS signature. false only where SNS does not sign (moto). */
+    public static final String SNS_SIGNATURE_VERIFICATION = "SNS_SIGNATURE_VERIFICATION";
+    /** true: the subscription uses raw message delivery, so raw SES bodies are accepted (default false). */
+    public static final String SES_RAW_MESSAGE_DELIVERY = "SES_RAW_MESSAGE_DELIVERY";
+
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {

@@ -26,6 +26,11 @@ public final class Metrics {
     /** SES feedback messages that could not be processed (left for retry, then the dead-letter queue). */
     public static final String FEEDBACK_MESSAGES_FAILED = "FeedbackMessagesFailed";
 
+    /** Recipients of SES feedback skipped because they are not addresses (the others were applied). */
+    public static final String FEEDBACK_RECIPIENTS_REJECTED = "FeedbackRecipientsRejected";
+    /** Messages on the feedback queue refused as not from the SES events topic (forged, or misconfigured). */
+    public static final String FEEDBACK_MESSAGES_UNAUTHENTIC = "FeedbackMessagesUnauthentic";
+
     private Metrics() {
     }
 }
