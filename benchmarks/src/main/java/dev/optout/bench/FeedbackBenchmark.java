@@ -3,7 +3,9 @@ package dev.optout.bench;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.optout.address.AddressKeys;
+import dev.optout.feedback.FeedbackAuthenticity;
 import dev.optout.feedback.FeedbackProcessor;
+import dev.optout.feedback.FeedbackReader;
 import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.function.feedback.SesFeedbackHandler;
@@ -49,11 +51,15 @@ public final class FeedbackBenchmark {
         }
     }
 
+    private static final String TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback";
+
     private static SesFeedbackHandler handler(LocalAws aws, byte[] key) {
         SuppressionStore store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), new AddressKeys(key),
                 Clock.systemUTC());
         EventLog quiet = new EventLog("ses-feedback", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        return new SesFeedbackHandler(
+        // The messages are unsigned envelopes from the fixture topic: the topic ARN is checked, signatures are not.
+        FeedbackReader reader = FeedbackReader.from(new FeedbackAuthenticity(TOPIC_ARN, false, false));
+        return new SesFeedbackHandler(reader,
                 new FeedbackProcessor(store, TopicCatalog.bundled(), FeedbackRules.DEFAULTS, SuppressionMirror.NONE),
                 quiet, SesFeedbackHandler.DEFAULT_PARALLELISM);
     }
@@ -85,7 +91,7 @@ public final class FeedbackBenchmark {
                     + "\"reportingMTA\":\"dsn; mta.example.com\"},\"mail\":{\"timestamp\":\"2026-03-02T10:15:37.000Z\","
                     + "\"messageId\":\"msg-" + run + "-" + i + "\",\"destination\":[\"" + run + "-" + i + "@example.com\"]}}";
             String body = "{\"Type\":\"Notification\",\"MessageId\":\"sns-" + run + "-" + i + "\","
-                    + "\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:optout-ses-feedback\",\"Message\":"
+                    + "\"TopicArn\":\"" + TOPIC_ARN + "\",\"Message\":"
                     + dev.optout.json.Json.MAPPER.valueToTree(ses) + "}";
             SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
             m.setMessageId(run + "-" + i);

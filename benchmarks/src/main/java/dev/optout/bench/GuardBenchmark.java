@@ -10,7 +10,9 @@ import dev.optout.campaign.GuardThresholds;
 import dev.optout.check.CampaignPauses;
 import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
+import dev.optout.feedback.FeedbackAuthenticity;
 import dev.optout.feedback.FeedbackProcessor;
+import dev.optout.feedback.FeedbackReader;
 import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.SendAudit;
 import dev.optout.feedback.SuppressionMirror;
@@ -66,6 +68,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Run: {@code scripts/bench guard [--events N] [--invocations N] [--recipients N] [--rounds N]}.
  */
 public final class GuardBenchmark {
+    /** The records carry raw SES bodies: accepted as with raw message delivery enabled (no SNS envelope to verify). */
+    private static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
+            new FeedbackAuthenticity("arn:aws:sns:us-east-1:123456789012:optout-ses-feedback", false, true));
     private static final String CAMPAIGN = "bench-campaign";
 
     private GuardBenchmark() {
@@ -95,7 +100,7 @@ public final class GuardBenchmark {
         GuardThresholds thresholds = GuardThresholds.DEFAULTS;
         CampaignGuard guard = new CampaignGuard(dynamo, table, thresholds, Clock.systemUTC());
         EventLog quiet = new EventLog("ses-feedback", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        SesFeedbackHandler handler = new SesFeedbackHandler(new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS,
+        SesFeedbackHandler handler = new SesFeedbackHandler(RAW_SES_BODIES, new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS,
                 SuppressionMirror.NONE, new SendAudit(store, catalog)), guard, quiet, SesFeedbackHandler.DEFAULT_PARALLELISM);
 
         List<SQSEvent.SQSMessage> messages = messages(events);

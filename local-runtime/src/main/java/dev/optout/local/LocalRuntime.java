@@ -51,6 +51,11 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String DEMO_ADDRESS = "demo@example.com";
     /** template.yaml parameter holding the links' base URL; locally it is this runtime's own URL. */
     static final String PUBLIC_BASE_URL_PARAMETER = "PublicBaseUrl";
+    /**
+     * template.yaml parameter for SNS signature checking in SesFeedbackFunction: off locally, because
+     * moto's SNS does not sign what it delivers. The envelope's TopicArn is still checked.
+     */
+    static final String SNS_SIGNATURE_VERIFICATION_PARAMETER = "SnsSignatureVerification";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -164,8 +169,11 @@ public final class LocalRuntime implements AutoCloseable {
 
         String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
         Map<String, String> secrets = LocalKeys.loadOrCreate(options.stateDir().resolve("keys.json"), secretParameters(template));
-        deployment = LocalDeployment.deploy(aws, template, options.stackName(), Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl),
+        deployment = LocalDeployment.deploy(aws, template, options.stackName(),
+                Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl, SNS_SIGNATURE_VERIFICATION_PARAMETER, "false"),
                 secrets, line -> out.println("  " + line));
+        out.println("  note: SNS signature checking is off locally (" + SNS_SIGNATURE_VERIFICATION_PARAMETER
+                + "=false: moto does not sign); SesFeedbackFunction still accepts only envelopes from the SES events topic");
         deployment.notes().forEach(n -> out.println("  note: " + n));
 
         startFunctions(functions);

@@ -69,7 +69,8 @@ class TemplateContractTest {
             "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
                     Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING,
                     Settings.CAMPAIGN_COMPLAINT_RATE, Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, Settings.CAMPAIGN_BOUNCE_RATE,
-                    Settings.CAMPAIGN_BOUNCE_MIN_SENDS, Settings.CAMPAIGN_COUNTER_SHARDS));
+                    Settings.CAMPAIGN_BOUNCE_MIN_SENDS, Settings.CAMPAIGN_COUNTER_SHARDS,
+                    Settings.SES_EVENTS_TOPIC_ARN, Settings.SNS_SIGNATURE_VERIFICATION, Settings.SES_RAW_MESSAGE_DELIVERY));
 
     @TestFactory
     Stream<DynamicTest> everyHandlerIsAClassInItsJarThatAcceptsTheEventItsTriggerSends() {
@@ -177,6 +178,31 @@ class TemplateContractTest {
             asList(statement.get("Action")).stream().filter(a -> a.startsWith("dynamodb:")).forEach(tableActions::add);
         }
         assertThat(tableActions).containsExactly("dynamodb:BatchGetItem");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theFeedbackFunctionTrustsOnlyTheTopicItsQueueIsSubscribedToAndTheQueueRefusesEveryoneElse() {
+        Map<String, Object> env = FunctionDefinition.named(TEMPLATE, "SesFeedbackFunction").environment();
+        Map<String, Object> subscription = TEMPLATE.properties("SesEventsSubscription");
+        assertThat(refName(env.get(Settings.SES_EVENTS_TOPIC_ARN))).isEqualTo(refName(subscription.get("TopicArn")));
+        assertThat(String.valueOf(env.get(Settings.SES_RAW_MESSAGE_DELIVERY)))
+                .as("the function accepts raw bodies exactly when the subscription delivers them")
+                .isEqualTo(String.valueOf(subscription.get("RawMessageDelivery")));
+        assertThat(refName(env.get(Settings.SNS_SIGNATURE_VERIFICATION))).isEqualTo("!Ref SnsSignatureVerification");
+        Map<String, Object> parameter = (Map<String, Object>) ((Map<String, Object>) TEMPLATE.root().get("Parameters"))
+                .get("SnsSignatureVerification");
+        assertThat(parameter.get("Default")).as("signature checking is on unless a deployment turns it off").isEqualTo("true");
+
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) TEMPLATE
+                .properties("SesEventsQueuePolicy").get("PolicyDocument")).get("Statement");
+        assertThat(statements).anySatisfy(st -> {
+            assertThat(st.get("Effect")).isEqualTo("Deny");
+            assertThat(st.get("Principal")).isEqualTo("*");
+            assertThat(asList(st.get("Action"))).contains("sqs:SendMessage");
+            assertThat(String.valueOf(st.get("Condition"))).contains("ArnNotEquals").contains("aws:SourceArn")
+                    .contains("SesEventsTopic");
+        });
     }
 
     @Test

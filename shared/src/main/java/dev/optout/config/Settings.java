@@ -49,6 +49,13 @@ public final class Settings {
     /** Campaign guard: counter shards (partition keys) per campaign. */
     public static final String CAMPAIGN_COUNTER_SHARDS = "CAMPAIGN_COUNTER_SHARDS";
 
+    /** The SNS topic SES publishes feedback to: envelopes from any other topic are refused. */
+    public static final String SES_EVENTS_TOPIC_ARN = "SES_EVENTS_TOPIC_ARN";
+    /** true (default): SNS envelopes must carry a valid SNS signature. false only where SNS does not sign (moto). */
+    public static final String SNS_SIGNATURE_VERIFICATION = "SNS_SIGNATURE_VERIFICATION";
+    /** true: the subscription uses raw message delivery, so raw SES bodies are accepted (default false). */
+    public static final String SES_RAW_MESSAGE_DELIVERY = "SES_RAW_MESSAGE_DELIVERY";
+
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {

@@ -27,8 +27,8 @@ import java.util.Optional;
  * <ul>
  *   <li>permanent bounce: {@link Action#HARD_BOUNCE} with the subtype (incl. {@code OnAccountSuppressionList},
  *   which records that SES already suppresses the address);</li>
- *   <li>transient or undetermined bounce: {@link Action#SOFT_BOUNCE}, counted by the bounce's own
- *   timestamp; once the threshold is reached inside the window, {@link Action#SOFT_BOUNCE_SUPPRESS};</li>
+ *   <li>transient or undetermined bounce: {@link Action#SOFT_BOUNCE}, counted once per bounce (per
+ *   feedback id and recipient, at the bounce's own timestamp: equal timestamps still count apart); once the threshold is reached inside the window, {@link Action#SOFT_BOUNCE_SUPPRESS};</li>
  *   <li>delivery later than every counted soft bounce: {@link Action#DELIVERY} resets the count
  *   (only when there is a count: a delivery otherwise costs one read and no write);</li>
  *   <li>complaint: {@link Action#COMPLAINT} with the feedback type, except {@code not-spam};</li>
@@ -120,7 +120,7 @@ public final class FeedbackProcessor {
         }
         Duration window = rules.softBounceWindow();
         Instant newest = times.get(times.size() - 1);
-        List<Instant> stale = times.stream().filter(t -> t.isBefore(newest.minus(window))).toList();
+        Instant cutoff = newest.minus(window);
         int most = mostInsideWindow(times, window);
         Optional<FeedbackOutcome.Effect> effect = Optional.empty();
         if (most >= rules.softBounceThreshold()) {
@@ -136,7 +136,9 @@ public final class FeedbackProcessor {
             effect = Optional.of(new FeedbackOutcome.Effect(key, Action.SOFT_BOUNCE_SUPPRESS, result, mirrored));
         }
         // Times older than the window before the newest can never count again: keep the set small.
-        store.dropSoftBounces(address, stale);
+        if (times.get(0).isBefore(cutoff)) {
+            store.dropSoftBouncesBefore(address, cutoff);
+        }
         return effect;
     }
 

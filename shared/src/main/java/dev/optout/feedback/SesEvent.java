@@ -16,14 +16,25 @@ import java.util.Map;
  * @param destination     {@code mail.destination} as sent (may hold display names)
  * @param tags            {@code mail.tags} (event publishing), e.g. {@code campaign}
  * @param snsMessageId    the SNS message id when it came in an envelope
+ * @param rejectedRecipients recipients skipped because they are not addresses (the others are applied)
  */
 public record SesEvent(SesEventType type, String typeName, Format format, String sesMessageId, Instant mailTimestamp,
                        List<String> destination, Map<String, List<String>> tags, Bounce bounce, Complaint complaint,
-                       Delivery delivery, Subscription subscription, String snsMessageId) implements FeedbackMessage {
+                       Delivery delivery, Subscription subscription, String snsMessageId,
+                       List<RejectedRecipient> rejectedRecipients) implements FeedbackMessage {
 
     public SesEvent {
         destination = destination == null ? List.of() : List.copyOf(destination);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        rejectedRecipients = rejectedRecipients == null ? List.of() : List.copyOf(rejectedRecipients);
+    }
+
+    /** An event whose recipients all parsed. */
+    public SesEvent(SesEventType type, String typeName, Format format, String sesMessageId, Instant mailTimestamp,
+                    List<String> destination, Map<String, List<String>> tags, Bounce bounce, Complaint complaint,
+                    Delivery delivery, Subscription subscription, String snsMessageId) {
+        this(type, typeName, format, sesMessageId, mailTimestamp, destination, tags, bounce, complaint, delivery,
+                subscription, snsMessageId, List.of());
     }
 
     public enum Format {

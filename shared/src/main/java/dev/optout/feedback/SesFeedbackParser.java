@@ -22,8 +22,9 @@ import java.util.Map;
  *
  * <p>Lenient where SES varies (unknown fields, unknown types and subtypes, display names in
  * addresses, timestamp forms), strict where a rule needs a fact: a bounce or complaint without
- * recipients, a recipient that is not an address, or no id to deduplicate on is an
- * {@link InvalidFeedbackException}.
+ * recipients, or none of whose recipients is an address, or with no id to deduplicate on is an
+ * {@link InvalidFeedbackException}. A recipient that is not an address, next to others that are,
+ * is skipped and reported in {@link SesEvent#rejectedRecipients()}: the others are still applied.
  */
 public final class SesFeedbackParser {
     /** The text SES publishes when an SNS event destination is created (not JSON). */
@@ -107,10 +108,11 @@ public final class SesFeedbackParser {
         SesEvent.Complaint complaint = null;
         SesEvent.Delivery delivery = null;
         SesEvent.Subscription subscription = null;
+        List<RejectedRecipient> rejected = new ArrayList<>();
         switch (type) {
-            case BOUNCE -> bounce = bounce(root.path("bounce"), sesMessageId, mailTimestamp);
-            case COMPLAINT -> complaint = complaint(root.path("complaint"), sesMessageId, mailTimestamp);
-            case DELIVERY -> delivery = delivery(root.path("delivery"), mailTimestamp);
+            case BOUNCE -> bounce = bounce(root.path("bounce"), sesMessageId, mailTimestamp, rejected);
+            case COMPLAINT -> complaint = complaint(root.path("complaint"), sesMessageId, mailTimestamp, rejected);
+            case DELIVERY -> delivery = delivery(root.path("delivery"), mailTimestamp, rejected);
             case SUBSCRIPTION -> subscription = subscription(root.path("subscription"), mailTimestamp);
             default -> {
                 // Send, Reject, DeliveryDelay, Open, Click, Rendering Failure and unknown types
@@ -118,10 +120,11 @@ public final class SesFeedbackParser {
             }
         }
         return new SesEvent(type, typeName, format, sesMessageId, mailTimestamp, destination, tags,
-                bounce, complaint, delivery, subscription, snsMessageId);
+                bounce, complaint, delivery, subscription, snsMessageId, rejected);
     }
 
-    private static SesEvent.Bounce bounce(JsonNode b, String sesMessageId, Instant mailTimestamp) {
+    private static SesEvent.Bounce bounce(JsonNode b, String sesMessageId, Instant mailTimestamp,
+                                          List<RejectedRecipient> rejected) {
         if (!b.isObject()) {
             throw new InvalidFeedbackException("Bounce without a bounce object");
         }
@@ -129,36 +132,40 @@ public final class SesFeedbackParser {
         if (bounceType == null) {
             throw new InvalidFeedbackException("Bounce without bounceType");
         }
-        List<FeedbackRecipient> recipients = recipients(b.path("bouncedRecipients"), "bouncedRecipients");
+        List<FeedbackRecipient> recipients = recipients(b.path("bouncedRecipients"), "bouncedRecipients", rejected);
         return new SesEvent.Bounce(bounceType, textOrNull(b, "bounceSubType"), recipients,
                 timestamp(b, mailTimestamp, "Bounce"), feedbackId(b, sesMessageId, "Bounce"),
                 textOrNull(b, "reportingMTA"), textOrNull(b, "remoteMtaIp"));
     }
 
-    private static SesEvent.Complaint complaint(JsonNode c, String sesMessageId, Instant mailTimestamp) {
+    private static SesEvent.Complaint complaint(JsonNode c, String sesMessageId, Instant mailTimestamp,
+                                                List<RejectedRecipient> rejected) {
         if (!c.isObject()) {
             throw new InvalidFeedbackException("Complaint without a complaint object");
         }
-        List<FeedbackRecipient> recipients = recipients(c.path("complainedRecipients"), "complainedRecipients");
+        List<FeedbackRecipient> recipients = recipients(c.path("complainedRecipients"), "complainedRecipients", rejected);
         return new SesEvent.Complaint(textOrNull(c, "complaintFeedbackType"), textOrNull(c, "complaintSubType"),
                 recipients, timestamp(c, mailTimestamp, "Complaint"), feedbackId(c, sesMessageId, "Complaint"),
                 textOrNull(c, "userAgent"));
     }
 
-    private static SesEvent.Delivery delivery(JsonNode d, Instant mailTimestamp) {
+    private static SesEvent.Delivery delivery(JsonNode d, Instant mailTimestamp, List<RejectedRecipient> rejected) {
         if (!d.isObject()) {
             throw new InvalidFeedbackException("Delivery without a delivery object");
         }
         List<EmailAddress> recipients = new ArrayList<>();
         int skipped = 0;
+        int i = 0;
         for (JsonNode r : d.path("recipients")) {
-            // An address optout cannot parse was never counted, so a delivery to it resets nothing.
-            EmailAddress a = AddressParser.parseOrNull(r.asText(null));
-            if (a == null) {
+            // An address optout cannot parse was never counted, so a delivery to it resets nothing:
+            // skipped (and reported), never a reason to fail the message.
+            try {
+                recipients.add(AddressParser.parse(r.isTextual() ? r.asText() : null));
+            } catch (InvalidAddressException e) {
                 skipped++;
-            } else {
-                recipients.add(a);
+                rejected.add(new RejectedRecipient("recipients", i, e.getMessage()));
             }
+            i++;
         }
         return new SesEvent.Delivery(recipients, skipped, timestamp(d, mailTimestamp, "Delivery"),
                 textOrNull(d, "reportingMTA"));
@@ -184,28 +191,37 @@ public final class SesFeedbackParser {
                 textOrNull(s, "source"), prefs.path("unsubscribeAll").asBoolean(false), statuses);
     }
 
-    private static List<FeedbackRecipient> recipients(JsonNode list, String field) {
+    /**
+     * The recipients that are addresses; the others are added to {@code rejected}. Fails only when
+     * there are none at all or none is an address: then nothing in the message could be applied.
+     */
+    private static List<FeedbackRecipient> recipients(JsonNode list, String field, List<RejectedRecipient> rejected) {
         if (!list.isArray() || list.isEmpty()) {
             throw new InvalidFeedbackException("no " + field);
         }
         List<FeedbackRecipient> recipients = new ArrayList<>();
+        List<RejectedRecipient> skipped = new ArrayList<>();
         int i = 0;
         for (JsonNode r : list) {
             String raw = textOrNull(r, "emailAddress");
-            if (raw == null) {
-                throw new InvalidFeedbackException(field + "[" + i + "] has no emailAddress");
-            }
-            EmailAddress address;
             try {
-                address = AddressParser.parse(raw);
+                if (raw == null) {
+                    throw new InvalidAddressException("no emailAddress");
+                }
+                recipients.add(new FeedbackRecipient(AddressParser.parse(raw), textOrNull(r, "action"),
+                        textOrNull(r, "status"), textOrNull(r, "diagnosticCode")));
             } catch (InvalidAddressException e) {
                 // the reason names the fault, never the address
-                throw new InvalidFeedbackException(field + "[" + i + "] is not an address: " + e.getMessage());
+                skipped.add(new RejectedRecipient(field, i, e.getMessage()));
             }
-            recipients.add(new FeedbackRecipient(address, textOrNull(r, "action"), textOrNull(r, "status"),
-                    textOrNull(r, "diagnosticCode")));
             i++;
         }
+        if (recipients.isEmpty()) {
+            StringBuilder why = new StringBuilder("no " + field + " entry is an address:");
+            skipped.forEach(x -> why.append(" [").append(x.index()).append("] ").append(x.reason()).append(';'));
+            throw new InvalidFeedbackException(why.substring(0, why.length() - 1));
+        }
+        rejected.addAll(skipped);
         return recipients;
     }
 

@@ -37,6 +37,10 @@ public final class Metrics {
     public static final String CAMPAIGN_COUNTER_FAILURES = "CampaignCounterFailures";
     /** A check that failed closed because the table (or the campaign guard) could not be read. */
     public static final String STORE_FAILURES = "StoreFailures";
+    /** Recipients of SES feedback skipped because they are not addresses (the others were applied). */
+    public static final String FEEDBACK_RECIPIENTS_REJECTED = "FeedbackRecipientsRejected";
+    /** Messages on the feedback queue refused as not from the SES events topic (forged, or misconfigured). */
+    public static final String FEEDBACK_MESSAGES_UNAUTHENTIC = "FeedbackMessagesUnauthentic";
 
     private Metrics() {
     }

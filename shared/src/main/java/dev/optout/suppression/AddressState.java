@@ -18,7 +18,8 @@ import java.util.Map;
  * @param topicOptIns     per-topic explicit opt-ins
  * @param topicFrequency  per-topic frequency
  * @param frequency       overall frequency, when chosen
- * @param softBounceTimes soft bounces counted towards the threshold (by their own timestamps)
+ * @param softBounceTimes soft bounces counted towards the threshold, one per bounce (by their own
+ *                        timestamps, sorted; two bounces at the same instant are two entries)
  * @param updatedAt       the last change, {@code null} for an address never seen
  */
 public record AddressState(

@@ -146,23 +146,29 @@ public final class SuppressionStore {
     }
 
     /**
-     * Housekeeping for the soft-bounce count: forgets soft-bounce times that can no longer count
-     * towards the threshold (older than the window). No status changes, so no history event; an
-     * address without a state item is left alone.
+     * Housekeeping for the soft-bounce count: forgets counted soft bounces older than
+     * {@code cutoff}, which can no longer count towards the threshold. No status changes, so no
+     * history event; an address without a state item is left alone. Each counted bounce is its own
+     * set element ({@link TableLayout#softBounceEntry}), so the elements to delete are read first.
      */
-    public void dropSoftBounces(EmailAddress address, java.util.Collection<Instant> times) {
-        if (times.isEmpty()) {
-            return;
-        }
+    public void dropSoftBouncesBefore(EmailAddress address, Instant cutoff) {
         String key = addressKeys.keyOf(address);
-        List<String> values = new ArrayList<>();
-        times.forEach(t -> values.add(t.toString()));
         try {
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(tableName).key(stateKey(key)).consistentRead(true)
+                    .projectionExpression("#soft").expressionAttributeNames(Map.of("#soft", SOFT_BOUNCE_TIMES))).item();
+            AttributeValue soft = item == null ? null : item.get(SOFT_BOUNCE_TIMES);
+            if (soft == null || !soft.hasSs()) {
+                return;
+            }
+            List<String> stale = soft.ss().stream().filter(e -> softBounceTime(e).isBefore(cutoff)).toList();
+            if (stale.isEmpty()) {
+                return;
+            }
             dynamo.updateItem(r -> r.tableName(tableName).key(stateKey(key))
                     .updateExpression("DELETE #soft :old")
                     .conditionExpression("attribute_exists(#pk)")
                     .expressionAttributeNames(Map.of("#soft", SOFT_BOUNCE_TIMES, "#pk", PK))
-                    .expressionAttributeValues(Map.of(":old", AttributeValue.fromSs(values))));
+                    .expressionAttributeValues(Map.of(":old", AttributeValue.fromSs(stale))));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
             // no state item: nothing to forget
         } catch (SdkException e) {
@@ -227,7 +233,8 @@ public final class SuppressionStore {
             case HARD_BOUNCE -> keepFirst(HARD_BOUNCE, mark, names, values, set);
             case SOFT_BOUNCE -> {
                 names.put("#soft", SOFT_BOUNCE_TIMES);
-                values.put(":soft", AttributeValue.fromSs(List.of(p.at().toString())));
+                // One element per bounce, not per timestamp: two bounces at the same instant are two.
+                values.put(":soft", AttributeValue.fromSs(List.of(softBounceEntry(p.at(), softBounceId(change)))));
                 add.add("#soft :soft");
             }
             case SOFT_BOUNCE_SUPPRESS -> keepFirst(SOFT_BOUNCE, mark, names, values, set);
@@ -313,6 +320,16 @@ public final class SuppressionStore {
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", PK))
                 .build();
+    }
+
+    /** Names one counted soft bounce: from its idempotency key (stable on redelivery), else random. */
+    private String softBounceId(Change change) {
+        if (change.idempotencyKey() != null) {
+            return sha256(change.idempotencyKey()).substring(0, 16);
+        }
+        byte[] id = new byte[12];
+        random.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
     private static boolean isDuplicate(TransactionCanceledException e) {

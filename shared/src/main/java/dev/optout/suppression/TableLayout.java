@@ -47,6 +47,11 @@ public final class TableLayout {
     public static final String HARD_BOUNCE = "hardBounce";
     public static final String SOFT_BOUNCE = "softBounce";
     public static final String COMPLAINT = "complaint";
+    /**
+     * The soft bounces counted towards the threshold: a string set with one element per bounce,
+     * {@code <bounce time>#<bounce id>} (see {@link #softBounceEntry}). Items written before the
+     * id was added hold the bare time; both forms are read.
+     */
     public static final String SOFT_BOUNCE_TIMES = "softBounces";
     public static final String FREQUENCY = "freq";
     public static final String UPDATED_AT = "updatedAt";
@@ -60,6 +65,17 @@ public final class TableLayout {
 
     public static Map<String, AttributeValue> stateKey(String addressKey) {
         return Map.of(PK, s(ADDRESS_PREFIX + addressKey), SK, s(STATE_SK));
+    }
+
+    /** One counted soft bounce: its time and an id, so that bounces with equal times stay distinct. */
+    public static String softBounceEntry(Instant at, String bounceId) {
+        return at.toString() + "#" + bounceId;
+    }
+
+    /** The time of a {@link #softBounceEntry} (or of a bare time written by older versions). */
+    public static Instant softBounceTime(String entry) {
+        int hash = entry.indexOf('#');
+        return Instant.parse(hash < 0 ? entry : entry.substring(0, hash));
     }
 
     public static AttributeValue s(String v) {
@@ -116,7 +132,7 @@ public final class TableLayout {
         List<Instant> softTimes = new ArrayList<>();
         AttributeValue soft = item.get(SOFT_BOUNCE_TIMES);
         if (soft != null && soft.hasSs()) {
-            soft.ss().forEach(t -> softTimes.add(Instant.parse(t)));
+            soft.ss().forEach(t -> softTimes.add(softBounceTime(t)));
             softTimes.sort(null);
         }
         AttributeValue updated = item.get(UPDATED_AT);

@@ -122,6 +122,42 @@ class FeedbackProcessorIntegrationTest {
     }
 
     @Test
+    void threeDistinctSoftBouncesWithTheSameTimestampAreThreeAndSuppress() {
+        String a = "same.ms@example.com";
+        String at = "2026-03-04T09:00:00.123Z";
+        process(softBounce(a, "s1", at));
+        process(softBounce(a, "s2", at));
+        assertThat(decide(a, "newsletter").allowed()).isTrue();
+        process(softBounce(a, "s2", at)); // a redelivery of the second is still one bounce
+        assertThat(decide(a, "newsletter").allowed()).isTrue();
+
+        FeedbackOutcome third = process(softBounce(a, "s3", at));
+
+        assertThat(third.applied(Action.SOFT_BOUNCE_SUPPRESS)).isEqualTo(1);
+        assertThat(decide(a, "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(store.read(addr(a)).softBounceTimes()).hasSize(3).containsOnly(Instant.parse(at));
+    }
+
+    @Test
+    void aRecipientThatIsNotAnAddressIsSkippedAndTheOthersAreApplied() {
+        String body = "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"first.gone@example.com\"},"
+                + "{\"emailAddress\":\"\\\"john doe\\\"@example.com\"},{\"status\":\"5.1.1\"},"
+                + "{\"emailAddress\":\"Second <second.gone@example.com>\"}],"
+                + "\"timestamp\":\"2026-03-02T10:15:38Z\",\"feedbackId\":\"mixed-1\"},\"mail\":{\"messageId\":\"m-mixed-1\"}}";
+        SesEvent event = (SesEvent) SesFeedbackParser.parse(body);
+
+        FeedbackOutcome outcome = processor.process(event);
+
+        assertThat(outcome.applied(Action.HARD_BOUNCE)).isEqualTo(2);
+        assertThat(decide("first.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(decide("second.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(event.rejectedRecipients()).containsExactly(
+                new RejectedRecipient("bouncedRecipients", 1, "quoted local parts are not accepted"),
+                new RejectedRecipient("bouncedRecipients", 2, "no emailAddress"));
+    }
+
+    @Test
     void softBouncesFurtherApartThanTheWindowDoNotSuppressAndOldOnesAreForgotten() {
         String a = "tia@example.com";
         process(softBounce(a, "g1", "2026-01-01T00:00:00Z"));

@@ -168,7 +168,7 @@ class SesFeedbackParserTest {
                 .hasMessage("SNS Message is not JSON");
         assertThatThrownBy(() -> SesFeedbackParser.parse("{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
                 + "\"bouncedRecipients\":[{\"emailAddress\":\"jane at example.com\"}],\"timestamp\":\"2026-01-01T00:00:00Z\",\"feedbackId\":\"f\"}}"))
-                .hasMessage("bouncedRecipients[0] is not an address: missing '@'");
+                .hasMessage("no bouncedRecipients entry is an address: [0] missing '@'");
         assertThatThrownBy(() -> SesFeedbackParser.parse("{\"notificationType\":\"Complaint\",\"complaint\":{"
                 + "\"complainedRecipients\":[{\"emailAddress\":\"a@example.com\"}],\"timestamp\":\"2026-01-01T00:00:00Z\"}}"))
                 .hasMessage("Complaint has neither feedbackId nor mail.messageId");

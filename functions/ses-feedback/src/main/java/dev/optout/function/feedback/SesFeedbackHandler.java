@@ -12,16 +12,19 @@ import dev.optout.config.Settings;
 import dev.optout.config.Wiring;
 import dev.optout.feedback.CampaignTally;
 import dev.optout.feedback.ControlMessage;
+import dev.optout.feedback.FeedbackAuthenticity;
 import dev.optout.feedback.FeedbackMessage;
 import dev.optout.feedback.FeedbackOutcome;
 import dev.optout.feedback.FeedbackProcessor;
+import dev.optout.feedback.FeedbackReader;
 import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.InvalidFeedbackException;
 import dev.optout.feedback.MirrorUnavailableException;
 import dev.optout.feedback.SesEvent;
 import dev.optout.feedback.SendAudit;
-import dev.optout.feedback.SesFeedbackParser;
+import dev.optout.feedback.RejectedRecipient;
 import dev.optout.feedback.SuppressionMirror;
+import dev.optout.feedback.UnauthenticFeedbackException;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.suppression.Action;
@@ -44,11 +47,16 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * SesFeedbackFunction: SES events (configuration set -> SNS -> SQS) into the suppression table.
  *
  * <p>Triggered by SQS with {@code ReportBatchItemFailures}. Each record is processed on its own
- * (the records of a batch in parallel): a record that is not JSON, not from SES, or missing what
+ * (the records of a batch in parallel). First its authenticity ({@link FeedbackReader}): an SNS
+ * envelope from another topic or without a valid signature, or a raw body where raw delivery is
+ * off, is refused ({@code feedback-unauthentic}, metric {@code FeedbackMessagesUnauthentic}),
+ * applied to nothing, and reported as failed so that it ends in the dead-letter queue for an
+ * operator to see rather than vanishing. A record that is not JSON, not from SES, or missing what
  * a rule needs, and a record whose write failed, is reported in {@code batchItemFailures} and
  * logged with its message id and why; SQS makes it visible again and, after the redrive count,
- * moves it to the dead-letter queue. The rest of the batch is deleted. SNS control messages and
- * SES's destination test message are acknowledged and logged.
+ * moves it to the dead-letter queue. Recipients that are not addresses are skipped, logged and
+ * counted ({@code FeedbackRecipientsRejected}) while the others are applied. The rest of the batch
+ * is deleted. SNS control messages and SES's destination test message are acknowledged and logged.
  *
  * <p>The rules live in {@link FeedbackProcessor}; this class only reads, dispatches and reports.
  * Send and Delivery events are audited for mail sent to a blocked address ({@link SendAudit}, metric
@@ -61,6 +69,7 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     /** Records processed at once: the SQS batch size the template uses. */
     public static final int DEFAULT_PARALLELISM = 10;
 
+    private final FeedbackReader reader;
     private final FeedbackProcessor processor;
     private final CampaignGuard guard;
     private final EventLog log;
@@ -72,17 +81,31 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     public SesFeedbackHandler(Wiring wiring) {
-        this(processor(wiring), new CampaignGuard(wiring.dynamoDb(), wiring.tableName(),
-                GuardThresholds.from(wiring.settings()), wiring.clock()), EventLog.stdout(Metrics.SES_FEEDBACK), DEFAULT_PARALLELISM);
+        this(FeedbackAuthenticity.from(wiring.settings()), processor(wiring), new CampaignGuard(wiring.dynamoDb(),
+                wiring.tableName(), GuardThresholds.from(wiring.settings()), wiring.clock()), EventLog.stdout(Metrics.SES_FEEDBACK));
     }
 
-    /** @param parallelism records of one batch processed at once (1: one after the other) */
-    public SesFeedbackHandler(FeedbackProcessor processor, EventLog log, int parallelism) {
-        this(processor, null, log, parallelism);
+    private SesFeedbackHandler(FeedbackAuthenticity authenticity, FeedbackProcessor processor, CampaignGuard guard, EventLog log) {
+        this(FeedbackReader.from(authenticity), processor, guard, log, DEFAULT_PARALLELISM);
+        if (!authenticity.verifySignatures()) {
+            log.warn(null, "feedback-signature-verification-off", Map.of("topicArn", authenticity.topicArn(),
+                    "why", "SNS_SIGNATURE_VERIFICATION=false: SNS signatures are not checked (local runs: moto does not sign); "
+                            + "the topic ARN still is"));
+        }
+    }
+
+    /**
+     * @param reader      what is accepted as coming from the SES events topic
+     * @param parallelism records of one batch processed at once (1: one after the other)
+     */
+    public SesFeedbackHandler(FeedbackReader reader, FeedbackProcessor processor, EventLog log, int parallelism) {
+        this(reader, processor, null, log, parallelism);
     }
 
     /** @param guard the campaign guard whose counters each batch adds to; {@code null}: none */
-    public SesFeedbackHandler(FeedbackProcessor processor, CampaignGuard guard, EventLog log, int parallelism) {
+    public SesFeedbackHandler(FeedbackReader reader, FeedbackProcessor processor, CampaignGuard guard, EventLog log,
+                              int parallelism) {
+        this.reader = reader;
         this.processor = processor;
         this.guard = guard;
         this.log = log;
@@ -120,15 +143,21 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<String, Integer> suppressions = new LinkedHashMap<>();
         int failed = 0;
+        int unauthentic = 0;
+        int rejectedRecipients = 0;
         for (Result r : results) {
             if (r.failed || r.campaign != null && guardFailures.containsKey(r.campaign)) {
                 failed++;
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.messageId).build());
             }
+            unauthentic += r.unauthentic ? 1 : 0;
+            rejectedRecipients += r.rejectedRecipients;
             r.suppressions.forEach((reason, n) -> suppressions.merge(reason, n, Integer::sum));
         }
         log.metrics(requestId, "feedback-batch", Map.of("records", records.size()),
-                Map.of("FeedbackMessagesProcessed", records.size() - failed, Metrics.FEEDBACK_MESSAGES_FAILED, failed), Map.of());
+                Map.of("FeedbackMessagesProcessed", records.size() - failed, Metrics.FEEDBACK_MESSAGES_FAILED, failed,
+                        Metrics.FEEDBACK_MESSAGES_UNAUTHENTIC, unauthentic,
+                        Metrics.FEEDBACK_RECIPIENTS_REJECTED, rejectedRecipients), Map.of());
         suppressions.forEach((reason, n) -> log.metrics(requestId, "feedback-suppressions", Map.of(),
                 Map.of(Metrics.SUPPRESSIONS, n), Map.of("Reason", reason)));
         Integer complaints = suppressions.get(BlockReason.COMPLAINED.name());
@@ -218,7 +247,9 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     private Result handle(SQSEvent.SQSMessage message, String requestId) {
         FeedbackMessage parsed;
         try {
-            parsed = SesFeedbackParser.parse(message.getBody());
+            parsed = reader.read(message.getBody());
+        } catch (UnauthenticFeedbackException e) {
+            return failed(message, requestId, "feedback-unauthentic", e);
         } catch (InvalidFeedbackException e) {
             return failed(message, requestId, "feedback-rejected", e);
         }
@@ -229,9 +260,10 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
             putIfPresent(fields, "topicArn", control.topicArn());
             putIfPresent(fields, "snsMessageId", control.snsMessageId());
             log.info(requestId, "feedback-control-message", fields);
-            return new Result(message.getMessageId(), false, Map.of());
+            return new Result(message.getMessageId(), false, false, 0, Map.of());
         }
         SesEvent event = (SesEvent) parsed;
+        logRejectedRecipients(message, requestId, event);
         FeedbackOutcome outcome;
         try {
             outcome = processor.process(event);
@@ -267,8 +299,26 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         }
         log.info(requestId, "feedback-processed", fields);
         Optional<CampaignTally.Share> share = CampaignTally.of(event);
-        return new Result(message.getMessageId(), false, suppressions(outcome), outcome.sentWhileSuppressed(),
-                share.map(CampaignTally.Share::campaign).orElse(null), share.map(CampaignTally.Share::counts).orElse(null));
+        return new Result(message.getMessageId(), false, false, event.rejectedRecipients().size(), suppressions(outcome),
+                outcome.sentWhileSuppressed(), share.map(CampaignTally.Share::campaign).orElse(null),
+                share.map(CampaignTally.Share::counts).orElse(null));
+    }
+
+    /** Recipients skipped as not addresses: by position and reason, never the address. */
+    private void logRejectedRecipients(SQSEvent.SQSMessage message, String requestId, SesEvent event) {
+        if (event.rejectedRecipients().isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rejected = new ArrayList<>();
+        for (RejectedRecipient r : event.rejectedRecipients()) {
+            rejected.add(Map.of("field", r.field(), "index", r.index(), "reason", r.reason()));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("messageId", message.getMessageId());
+        fields.put("eventType", event.typeName());
+        putIfPresent(fields, "sesMessageId", event.sesMessageId());
+        fields.put("rejected", rejected);
+        log.warn(requestId, "feedback-recipients-rejected", fields);
     }
 
     /** New suppressions by the reason the check will give. */
@@ -294,15 +344,16 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         fields.put("messageId", message.getMessageId());
         fields.put("errorType", error.getClass().getSimpleName());
         fields.put("error", String.valueOf(error.getMessage()));
-        // invalid: will fail again and reach the dead-letter queue; unavailable: should pass on a retry
-        fields.put("failure", error instanceof InvalidFeedbackException ? "invalid"
+        // invalid, unauthentic: will fail again and reach the dead-letter queue; unavailable: should pass on a retry
+        boolean unauthentic = error instanceof UnauthenticFeedbackException;
+        fields.put("failure", error instanceof InvalidFeedbackException ? "invalid" : unauthentic ? "unauthentic"
                 : error instanceof StoreUnavailableException || error instanceof MirrorUnavailableException ? "unavailable" : "unexpected");
-        if (error instanceof InvalidFeedbackException) {
+        if (error instanceof InvalidFeedbackException || unauthentic) {
             log.warn(requestId, event, fields);
         } else {
             log.error(requestId, event, fields);
         }
-        return new Result(message.getMessageId(), true, Map.of());
+        return new Result(message.getMessageId(), true, unauthentic, 0, Map.of());
     }
 
     private static void putIfPresent(Map<String, Object> fields, String name, Object value) {
@@ -312,13 +363,16 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     /**
-     * @param findings sends to blocked addresses found in this record
-     * @param campaign the campaign this record counts for (guard), or null
+     * @param unauthentic        refused as not from the SES events topic
+     * @param rejectedRecipients recipients skipped as not addresses
+     * @param findings           sends to blocked addresses found in this record
+     * @param campaign           the campaign this record counts for (guard), or null
      */
-    private record Result(String messageId, boolean failed, Map<String, Integer> suppressions,
-                          List<SendAudit.Finding> findings, String campaign, CampaignCounts counts) {
-        Result(String messageId, boolean failed, Map<String, Integer> suppressions) {
-            this(messageId, failed, suppressions, List.of(), null, null);
+    private record Result(String messageId, boolean failed, boolean unauthentic, int rejectedRecipients,
+                          Map<String, Integer> suppressions, List<SendAudit.Finding> findings, String campaign,
+                          CampaignCounts counts) {
+        Result(String messageId, boolean failed, boolean unauthentic, int rejectedRecipients, Map<String, Integer> suppressions) {
+            this(messageId, failed, unauthentic, rejectedRecipients, suppressions, List.of(), null, null);
         }
     }
 }

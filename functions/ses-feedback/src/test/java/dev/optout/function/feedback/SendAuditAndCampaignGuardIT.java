@@ -15,7 +15,9 @@ import dev.optout.check.CheckResult;
 import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
 import dev.optout.check.SesTags;
+import dev.optout.feedback.FeedbackAuthenticity;
 import dev.optout.feedback.FeedbackProcessor;
+import dev.optout.feedback.FeedbackReader;
 import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.SendAudit;
 import dev.optout.feedback.SuppressionMirror;
@@ -56,6 +58,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalAwsExtension.class)
 class SendAuditAndCampaignGuardIT {
+    /** The records carry raw SES bodies: accepted as with raw message delivery enabled (no SNS envelope to verify). */
+    private static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
+            new FeedbackAuthenticity("arn:aws:sns:us-east-1:123456789012:optout-ses-feedback", false, true));
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant OPTED_OUT = Instant.parse("2026-11-02T09:00:00Z");
     private static final Instant SENT = Instant.parse("2026-11-04T10:30:00Z");
@@ -77,7 +82,7 @@ class SendAuditAndCampaignGuardIT {
         table = aws.createSuppressionTable();
         store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
         guard = new CampaignGuard(aws.dynamoDb(), table, GuardThresholds.DEFAULTS, Clock.systemUTC());
-        handler = new SesFeedbackHandler(new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, SuppressionMirror.NONE,
+        handler = new SesFeedbackHandler(RAW_SES_BODIES, new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, SuppressionMirror.NONE,
                 new SendAudit(store, catalog)), guard, log, 4);
         reader = new BatchStateReader(aws.dynamoDb(), table, 2);
     }

@@ -12,7 +12,12 @@ import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResult;
 import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
+import dev.optout.feedback.FeedbackAuthenticity;
 import dev.optout.feedback.FeedbackProcessor;
+import dev.optout.feedback.FeedbackReader;
+import dev.optout.feedback.SnsCertificateUrlPolicy;
+import dev.optout.feedback.SnsEnvelopeVerifier;
+import dev.optout.feedback.SnsSigningCertificates;
 import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SuppressionMirror;
@@ -20,10 +25,14 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.LocalLambdaContext;
 import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.SnsTestSigner;
 import dev.optout.localaws.SqsEventSourceMapping;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.Source;
 import dev.optout.suppression.Deadline;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
@@ -64,6 +73,9 @@ class SesFeedbackHandlerIntegrationTest {
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final int MAX_RECEIVE_COUNT = 3;
     private static final Path EVENTS = ProjectRoot.find().resolve("events/ses-feedback");
+    /** The topic the envelopes in events/ses-feedback/ name. */
+    private static final String FIXTURE_TOPIC = "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback";
+    private static final SnsTestSigner SNS = SnsTestSigner.load();
 
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final EventLog log = new EventLog("ses-feedback", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
@@ -92,13 +104,18 @@ class SesFeedbackHandlerIntegrationTest {
                     }
                 })));
         store = new SuppressionStore(dynamo, table, KEYS, Clock.systemUTC());
-        handler = handler(SuppressionMirror.NONE);
+        // The fixtures: envelopes from FIXTURE_TOPIC (unsigned, as moto delivers them) and raw bodies.
+        handler = handler(SuppressionMirror.NONE, new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         sns = aws.client(SnsClient.builder());
         sqs = aws.client(SqsClient.builder());
     }
 
-    private SesFeedbackHandler handler(SuppressionMirror mirror) {
-        return new SesFeedbackHandler(new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, mirror), log, 4);
+    private SesFeedbackHandler handler(SuppressionMirror mirror, FeedbackAuthenticity authenticity) {
+        // Certificates come from the test signer for the one SNS URL it signs with (no network).
+        SnsSigningCertificates certificates = new SnsSigningCertificates(SnsCertificateUrlPolicy.forTopic(authenticity),
+                url -> SNS.certificatePem());
+        FeedbackReader reader = new FeedbackReader(new SnsEnvelopeVerifier(authenticity, certificates, Clock.systemUTC()));
+        return new SesFeedbackHandler(reader, new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, mirror), log, 4);
     }
 
     /** SNS topic -> SQS queue (visibility 1 s) with a redrive policy to a DLQ. */
@@ -116,6 +133,8 @@ class SesFeedbackHandlerIntegrationTest {
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
         sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(arn(queueUrl))
                 .attributes(Map.of("RawMessageDelivery", Boolean.toString(rawDelivery))));
+        // As in the local runtime: moto does not sign, so only the topic ARN is checked.
+        handler = handler(SuppressionMirror.NONE, new FeedbackAuthenticity(topicArn, false, rawDelivery));
         return new Pipeline(topicArn, queueUrl, dlqUrl);
     }
 
@@ -291,7 +310,7 @@ class SesFeedbackHandlerIntegrationTest {
                         }
                     }
                 })));
-        handler = handler(new SesSuppressionMirror(ses));
+        handler = handler(new SesSuppressionMirror(ses), new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         SQSEvent bounce = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-event-bounce-permanent.json").toString());
         SQSEvent complaint = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-raw-event-complaint.json").toString());
 
@@ -314,6 +333,101 @@ class SesFeedbackHandlerIntegrationTest {
             assertThat(sent).hasSize(3);
             assertThat(store.history(addr("hadi.nobody@example.com"), 10)).hasSize(1);
         }
+    }
+
+    // ------------------------------------------------------------------ point 4: per-recipient feedback
+
+    @Test
+    void oneRecipientThatIsNotAnAddressDoesNotHoldBackTheOthers() {
+        String ses = ses("notification-bounce-permanent").replace("Budi.Gone@Example.COM", "\\\"budi gone\\\"@example.com");
+        SQSEvent event = sqsEvent("mixed-1", envelope(FIXTURE_TOPIC, ses));
+
+        SQSBatchResponse response = handler.handleRequest(event, new LocalLambdaContext("SesFeedbackFunction", Duration.ofSeconds(30)));
+
+        assertThat(response.getBatchItemFailures()).as("something was applied: the message is done").isEmpty();
+        assertThat(check("ana.gone@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(logs()).contains("\"event\":\"feedback-recipients-rejected\"").contains("quoted local parts are not accepted")
+                .contains("\"FeedbackRecipientsRejected\":1").doesNotContain("budi gone").doesNotContain("ana.gone@example.com");
+    }
+
+    @Test
+    void aNotificationNoneOfWhoseRecipientsIsAnAddressFails() {
+        String ses = ses("notification-complaint-abuse").replace("dewi.angry@example.com", "\\\"dewi angry\\\"@example.com");
+
+        SQSBatchResponse response = handler.handleRequest(sqsEvent("none-1", envelope(FIXTURE_TOPIC, ses)), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("none-1");
+        assertThat(logs()).contains("no complainedRecipients entry is an address").doesNotContain("dewi angry");
+    }
+
+    // ------------------------------------------------------------------ point 5: feedback authenticity
+
+    @Test
+    void aForgedSubscriptionOptInFromAnotherTopicDoesNotLiftAnOptOutAndIsDeadLettered() {
+        Pipeline p = pipeline(false);
+        store.apply(addr("lina@example.com"), Change.unsubscribeTopic("newsletter", Provenance.of(Source.ONE_CLICK, java.time.Instant.now())));
+        String attackerTopic = "arn:aws:sns:us-east-1:123456789012:someone-elses-topic";
+        // A principal of the account with sqs:SendMessage (moto does not enforce the queue policy's Deny).
+        sqs.sendMessage(r -> r.queueUrl(p.queueUrl()).messageBody(envelope(attackerTopic, ses("event-subscription"))));
+
+        SqsEventSourceMapping.BatchOutcome totals = mapping(p, 10).drain(Duration.ofSeconds(30));
+
+        assertThat(check("lina@example.com", "newsletter").reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
+        assertThat(store.history(addr("lina@example.com"), 10)).hasSize(1);
+        assertThat(totals.deleted()).isEmpty();
+        assertThat(dlqBodies(p)).singleElement().asString().contains(attackerTopic);
+        assertThat(logs()).contains("\"event\":\"feedback-unauthentic\"").contains("\"failure\":\"unauthentic\"")
+                .contains("not the SES events topic").contains("\"FeedbackMessagesUnauthentic\":1").doesNotContain("lina@example.com");
+    }
+
+    @Test
+    void aForgedRawBounceSentStraightToTheQueueSuppressesNobody() {
+        Pipeline p = pipeline(false);
+        sqs.sendMessage(r -> r.queueUrl(p.queueUrl()).messageBody(ses("notification-bounce-permanent")));
+
+        mapping(p, 10).drain(Duration.ofSeconds(30));
+
+        assertThat(check("ana.gone@example.com", "newsletter").allowed()).isTrue();
+        assertThat(dlqBodies(p)).hasSize(1);
+        assertThat(logs()).contains("raw message delivery is not enabled");
+    }
+
+    @Test
+    void withSignatureCheckingOnOnlyTheSignedBounceFromTheTopicApplies() {
+        Pipeline p = pipeline(false);
+        handler = handler(SuppressionMirror.NONE, new FeedbackAuthenticity(p.topicArn(), true, false));
+        String signed = SNS.notification(p.topicArn(), "sns-1", ses("notification-complaint-abuse"), 2);
+        String tampered = SnsTestSigner.withField(SNS.notification(p.topicArn(), "sns-2", ses("notification-complaint-abuse"), 1),
+                "Message", ses("notification-complaint-abuse").replace("dewi.angry@example.com", "victim@example.com"));
+        String unsigned = envelope(p.topicArn(), ses("notification-bounce-permanent"));
+        for (String body : List.of(signed, tampered, unsigned)) {
+            sqs.sendMessage(r -> r.queueUrl(p.queueUrl()).messageBody(body));
+        }
+
+        SqsEventSourceMapping.BatchOutcome totals = mapping(p, 10).drain(Duration.ofSeconds(30));
+
+        assertThat(check("dewi.angry@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(check("victim@example.com", "newsletter").allowed()).isTrue();
+        assertThat(check("ana.gone@example.com", "newsletter").allowed()).isTrue();
+        assertThat(totals.deleted()).hasSize(1);
+        assertThat(dlqBodies(p)).hasSize(2);
+        assertThat(logs()).contains("SNS signature does not verify").contains("SNS envelope with unknown SignatureVersion");
+    }
+
+    /** An unsigned SNS envelope (as moto delivers, or as a forger writes) around an SES message. */
+    private static String envelope(String topicArn, String message) {
+        return "{\"Type\":\"Notification\",\"MessageId\":\"" + UUID.randomUUID() + "\",\"TopicArn\":\"" + topicArn
+                + "\",\"Message\":" + dev.optout.json.Json.MAPPER.valueToTree(message) + ",\"Timestamp\":\"2026-03-02T10:15:39.512Z\"}";
+    }
+
+    private static SQSEvent sqsEvent(String messageId, String body) {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId(messageId);
+        m.setBody(body);
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(m));
+        return event;
     }
 
     private static EmailAddress addr(String s) {
