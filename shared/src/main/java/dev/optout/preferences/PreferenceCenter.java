@@ -96,12 +96,15 @@ public final class PreferenceCenter {
         return changes;
     }
 
-    /** Applies what the person asked for; answers the changes made and the new view. */
+    /**
+     * Applies what the person asked for, all of it in one transaction (or nothing); answers the
+     * changes made and the new view.
+     */
     public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance) {
         AddressState current = store.read(address);
         List<Change> changes = plan(current, update, provenance);
-        for (Change c : changes) {
-            store.apply(address, c);
+        if (!changes.isEmpty()) {
+            store.applyAll(address, changes, null);
         }
         return new Outcome(changes, changes.isEmpty() ? view(address, current) : load(address));
     }
