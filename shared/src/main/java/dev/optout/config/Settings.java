@@ -39,6 +39,9 @@ public final class Settings {
     /** true: also add hard bounces and complaints to the SES account suppression list. */
     public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
 
+    /** The SQS queue of pending changes (opt-outs the table could not take); unset: none, a 503 instead. */
+    public static final String PENDING_CHANGES_QUEUE_URL = "PENDING_CHANGES_QUEUE_URL";
+
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {

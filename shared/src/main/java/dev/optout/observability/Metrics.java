@@ -11,6 +11,7 @@ public final class Metrics {
     public static final String UNSUBSCRIBE = "unsubscribe";
     public static final String PREFERENCES = "preferences";
     public static final String SES_FEEDBACK = "ses-feedback";
+    public static final String PENDING_CHANGES = "pending-changes";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";
@@ -25,6 +26,17 @@ public final class Metrics {
     public static final String COMPLAINTS = "Complaints";
     /** SES feedback messages that could not be processed (left for retry, then the dead-letter queue). */
     public static final String FEEDBACK_MESSAGES_FAILED = "FeedbackMessagesFailed";
+
+    /**
+     * Suppression-table failures a function handled (answered 503, queued the change, or left a
+     * message for retry), with an {@code Operation} dimension. Alarmed on in template.yaml.
+     */
+    public static final String STORE_FAILURES = "StoreFailures";
+    /** Opt-outs written to the queue of pending changes because the table could not take them. Alarmed on. */
+    public static final String CHANGES_QUEUED = "ChangesQueued";
+    /** Pending changes applied to the table by PendingChangesFunction (and those that failed, left for retry). */
+    public static final String PENDING_CHANGES_APPLIED = "PendingChangesApplied";
+    public static final String PENDING_CHANGES_FAILED = "PendingChangesFailed";
 
     private Metrics() {
     }

@@ -1,5 +1,7 @@
 package dev.optout.unsubscribe;
 
+import dev.optout.pending.PendingChange;
+import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Mark;
@@ -10,6 +12,7 @@ import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkToken;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,8 +20,10 @@ import java.util.Objects;
  * mail, see since when, and undo. Every change is recorded with its provenance: source (one-click
  * or page), time, topic, campaign and the link's issue time.
  *
- * <p>Store failures surface as {@link StoreUnavailableException}: nothing is reported as done
- * that was not written.
+ * <p>An opt-out the table cannot take (after the SDK's retries) is written to the queue of
+ * {@link PendingChanges} instead and answered as {@link Outcome#pending()}: it is never lost. Only
+ * when the queue fails too does {@link StoreUnavailableException} surface, and then nothing was
+ * changed. A resubscribe is never queued (see {@link #resubscribe}).
  */
 public final class UnsubscribeService {
     /** What an opt-out covers. */
@@ -36,9 +41,14 @@ public final class UnsubscribeService {
 
     /**
      * @param scope what is now in effect
-     * @param since when the opt-out began (the first one, when repeated); for a resubscribe, when it happened
+     * @param since   when the opt-out began (the first one, when repeated); for a resubscribe, when it happened
+     * @param pending the table could not take it: it waits in the queue of pending changes and
+     *                takes effect within minutes
      */
-    public record Outcome(Scope scope, Instant since) {
+    public record Outcome(Scope scope, Instant since, boolean pending) {
+        public Outcome(Scope scope, Instant since) {
+            this(scope, since, false);
+        }
     }
 
     /**
@@ -54,10 +64,16 @@ public final class UnsubscribeService {
     }
 
     private final SuppressionStore store;
+    private final PendingChanges pending;
     private final Clock clock;
 
     public UnsubscribeService(SuppressionStore store, Clock clock) {
+        this(store, PendingChanges.NONE, clock);
+    }
+
+    public UnsubscribeService(SuppressionStore store, PendingChanges pending, Clock clock) {
         this.store = Objects.requireNonNull(store);
+        this.pending = Objects.requireNonNull(pending);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -67,11 +83,22 @@ public final class UnsubscribeService {
         return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()));
     }
 
-    /** Opts out with this scope, at once; a repeat keeps the first time. */
+    /**
+     * Opts out with this scope, at once; a repeat keeps the first time. When the table cannot take
+     * it, the opt-out goes to the pending-changes queue (answered {@link Outcome#pending()}).
+     *
+     * @throws StoreUnavailableException only when neither the table nor the queue took it: nothing changed
+     */
     public Outcome unsubscribe(LinkToken token, Scope scope, Source source) {
         requireTopic(token, scope);
         Provenance p = provenance(token, source);
-        store.apply(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
+        try {
+            store.apply(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
+        } catch (StoreUnavailableException tableFailed) {
+            enqueue(PendingChange.of(token.address(), p, scope == Scope.ALL,
+                    scope == Scope.ALL ? List.of() : List.of(token.topic())), tableFailed);
+            return new Outcome(scope, p.at(), true);
+        }
         Instant since = p.at();
         try {
             Status s = status(token);
@@ -88,12 +115,25 @@ public final class UnsubscribeService {
     /**
      * Undoes an opt-out with an explicit, recorded action: {@code SUBSCRIBE_TOPIC} for the link's
      * topic, or {@code RESUBSCRIBE_ALL} for all marketing mail; source {@code UNSUBSCRIBE_PAGE}.
+     * Never queued: a delayed resubscribe could land after a later opt-out of the same person
+     * and lift it, so when the table cannot take it this fails ({@link StoreUnavailableException},
+     * nothing changed) and the person retries.
      */
     public Outcome resubscribe(LinkToken token, Scope scope) {
         requireTopic(token, scope);
         Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
         store.apply(token.address(), scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p));
         return new Outcome(scope, p.at());
+    }
+
+    /** Writes to the queue; if that fails too, the table's failure surfaces (with the queue's attached). */
+    private void enqueue(PendingChange change, StoreUnavailableException tableFailed) {
+        try {
+            pending.enqueue(change);
+        } catch (StoreUnavailableException queueFailed) {
+            tableFailed.addSuppressed(queueFailed);
+            throw tableFailed;
+        }
     }
 
     private Provenance provenance(LinkToken token, Source source) {

@@ -121,6 +121,22 @@ final class PreferencesPages {
         return layout.render(l, m.text(l, "title"), b.toString());
     }
 
+    /**
+     * A save whose opt-outs wait in the queue of pending changes (the table could not take it):
+     * what will stop, that it takes effect within minutes, and that nothing else was saved. The
+     * settings themselves cannot be shown (they could not be read).
+     */
+    Page pending(Language l, PreferenceCenter.Outcome o) {
+        StringBuilder b = new StringBuilder("<div class=\"done\" role=\"status\">\n<p><strong>")
+                .append(m.html(l, "pending.title")).append("</strong></p>\n<ul>\n");
+        for (Change c : o.changes()) {
+            b.append("<li>").append(Html.escape(describe(l, c))).append("</li>\n");
+        }
+        b.append("</ul>\n<p>").append(m.html(l, "pending.effect")).append("</p>\n</div>\n");
+        b.append("<p>").append(m.html(l, "pending.rest")).append("</p>\n");
+        return layout.render(l, m.text(l, "title"), b.toString());
+    }
+
     /** What the save changed, in plain words, and that it is already in force. */
     private String saved(Language l, PreferenceCenter.Outcome o) {
         StringBuilder b = new StringBuilder("<div class=\"done\" role=\"status\">\n");

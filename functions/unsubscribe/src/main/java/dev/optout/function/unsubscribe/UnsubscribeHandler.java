@@ -44,8 +44,11 @@ import java.util.Optional;
  *   <li>{@code POST} from the page (an {@code action} field): opt out of the topic or all mail, or
  *       undo (recorded as an explicit {@code SUBSCRIBE_TOPIC} / {@code RESUBSCRIBE_ALL}).</li>
  * </ul>
- * A bad, forged or expired link gets a 4xx page and changes nothing; a store failure gets a 503
- * and claims nothing. Logs carry the address key, never the address.
+ * A bad, forged or expired link gets a 4xx page and changes nothing. An opt-out the table cannot
+ * take goes to the queue of pending changes and is answered as done, "within minutes"; only when
+ * that fails too (or for an undo, which is never queued) a 503 that claims nothing. Every store
+ * failure and every queued change is an EMF metric ({@link Metrics#STORE_FAILURES},
+ * {@link Metrics#CHANGES_QUEUED}). Logs carry the address key, never the address.
  */
 public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     /** Body of the one-click answer: mail clients do not show it; it only has to be small. */
@@ -66,7 +69,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
 
     /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
     public UnsubscribeHandler(Wiring w) {
-        this(w.tokenOpener(), new UnsubscribeService(w.store(), w.clock()), w.addressKeys(), w.topics(),
+        this(w.tokenOpener(), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()), w.addressKeys(), w.topics(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
     }
 
@@ -126,8 +129,8 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
             }
             return confirmFromPage(requestId, form, token, language, preferencesUrl);
         } catch (StoreUnavailableException e) {
-            log.error(requestId, "store-unavailable", Map.of("method", method, "error", String.valueOf(e.getMessage()),
-                    "addressKey", addressKeys.keyOf(token.address())));
+            log.metrics(requestId, "store-unavailable", Map.of("level", "ERROR", "method", method, "error", String.valueOf(e.getMessage()),
+                    "addressKey", addressKeys.keyOf(token.address())), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             return oneClick ? HttpResponses.text(503, "Temporarily unavailable: nothing was changed. Please retry.\n")
                     : HttpResponses.page(503, pages.problems().store(language));
         }
@@ -179,7 +182,13 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         fields.put("topic", token.topic() == null ? "" : token.topic());
         fields.put("campaignId", token.campaignId() == null ? "" : token.campaignId());
         fields.put("tokenIssuedAt", token.issuedAt().toString());
+        fields.put("pending", o.pending());
         log.metrics(requestId, event, fields, Map.of(event.equals("unsubscribed") ? Metrics.OPT_OUTS : Metrics.RESUBSCRIBES, 1),
                 Map.of("Source", source.name()));
+        if (o.pending()) {
+            // The table failed and the queue took the change: both are alarmed on (Function dimension only).
+            log.metrics(requestId, "change-queued", Map.of("level", "WARN", "addressKey", fields.get("addressKey"),
+                    "source", source.name()), Map.of(Metrics.STORE_FAILURES, 1, Metrics.CHANGES_QUEUED, 1), Map.of());
+        }
     }
 }

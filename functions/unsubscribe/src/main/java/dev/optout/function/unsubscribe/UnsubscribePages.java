@@ -57,10 +57,17 @@ final class UnsubscribePages {
         return render(l, "confirm.title", b);
     }
 
-    /** After an opt-out: done, since when, undo. */
+    /** After an opt-out: done, since when, undo. A pending one: recorded, takes effect within minutes. */
     Page done(Language l, LinkToken t, Outcome o, String preferencesUrl) {
         StringBuilder b = new StringBuilder();
         b.append(statusBox(l, t, o, "done.all", "done.topic", "done.since"));
+        if (o.pending()) {
+            // Not in the table yet: no undo (it would have nothing to undo) and no "more" choice until it is.
+            b.append("<p>").append(m.html(l, "done.pending")).append("</p>\n");
+            b.append("<p>").append(m.html(l, "done.service")).append("</p>\n");
+            b.append(preferences(l, preferencesUrl));
+            return render(l, "done.title", b);
+        }
         b.append("<p>").append(m.html(l, "done.service")).append("</p>\n");
         if (o.scope() == Scope.TOPIC) {
             b.append(form(l, "done.more.legend", UNSUBSCRIBE_ALL, m.html(l, "confirm.button.all"), false));

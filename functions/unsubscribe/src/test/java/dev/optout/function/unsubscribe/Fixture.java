@@ -9,6 +9,7 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
+import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
@@ -57,9 +58,13 @@ final class Fixture {
     }
 
     UnsubscribeHandler handler(Instant now, SuppressionStore store) {
+        return handler(now, store, PendingChanges.NONE);
+    }
+
+    UnsubscribeHandler handler(Instant now, SuppressionStore store, PendingChanges pending) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return new UnsubscribeHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock),
-                new UnsubscribeService(store, clock), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
+                new UnsubscribeService(store, pending, clock), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
                 new EventLog("unsubscribe", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 
