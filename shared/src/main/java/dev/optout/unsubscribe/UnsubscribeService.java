@@ -2,6 +2,8 @@ package dev.optout.unsubscribe;
 
 import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChanges;
+import dev.optout.preferences.MailStatus;
+import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Mark;
@@ -44,10 +46,12 @@ public final class UnsubscribeService {
      * @param since   when the opt-out began (the first one, when repeated); for a resubscribe, when it happened
      * @param pending the table could not take it: it waits in the queue of pending changes and
      *                takes effect within minutes
+     * @param mail    whether marketing mail reaches the address afterwards (and if not, why), or
+     *                null when unknown (pending, or the state could not be read back)
      */
-    public record Outcome(Scope scope, Instant since, boolean pending) {
+    public record Outcome(Scope scope, Instant since, boolean pending, MailStatus mail) {
         public Outcome(Scope scope, Instant since) {
-            this(scope, since, false);
+            this(scope, since, false, null);
         }
     }
 
@@ -56,8 +60,10 @@ public final class UnsubscribeService {
      *
      * @param all   the all-marketing opt-out, or {@code null}
      * @param topic the opt-out of the link's topic, or {@code null} (also when the link has no topic)
+     * @param mail  whether marketing mail reaches the address at all (a bounce or a complaint stops
+     *              it whatever the person chooses here), as the preference center says it
      */
-    public record Status(Mark all, Mark topic) {
+    public record Status(Mark all, Mark topic, MailStatus mail) {
         public boolean unsubscribed(Scope scope) {
             return scope == Scope.ALL ? all != null : topic != null;
         }
@@ -80,7 +86,8 @@ public final class UnsubscribeService {
     /** Reads only: never changes anything (GET requests use this). */
     public Status status(LinkToken token) {
         AddressState state = store.read(token.address());
-        return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()));
+        return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()),
+                MailStatus.of(state));
     }
 
     /**
@@ -97,19 +104,21 @@ public final class UnsubscribeService {
         } catch (StoreUnavailableException tableFailed) {
             enqueue(PendingChange.of(token.address(), p, scope == Scope.ALL,
                     scope == Scope.ALL ? List.of() : List.of(token.topic())), tableFailed);
-            return new Outcome(scope, p.at(), true);
+            return new Outcome(scope, p.at(), true, null);
         }
         Instant since = p.at();
+        MailStatus mail = null;
         try {
             Status s = status(token);
             Mark m = scope == Scope.ALL ? s.all() : s.topic();
             if (m != null) {
                 since = m.at();
             }
+            mail = s.mail();
         } catch (StoreUnavailableException e) {
             // The opt-out is written; only the "since" of an earlier one could not be read back.
         }
-        return new Outcome(scope, since);
+        return new Outcome(scope, since, false, mail);
     }
 
     /**
@@ -117,13 +126,23 @@ public final class UnsubscribeService {
      * topic, or {@code RESUBSCRIBE_ALL} for all marketing mail; source {@code UNSUBSCRIBE_PAGE}.
      * Never queued: a delayed resubscribe could land after a later opt-out of the same person
      * and lift it, so when the table cannot take it this fails ({@link StoreUnavailableException},
-     * nothing changed) and the person retries.
+     * nothing changed) and the person retries. Undoing an all-mail opt-out of an address whose
+     * mail bounced permanently is refused ({@link PreferenceException}, {@code HARD_BOUNCE_LOCKED}).
      */
     public Outcome resubscribe(LinkToken token, Scope scope) {
         requireTopic(token, scope);
+        Status before = status(token);
+        if (scope == Scope.ALL && before.mail().kind() == MailStatus.Kind.BOUNCED) {
+            // As in the preference center: only an operator lifts a hard bounce (LIFT_BOUNCE).
+            throw new PreferenceException(PreferenceException.Code.HARD_BOUNCE_LOCKED,
+                    "mail to this address bounced permanently; only the sender's support team can turn mail back on");
+        }
         Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
         store.apply(token.address(), scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p));
-        return new Outcome(scope, p.at());
+        // RESUBSCRIBE_ALL lifts the person's opt-out, a complaint and a soft-bounce stop; a topic
+        // choice changes none of them.
+        MailStatus after = scope == Scope.ALL ? new MailStatus(MailStatus.Kind.RECEIVING, null, null) : before.mail();
+        return new Outcome(scope, p.at(), false, after);
     }
 
     /** Writes to the queue; if that fails too, the table's failure surfaces (with the queue's attached). */

@@ -144,8 +144,8 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         // Cross-site request forgery: writes only from our own page (form token) or from a non-browser client.
-        if (!method.equals("GET") && (request.fromOtherSite(publicBaseUrl)
-                || (method.equals("POST") && !formTokens.verify(rawToken.get(), form.first(PreferencesPages.FORM_TOKEN).orElse(null))))) {
+        if (!method.equals("GET") && (method.equals("POST") ? !formTokens.acceptsPost(request, form, rawToken.get(), publicBaseUrl)
+                : request.fromOtherSite(publicBaseUrl))) {
             log.warn(call.requestId(), "request-refused", Map.of("status", 403, "error", "cross-site or without the form token",
                     "method", method, "addressKey", addressKeys.keyOf(token.address())));
             return call.json() ? json(403, PreferenceJson.error("CROSS_SITE",
