@@ -173,7 +173,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
             }
             return HttpResponses.page(400, pages.problems().request(call.language()));
         } catch (StoreUnavailableException e) {
-            log.metrics(call.requestId(), "store-unavailable", Map.of("level", "ERROR", "method", method,
+            log.errorMetrics(call.requestId(), "store-unavailable", Map.of("method", method,
                     "error", String.valueOf(e.getMessage()), "addressKey", addressKeys.keyOf(token.address())),
                     Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             return error(call, 503, "STORE_UNAVAILABLE", "our records cannot be reached just now: nothing was changed, please retry");
@@ -256,7 +256,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
                 Map.of("PreferenceChanges", o.changes().size(), Metrics.OPT_OUTS, unsubscribes), Map.of("Source", source.name()));
         if (o.isPending()) {
             // The table failed and the queue took the opt-outs: both are alarmed on (Function dimension only).
-            log.metrics(requestId, "change-queued", Map.of("level", "WARN", "addressKey", fields.get("addressKey"),
+            log.warnMetrics(requestId, "change-queued", Map.of("addressKey", fields.get("addressKey"),
                     "source", source.name()), Map.of(Metrics.STORE_FAILURES, 1, Metrics.CHANGES_QUEUED, 1), Map.of());
         }
     }

@@ -84,8 +84,8 @@ public final class PresendCheckHandler implements RequestStreamHandler {
             log.warn(requestId, "check-rejected", Map.of("error", e.getMessage(), "topic", request.topic()));
             throw e;
         } catch (StoreUnavailableException e) {
-            log.error(requestId, "check-failed", Map.of("error", String.valueOf(e.getMessage()), "topic", request.topic(),
-                    "recipients", request.recipients().size()));
+            log.errorMetrics(requestId, "check-failed", Map.of("error", String.valueOf(e.getMessage()),
+                    "topic", request.topic(), "recipients", request.recipients().size()), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             throw e;
         }
         log.metrics(requestId, "check", Map.of("topic", request.topic(),

@@ -148,7 +148,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
                     "addressKey", addressKeys.keyOf(token.address())));
             return HttpResponses.page(409, pages.bounceLocked(language, preferencesUrl));
         } catch (StoreUnavailableException e) {
-            log.metrics(requestId, "store-unavailable", Map.of("level", "ERROR", "method", method, "error", String.valueOf(e.getMessage()),
+            log.errorMetrics(requestId, "store-unavailable", Map.of("method", method, "error", String.valueOf(e.getMessage()),
                     "addressKey", addressKeys.keyOf(token.address())), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             return oneClick ? HttpResponses.text(503, "Temporarily unavailable: nothing was changed. Please retry.\n")
                     : HttpResponses.page(503, pages.problems().store(language));
@@ -206,7 +206,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
                 Map.of("Source", source.name()));
         if (o.pending()) {
             // The table failed and the queue took the change: both are alarmed on (Function dimension only).
-            log.metrics(requestId, "change-queued", Map.of("level", "WARN", "addressKey", fields.get("addressKey"),
+            log.warnMetrics(requestId, "change-queued", Map.of("addressKey", fields.get("addressKey"),
                     "source", source.name()), Map.of(Metrics.STORE_FAILURES, 1, Metrics.CHANGES_QUEUED, 1), Map.of());
         }
     }
