@@ -11,12 +11,15 @@ import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.SuppressionStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -64,6 +67,10 @@ class SaveDuringOutageTest {
 
     @Test
     void anApiSaveDuringAnOutageIsA202WithTheQueuedOptOuts() {
+        // a client that retries a throttled call once, not for a minute (the test's time)
+        DynamoDbClient quick = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(2))));
+        PreferencesHandler handler = f.handler(NOW, new SuppressionStore(quick, f.table, Fixture.ADDRESS_KEYS, Clock.systemUTC()),
+                new PendingChanges(sqs, queueUrl));
         aws.faults().dynamoDb(Faults.Mode.THROTTLE);
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(Fixture.put("{\"receiveMarketing\":false}"), null);
