@@ -172,7 +172,7 @@ public final class CheckBenchmark {
                 List<Map<String, AttributeValue>> pending = chunk;
                 while (!pending.isEmpty()) {
                     List<Map<String, AttributeValue>> req = pending;
-                    BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(req).build())));
+                    BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(req).consistentRead(true).build())));
                     KeysAndAttributes u = r.unprocessedKeys().get(table);
                     pending = u == null ? List.of() : u.keys();
                 }
@@ -185,7 +185,7 @@ public final class CheckBenchmark {
 
     private static void loop(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys) {
         for (Map<String, AttributeValue> k : keys) {
-            dynamo.getItem(b -> b.tableName(table).key(k));
+            dynamo.getItem(b -> b.tableName(table).key(k).consistentRead(true));
         }
     }
 

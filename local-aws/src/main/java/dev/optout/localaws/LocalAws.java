@@ -83,6 +83,14 @@ public final class LocalAws implements AutoCloseable {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
+    /**
+     * The fault switch of this endpoint ({@link Faults}): DynamoDB unavailable or throttled on
+     * demand. Works on optout's moto server; elsewhere {@link Faults#dynamoDb} says it cannot.
+     */
+    public Faults faults() {
+        return new Faults(endpoint);
+    }
+
     /** The environment a function needs to reach this endpoint (same names as in Lambda). */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();

@@ -6,9 +6,16 @@ threads and can lose one of two concurrent updates, which real DynamoDB never do
 the DynamoDB write operations restores the guarantee the code under test relies on; everything
 else (reads, SNS, SQS, SES, Secrets Manager) stays concurrent and untouched.
 
+Fault injection (tests and `./optout local`): `POST /_optout/faults` with
+{"service": "dynamodb", "mode": "unavailable" | "throttle" | "none"} makes every DynamoDB call
+answer as DynamoDB does when it is down (HTTP 500 InternalServerError) or throttling (HTTP 400
+ProvisionedThroughputExceededException, ThrottlingException for table operations), or work again.
+SNS, SQS, SES and Secrets Manager are never affected. `GET /_optout/faults` answers the modes.
+
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT
 """
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -21,6 +28,61 @@ DYNAMODB_WRITES = {
 }
 _write_lock = threading.Lock()
 
+FAULTS_PATH = "/_optout/faults"
+FAULT_MODES = ("none", "unavailable", "throttle")
+_faults = {"dynamodb": "none"}
+# DynamoDB's item operations are throttled with ProvisionedThroughputExceededException; its
+# control-plane (table) operations with ThrottlingException.
+DYNAMODB_ITEM_OPERATIONS = DYNAMODB_WRITES | {
+    "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "ExecuteStatement",
+    "BatchExecuteStatement", "ExecuteTransaction",
+}
+
+
+def _json_response(start_response, status, body, content_type="application/x-amz-json-1.0"):
+    data = json.dumps(body).encode("utf-8")
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(data))),
+                            ("x-amzn-RequestId", "optout-injected-fault")])
+    return [data]
+
+
+def _faults_endpoint(environ, start_response):
+    if environ.get("REQUEST_METHOD") == "GET":
+        return _json_response(start_response, "200 OK", _faults, "application/json")
+    if environ.get("REQUEST_METHOD") != "POST":
+        return _json_response(start_response, "405 Method Not Allowed", {"error": "use GET or POST"}, "application/json")
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        service, mode = request.get("service"), request.get("mode")
+    except (ValueError, AttributeError):
+        return _json_response(start_response, "400 Bad Request",
+                              {"error": 'send {"service": "dynamodb", "mode": "unavailable|throttle|none"}'}, "application/json")
+    if service not in _faults or mode not in FAULT_MODES:
+        return _json_response(start_response, "400 Bad Request",
+                              {"error": "service must be one of %s and mode one of %s" % (sorted(_faults), list(FAULT_MODES))},
+                              "application/json")
+    _faults[service] = mode
+    return _json_response(start_response, "200 OK", _faults, "application/json")
+
+
+def _dynamodb_fault(operation, start_response):
+    mode = _faults["dynamodb"]
+    if mode == "unavailable":
+        return _json_response(start_response, "500 Internal Server Error", {
+            "__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            "message": "Internal server error (injected fault: DynamoDB unavailable)"})
+    if mode == "throttle":
+        if operation in DYNAMODB_ITEM_OPERATIONS:
+            return _json_response(start_response, "400 Bad Request", {
+                "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "The level of configured provisioned throughput for the table was exceeded. "
+                           "Consider increasing your provisioning level with the UpdateTable API. (injected fault)"})
+        return _json_response(start_response, "400 Bad Request", {
+            "__type": "com.amazon.coral.availability#ThrottlingException",
+            "message": "Rate exceeded (injected fault)"})
+    return None
+
 
 def main(argv):
     parser = argparse.ArgumentParser()
@@ -31,7 +93,14 @@ def main(argv):
     moto_app = DomainDispatcherApplication(create_backend_app)
 
     def app(environ, start_response):
+        if environ.get("PATH_INFO") == FAULTS_PATH:
+            return _faults_endpoint(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_") and _faults["dynamodb"] != "none":
+            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            fault = _dynamodb_fault(target.rsplit(".", 1)[-1], start_response)
+            if fault is not None:
+                return fault
         if target.startswith("DynamoDB_") and target.rsplit(".", 1)[-1] in DYNAMODB_WRITES:
             with _write_lock:
                 # consume the body inside the lock: the write happens while it is produced

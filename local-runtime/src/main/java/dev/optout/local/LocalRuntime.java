@@ -355,6 +355,10 @@ public final class LocalRuntime implements AutoCloseable {
         e.put("sesTopicArn", deployment.ref("SesEventsTopic"));
         e.put("feedbackQueueUrl", deployment.ref("SesEventsQueue"));
         e.put("feedbackDeadLetterQueueUrl", deployment.ref("SesEventsDeadLetterQueue"));
+        e.put("pendingChangesQueueUrl", deployment.ref("PendingChangesQueue"));
+        e.put("pendingChangesDeadLetterQueueUrl", deployment.ref("PendingChangesDeadLetterQueue"));
+        // POST {"service":"dynamodb","mode":"unavailable"|"throttle"|"none"}: DynamoDB faults on demand (README "Durability").
+        e.put("faultsUrl", aws.faults().url().toString());
         return e;
     }
 
@@ -388,6 +392,8 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  Lambda endpoint  " + e.get("lambdaEndpoint") + "   (functions: " + String.join(", ", runningFunctions()) + ")");
         out.println("  local AWS        " + e.get("awsEndpoint") + "   (table " + e.get("tableName") + ")");
         out.println("  endpoints JSON   " + options.stateDir().resolve("local.json"));
+        out.println("  DynamoDB faults  curl -X POST -d '{\"service\":\"dynamodb\",\"mode\":\"unavailable\"}' " + e.get("faultsUrl")
+                + "   (modes: unavailable, throttle, none)");
         out.println();
         Optional<String[]> links = demoLinks();
         if (links.isPresent()) {

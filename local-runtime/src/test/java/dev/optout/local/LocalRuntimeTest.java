@@ -156,6 +156,46 @@ class LocalRuntimeTest {
         assertThat(local.path("sesTopicArn").asText()).startsWith("arn:aws:sns:");
         assertThat(local.path("feedbackQueueUrl").asText()).endsWith("SesEventsQueue");
         assertThat(local.path("feedbackDeadLetterQueueUrl").asText()).endsWith("SesEventsDeadLetterQueue");
+        assertThat(local.path("pendingChangesQueueUrl").asText()).endsWith("PendingChangesQueue");
+        assertThat(local.path("pendingChangesDeadLetterQueueUrl").asText()).endsWith("PendingChangesDeadLetterQueue");
+        assertThat(local.path("faultsUrl").asText()).isEqualTo(runtime.aws().endpoint() + "/_optout/faults");
+    }
+
+    @Test
+    void aOneClickWhileTheFaultSwitchHasDynamoDbDownIsAppliedByThePendingChangesPollerAfterRecovery() throws Exception {
+        Assumptions.assumeTrue(runtime.runningFunctions().contains("PendingChangesFunction"),
+                "NOT BUILT: functions/pending-changes/target/function.jar");
+        String address = "outage-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        byte[] check = ("{\"topic\":\"newsletter\",\"recipients\":[\"" + address + "\"]}").getBytes(StandardCharsets.UTF_8);
+        JsonNode before = JSON.readTree(lambda.invoke(b -> b.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(check)))
+                .payload().asByteArray()).path("results").path(0);
+        String link = before.path("headers").path("List-Unsubscribe").asText().replaceAll("^<([^>]+)>.*$", "$1");
+        URI faults = URI.create(JSON.readTree(state.resolve("local.json").toFile()).path("faultsUrl").asText());
+
+        HttpResponse<String> oneClick;
+        try {
+            assertThat(post(faults, "{\"service\":\"dynamodb\",\"mode\":\"unavailable\"}").statusCode()).isEqualTo(200);
+            oneClick = HTTP.send(HttpRequest.newBuilder(URI.create(link)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), HttpResponse.BodyHandlers.ofString());
+        } finally {
+            post(faults, "{\"service\":\"dynamodb\",\"mode\":\"none\"}");
+        }
+        assertThat(oneClick.statusCode()).isEqualTo(200);
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        JsonNode result;
+        do {
+            Thread.sleep(500);
+            result = JSON.readTree(lambda.invoke(b -> b.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(check)))
+                    .payload().asByteArray()).path("results").path(0);
+        } while (result.path("allowed").asBoolean(true) && Instant.now().isBefore(until));
+
+        assertThat(result.path("reason").asText()).as("the queued opt-out reached the table: %s", result).isEqualTo("UNSUBSCRIBED_TOPIC");
+        assertThat(OUTPUT.toString(StandardCharsets.UTF_8)).contains("PendingChangesFunction");
+    }
+
+    private static HttpResponse<String> post(URI url, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

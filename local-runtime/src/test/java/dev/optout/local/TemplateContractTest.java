@@ -57,15 +57,16 @@ class TemplateContractTest {
      * test below fails until it is), so that the template is checked for it.
      */
     private static final Map<String, Set<String>> READS = Map.of(
+            "PendingChangesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN),
             "PresendCheckFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.LINK_TOKEN_LIFETIME_DAYS,
                     Settings.UNSUBSCRIBE_MAILTO),
             "UnsubscribeFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
-                    Settings.LINK_TOKEN_LIFETIME_DAYS),
+                    Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
             "PreferencesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
-                    Settings.LINK_TOKEN_LIFETIME_DAYS),
+                    Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
             "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
                     Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING,
                     Settings.CAMPAIGN_COMPLAINT_RATE, Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, Settings.CAMPAIGN_BOUNCE_RATE,

@@ -18,7 +18,8 @@ import java.util.List;
  */
 public record CheckRequest(String topic, String campaignId, List<String> recipients, Purpose purpose) {
     public static final int MAX_RECIPIENTS = 10_000;
-    private static final int MAX_CAMPAIGN_ID = 128;
+    /** In UTF-8 bytes, not characters: the id goes into every unsubscribe link, which must stay openable. */
+    public static final int MAX_CAMPAIGN_ID_BYTES = dev.optout.token.TokenFormat.MAX_CAMPAIGN_BYTES;
 
     public CheckRequest {
         recipients = List.copyOf(recipients);
@@ -58,8 +59,15 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
             throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
         }
         JsonNode campaign = root.get("campaignId");
-        if (campaign != null && !campaign.isNull() && (!campaign.isTextual() || campaign.asText().length() > MAX_CAMPAIGN_ID)) {
-            throw new InvalidCheckRequestException("\"campaignId\" must be a string of at most " + MAX_CAMPAIGN_ID + " characters");
+        if (campaign != null && !campaign.isNull() && !campaign.isTextual()) {
+            throw new InvalidCheckRequestException("\"campaignId\" must be a string");
+        }
+        if (campaign != null && campaign.isTextual()) {
+            int bytes = campaign.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_CAMPAIGN_ID_BYTES) {
+                throw new InvalidCheckRequestException("\"campaignId\" is " + bytes + " bytes in UTF-8; at most " + MAX_CAMPAIGN_ID_BYTES
+                        + " (it goes into every unsubscribe link, and a longer link could not be opened): shorten it");
+            }
         }
         JsonNode list = root.get("recipients");
         if (list == null || !list.isArray()) {

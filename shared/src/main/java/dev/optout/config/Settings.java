@@ -56,6 +56,9 @@ public final class Settings {
     /** true: the subscription uses raw message delivery, so raw SES bodies are accepted (default false). */
     public static final String SES_RAW_MESSAGE_DELIVERY = "SES_RAW_MESSAGE_DELIVERY";
 
+    /** The SQS queue of pending changes (opt-outs the table could not take); unset: none, a 503 instead. */
+    public static final String PENDING_CHANGES_QUEUE_URL = "PENDING_CHANGES_QUEUE_URL";
+
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {

@@ -3,6 +3,7 @@ package dev.optout.config;
 import dev.optout.address.AddressKeys;
 import dev.optout.aws.AwsClients;
 import dev.optout.links.ListUnsubscribeHeaders;
+import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
@@ -11,6 +12,7 @@ import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the collaborators a function needs from its settings, each once, at init. A handler's
@@ -29,6 +31,7 @@ public final class Wiring {
     private TokenSealer sealer;
     private TokenOpener opener;
     private ListUnsubscribeHeaders linkHeaders;
+    private PendingChanges pendingChanges;
 
     public Wiring(Settings settings) {
         this.settings = settings;
@@ -84,6 +87,16 @@ public final class Wiring {
             store = new SuppressionStore(dynamoDb(), tableName(), addressKeys(), clock);
         }
         return store;
+    }
+
+    /** The queue of pending changes: {@code PENDING_CHANGES_QUEUE_URL}, or {@link PendingChanges#NONE} when unset. */
+    public synchronized PendingChanges pendingChanges() {
+        if (pendingChanges == null) {
+            pendingChanges = settings.optional(Settings.PENDING_CHANGES_QUEUE_URL)
+                    .map(url -> new PendingChanges(aws.configure(SqsClient.builder()).build(), url))
+                    .orElse(PendingChanges.NONE);
+        }
+        return pendingChanges;
     }
 
     /** The link keys: {@code LINK_KEYS_SECRET_ARN}, else {@code LINK_KEYS} (local). */

@@ -53,6 +53,18 @@ public final class EventLog {
         write("INFO", requestId, event, fields, counts, dimensions);
     }
 
+    /** {@link #metrics} at level ERROR: a handled failure that is also counted (and alarmed on). */
+    public void errorMetrics(String requestId, String event, Map<String, ?> fields, Map<String, ? extends Number> counts,
+                             Map<String, String> dimensions) {
+        write("ERROR", requestId, event, fields, counts, dimensions);
+    }
+
+    /** {@link #metrics} at level WARN. */
+    public void warnMetrics(String requestId, String event, Map<String, ?> fields, Map<String, ? extends Number> counts,
+                            Map<String, String> dimensions) {
+        write("WARN", requestId, event, fields, counts, dimensions);
+    }
+
     private void write(String level, String requestId, String event, Map<String, ?> fields,
                        Map<String, ? extends Number> counts, Map<String, String> dimensions) {
         Map<String, Object> line = new LinkedHashMap<>();

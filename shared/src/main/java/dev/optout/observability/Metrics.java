@@ -11,6 +11,7 @@ public final class Metrics {
     public static final String UNSUBSCRIBE = "unsubscribe";
     public static final String PREFERENCES = "preferences";
     public static final String SES_FEEDBACK = "ses-feedback";
+    public static final String PENDING_CHANGES = "pending-changes";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";
@@ -27,6 +28,16 @@ public final class Metrics {
     public static final String FEEDBACK_MESSAGES_FAILED = "FeedbackMessagesFailed";
 
     /**
+     * Suppression-table failures a function handled (answered 503, queued the change, or left a
+     * message for retry), with an {@code Operation} dimension. Alarmed on in template.yaml.
+     */
+    public static final String STORE_FAILURES = "StoreFailures";
+    /** Opt-outs written to the queue of pending changes because the table could not take them. Alarmed on. */
+    public static final String CHANGES_QUEUED = "ChangesQueued";
+    /** Pending changes applied to the table by PendingChangesFunction (and those that failed, left for retry). */
+    public static final String PENDING_CHANGES_APPLIED = "PendingChangesApplied";
+    public static final String PENDING_CHANGES_FAILED = "PendingChangesFailed";
+    /**
      * Marketing mail SES sent to an address already blocked for it (SendAudit): once with the
      * {@code Function} dimension alone (alarmed on in template.yaml), once by {@code Reason} and {@code Campaign}.
      */
@@ -35,8 +46,6 @@ public final class Metrics {
     public static final String CAMPAIGNS_PAUSED = "CampaignsPaused";
     /** Batches whose campaign counters could not be written (their records are retried). */
     public static final String CAMPAIGN_COUNTER_FAILURES = "CampaignCounterFailures";
-    /** A check that failed closed because the table (or the campaign guard) could not be read. */
-    public static final String STORE_FAILURES = "StoreFailures";
     /** Recipients of SES feedback skipped because they are not addresses (the others were applied). */
     public static final String FEEDBACK_RECIPIENTS_REJECTED = "FeedbackRecipientsRejected";
     /** Messages on the feedback queue refused as not from the SES events topic (forged, or misconfigured). */

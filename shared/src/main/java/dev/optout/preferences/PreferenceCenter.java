@@ -1,11 +1,14 @@
 package dev.optout.preferences;
 
 import dev.optout.address.EmailAddress;
+import dev.optout.pending.PendingChange;
+import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
+import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.Topic;
 import dev.optout.topic.TopicCatalog;
@@ -25,10 +28,16 @@ public final class PreferenceCenter {
 
     private final SuppressionStore store;
     private final TopicCatalog catalog;
+    private final PendingChanges pending;
 
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog) {
+        this(store, catalog, PendingChanges.NONE);
+    }
+
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending) {
         this.store = Objects.requireNonNull(store);
         this.catalog = Objects.requireNonNull(catalog);
+        this.pending = Objects.requireNonNull(pending);
     }
 
     public TopicCatalog catalog() {
@@ -96,14 +105,56 @@ public final class PreferenceCenter {
         return changes;
     }
 
-    /** Applies what the person asked for; answers the changes made and the new view. */
+    /**
+     * Applies what the person asked for, all of it in one transaction (or nothing); answers the
+     * changes made and the new view.
+     *
+     * <p>When the table cannot be read or written, the opt-outs in the update (topics unticked,
+     * "unsubscribe from all") go to the queue of pending changes, answered as
+     * {@link Outcome#pending()} with no view; everything else in it (opt-ins, frequencies) is not
+     * saved. An update with no opt-out in it, or a queue that fails too, is a
+     * {@link StoreUnavailableException}: nothing changed.
+     */
     public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance) {
-        AddressState current = store.read(address);
-        List<Change> changes = plan(current, update, provenance);
-        for (Change c : changes) {
-            store.apply(address, c);
+        AddressState current;
+        List<Change> changes;
+        try {
+            current = store.read(address);
+            changes = plan(current, update, provenance);
+            if (!changes.isEmpty()) {
+                store.applyAll(address, changes, null);
+            }
+        } catch (StoreUnavailableException tableFailed) {
+            return queueOptOuts(address, update, provenance, tableFailed);
         }
-        return new Outcome(changes, changes.isEmpty() ? view(address, current) : load(address));
+        return new Outcome(changes, changes.isEmpty() ? view(address, current) : load(address), null);
+    }
+
+    private Outcome queueOptOuts(EmailAddress address, PreferenceUpdate update, Provenance provenance,
+                                 StoreUnavailableException tableFailed) {
+        List<String> topicsOff = new ArrayList<>();
+        update.topics().forEach((id, wanted) -> {
+            if (!wanted) {
+                topicsOff.add(topic(id).id());
+            }
+        });
+        boolean allOff = Boolean.FALSE.equals(update.receiveMarketing());
+        if (topicsOff.isEmpty() && !allOff) {
+            throw tableFailed;
+        }
+        PendingChange change = PendingChange.of(address, provenance, allOff, topicsOff);
+        try {
+            pending.enqueue(change);
+        } catch (StoreUnavailableException queueFailed) {
+            tableFailed.addSuppressed(queueFailed);
+            throw tableFailed;
+        }
+        List<Change> queued = new ArrayList<>();
+        topicsOff.forEach(t -> queued.add(Change.unsubscribeTopic(t, provenance)));
+        if (allOff) {
+            queued.add(Change.unsubscribeAll(provenance));
+        }
+        return new Outcome(queued, null, change);
     }
 
     private Topic topic(String id) {
@@ -111,6 +162,15 @@ public final class PreferenceCenter {
                 "unknown topic '" + id + "'"));
     }
 
-    public record Outcome(List<Change> changes, Preferences preferences) {
+    /**
+     * @param changes     the changes made (or, when pending, the opt-outs queued)
+     * @param preferences the new view; null when pending
+     * @param pending     the opt-outs waiting in the queue of pending changes (they take effect
+     *                    within minutes), or null when the table took the save
+     */
+    public record Outcome(List<Change> changes, Preferences preferences, PendingChange pending) {
+        public boolean isPending() {
+            return pending != null;
+        }
     }
 }

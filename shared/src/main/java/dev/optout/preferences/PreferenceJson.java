@@ -134,6 +134,25 @@ public final class PreferenceJson {
     }
 
     /** {@code {"code": "...", "message": "..."}}. */
+    /**
+     * The answer (202) to a save whose opt-outs wait in the queue of pending changes:
+     * {@code {"pending": true, "message": "...", "changes": [{"action": "UNSUBSCRIBE_TOPIC", "topic": "promotions"}]}}.
+     */
+    public static String pending(java.util.List<dev.optout.suppression.Change> queued) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("pending", true);
+        n.put("message", "our records cannot be reached just now: these opt-outs are recorded and take effect within "
+                + "minutes; nothing else in the update was saved, retry it later");
+        var changes = n.putArray("changes");
+        queued.forEach(c -> {
+            ObjectNode o = changes.addObject().put("action", c.action().name());
+            if (c.topic() != null) {
+                o.put("topic", c.topic());
+            }
+        });
+        return n.toString();
+    }
+
     public static String error(String code, String message) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("code", code);

@@ -106,8 +106,10 @@ public final class BatchStateReader implements AutoCloseable {
             List<Map<String, AttributeValue>> request = pending;
             BatchGetItemResponse response;
             try {
+                // Strongly consistent: an opt-out acknowledged a moment ago must block the very next
+                // check (README: twice the read units of an eventually consistent read).
                 response = dynamo.batchGetItem(r -> r.requestItems(Map.of(tableName, KeysAndAttributes.builder()
-                        .keys(request).projectionExpression(projection).expressionAttributeNames(names).build())));
+                        .keys(request).consistentRead(true).projectionExpression(projection).expressionAttributeNames(names).build())));
             } catch (SdkException e) {
                 throw new StoreUnavailableException("BatchGetItem on " + tableName + " failed: " + e.getMessage(), e);
             }

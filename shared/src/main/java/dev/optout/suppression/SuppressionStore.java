@@ -67,25 +67,52 @@ public final class SuppressionStore {
         return dynamo;
     }
 
+    /**
+     * DynamoDB's limit on items per {@code TransactWriteItems} (100), less the state item and an
+     * idempotency record: the most changes {@link #applyAll} takes at once. A preference save
+     * stays within it because the catalog holds at most {@code TopicCatalog.MAX_TOPICS} topics.
+     */
+    public static final int MAX_CHANGES_PER_TRANSACTION = 98;
+
     /** Applies one change atomically with its history event. */
     public ApplyResult apply(EmailAddress address, Change change) {
-        String key = addressKeys.keyOf(address);
-        List<TransactWriteItem> items = new ArrayList<>(3);
-        if (change.idempotencyKey() != null) {
-            items.add(TransactWriteItem.builder().put(dedupeRecord(change)).build());
+        return applyAll(address, List.of(change), change.idempotencyKey());
+    }
+
+    /**
+     * Applies several changes to one address in ONE transaction: the state item is updated once
+     * (all changes in one update expression; where two touch the same attribute the later one
+     * wins) and each change gets its own history item, so they commit together or not at all.
+     *
+     * @param idempotencyKey when set, the changes are applied at most once for this key; a repeat
+     *                       answers {@link ApplyResult#DUPLICATE} and writes nothing
+     * @throws IllegalArgumentException with no changes, or more than {@link #MAX_CHANGES_PER_TRANSACTION}
+     */
+    public ApplyResult applyAll(EmailAddress address, List<Change> changes, String idempotencyKey) {
+        if (changes.isEmpty() || changes.size() > MAX_CHANGES_PER_TRANSACTION) {
+            throw new IllegalArgumentException("between 1 and " + MAX_CHANGES_PER_TRANSACTION
+                    + " changes per transaction, got " + changes.size());
         }
-        items.add(TransactWriteItem.builder().update(stateUpdate(key, address, change)).build());
-        items.add(TransactWriteItem.builder().put(historyRecord(key, change)).build());
+        String key = addressKeys.keyOf(address);
+        List<TransactWriteItem> items = new ArrayList<>(changes.size() + 2);
+        if (idempotencyKey != null) {
+            items.add(TransactWriteItem.builder().put(dedupeRecord(idempotencyKey)).build());
+        }
+        items.add(TransactWriteItem.builder().update(stateUpdate(key, address, changes)).build());
+        for (Change change : changes) {
+            items.add(TransactWriteItem.builder().put(historyRecord(key, change)).build());
+        }
+        String what = changes.size() == 1 ? changes.get(0).action().name() : changes.size() + " changes";
         try {
             dynamo.transactWriteItems(r -> r.transactItems(items));
             return ApplyResult.APPLIED;
         } catch (TransactionCanceledException e) {
-            if (change.idempotencyKey() != null && isDuplicate(e)) {
+            if (idempotencyKey != null && isDuplicate(e)) {
                 return ApplyResult.DUPLICATE;
             }
-            throw new StoreUnavailableException("suppression table rejected " + change.action() + ": " + reasons(e), e);
+            throw new StoreUnavailableException("suppression table rejected " + what + ": " + reasons(e), e);
         } catch (SdkException e) {
-            throw new StoreUnavailableException("suppression table unavailable for " + change.action() + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("suppression table unavailable for " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +125,7 @@ public final class SuppressionStore {
         String key = addressKeys.keyOf(address);
         List<TransactWriteItem> items = new ArrayList<>(2);
         if (change.idempotencyKey() != null) {
-            items.add(TransactWriteItem.builder().put(dedupeRecord(change)).build());
+            items.add(TransactWriteItem.builder().put(dedupeRecord(change.idempotencyKey())).build());
         }
         items.add(TransactWriteItem.builder().put(historyRecord(key, change)).build());
         try {
@@ -176,106 +203,154 @@ public final class SuppressionStore {
         }
     }
 
-    private Update stateUpdate(String key, EmailAddress address, Change change) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = new ArrayList<>();
-        List<String> remove = new ArrayList<>();
-        List<String> add = new ArrayList<>();
-        Provenance p = change.provenance();
-        values.put(":now", s(clock.instant().toString()));
-        names.put("#updatedAt", UPDATED_AT);
-        names.put("#createdAt", CREATED_AT);
-        set.add("#updatedAt = :now");
-        set.add("#createdAt = if_not_exists(#createdAt, :now)");
-        if (change.action() == Action.FORGET_ADDRESS) {
-            names.put("#addr", ADDRESS);
-            remove.add("#addr");
-        } else {
-            names.put("#addr", ADDRESS);
-            values.put(":addr", s(address.value()));
-            set.add("#addr = :addr");
-        }
-        Mark mark = new Mark(p.at(), p.source(), p.campaignId(), change.detail());
-        switch (change.action()) {
-            case UNSUBSCRIBE_ALL -> keepFirst(UNSUBSCRIBED_ALL, mark, names, values, set);
-            case RESUBSCRIBE_ALL -> {
-                // The person's explicit "send me mail again": lifts their own opt-out, a complaint
-                // and a soft-bounce suppression, never a hard bounce (see LIFT_BOUNCE).
-                names.put("#unsub", UNSUBSCRIBED_ALL);
-                names.put("#complaint", COMPLAINT);
-                names.put("#softMark", SOFT_BOUNCE);
-                names.put("#soft", SOFT_BOUNCE_TIMES);
-                remove.add("#unsub");
-                remove.add("#complaint");
-                remove.add("#softMark");
-                remove.add("#soft");
+    private Update stateUpdate(String key, EmailAddress address, List<Change> changes) {
+        UpdateExpression e = new UpdateExpression();
+        e.set(UPDATED_AT, s(clock.instant().toString()));
+        e.setIfAbsent(CREATED_AT, s(clock.instant().toString()));
+        for (Change change : changes) {
+            if (change.action() == Action.FORGET_ADDRESS) {
+                e.remove(ADDRESS);
+            } else {
+                e.set(ADDRESS, s(address.value()));
             }
-            case UNSUBSCRIBE_TOPIC -> {
-                keepFirst(TOPIC_OPT_OUT + change.topic(), mark, names, values, set);
-                names.put("#in", TOPIC_OPT_IN + change.topic());
-                remove.add("#in");
-            }
-            case SUBSCRIBE_TOPIC -> {
-                keepFirst(TOPIC_OPT_IN + change.topic(), mark, names, values, set);
-                names.put("#out", TOPIC_OPT_OUT + change.topic());
-                remove.add("#out");
-            }
-            case SET_FREQUENCY -> {
-                names.put("#freq", change.topic() == null ? FREQUENCY : TOPIC_FREQUENCY + change.topic());
-                if (change.frequency() == null) {
-                    remove.add("#freq"); // Change.clearFrequency: follow the overall frequency again
-                } else {
-                    values.put(":freq", s(change.frequency().name()));
-                    set.add("#freq = :freq");
-                }
-            }
-            case HARD_BOUNCE -> keepFirst(HARD_BOUNCE, mark, names, values, set);
-            case SOFT_BOUNCE -> {
-                names.put("#soft", SOFT_BOUNCE_TIMES);
-                // One element per bounce, not per timestamp: two bounces at the same instant are two.
-                values.put(":soft", AttributeValue.fromSs(List.of(softBounceEntry(p.at(), softBounceId(change)))));
-                add.add("#soft :soft");
-            }
-            case SOFT_BOUNCE_SUPPRESS -> keepFirst(SOFT_BOUNCE, mark, names, values, set);
-            case DELIVERY -> {
-                names.put("#soft", SOFT_BOUNCE_TIMES);
-                remove.add("#soft");
-            }
-            case COMPLAINT -> keepFirst(COMPLAINT, mark, names, values, set);
-            case LIFT_BOUNCE -> {
-                names.put("#hard", HARD_BOUNCE);
-                names.put("#softMark", SOFT_BOUNCE);
-                names.put("#soft", SOFT_BOUNCE_TIMES);
-                remove.add("#hard");
-                remove.add("#softMark");
-                remove.add("#soft");
-            }
-            case FORGET_ADDRESS -> {
-                // the address attribute is removed above
-            }
-            default -> throw new IllegalArgumentException("unhandled action " + change.action());
-        }
-        StringBuilder expr = new StringBuilder("SET ").append(String.join(", ", set));
-        if (!remove.isEmpty()) {
-            expr.append(" REMOVE ").append(String.join(", ", remove));
-        }
-        if (!add.isEmpty()) {
-            expr.append(" ADD ").append(String.join(", ", add));
+            addTo(e, change);
         }
         return Update.builder().tableName(tableName).key(stateKey(key))
-                .updateExpression(expr.toString())
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
+                .updateExpression(e.expression())
+                .expressionAttributeNames(e.names())
+                .expressionAttributeValues(e.values())
                 .build();
     }
 
-    /** SET attr = if_not_exists(attr, mark): a repeated change keeps the first time. */
-    private static void keepFirst(String attribute, Mark mark, Map<String, String> names,
-                                  Map<String, AttributeValue> values, List<String> set) {
-        names.put("#flag", attribute);
-        values.put(":mark", markValue(mark));
-        set.add("#flag = if_not_exists(#flag, :mark)");
+    /** One change's part of the state update. */
+    private void addTo(UpdateExpression e, Change change) {
+        Provenance p = change.provenance();
+        Mark mark = new Mark(p.at(), p.source(), p.campaignId(), change.detail());
+        switch (change.action()) {
+            case UNSUBSCRIBE_ALL -> e.setIfAbsent(UNSUBSCRIBED_ALL, markValue(mark));
+            case RESUBSCRIBE_ALL -> {
+                // The person's explicit "send me mail again": lifts their own opt-out, a complaint
+                // and a soft-bounce suppression, never a hard bounce (see LIFT_BOUNCE).
+                e.remove(UNSUBSCRIBED_ALL);
+                e.remove(COMPLAINT);
+                e.remove(SOFT_BOUNCE);
+                e.remove(SOFT_BOUNCE_TIMES);
+            }
+            case UNSUBSCRIBE_TOPIC -> {
+                e.setIfAbsent(TOPIC_OPT_OUT + change.topic(), markValue(mark));
+                e.remove(TOPIC_OPT_IN + change.topic());
+            }
+            case SUBSCRIBE_TOPIC -> {
+                e.setIfAbsent(TOPIC_OPT_IN + change.topic(), markValue(mark));
+                e.remove(TOPIC_OPT_OUT + change.topic());
+            }
+            case SET_FREQUENCY -> {
+                String attribute = change.topic() == null ? FREQUENCY : TOPIC_FREQUENCY + change.topic();
+                if (change.frequency() == null) {
+                    e.remove(attribute); // Change.clearFrequency: follow the overall frequency again
+                } else {
+                    e.set(attribute, s(change.frequency().name()));
+                }
+            }
+            case HARD_BOUNCE -> e.setIfAbsent(HARD_BOUNCE, markValue(mark));
+            // One element per bounce, not per timestamp: two bounces at the same instant are two.
+            case SOFT_BOUNCE -> e.add(SOFT_BOUNCE_TIMES, AttributeValue.fromSs(List.of(softBounceEntry(p.at(), softBounceId(change)))));
+            case SOFT_BOUNCE_SUPPRESS -> e.setIfAbsent(SOFT_BOUNCE, markValue(mark));
+            case DELIVERY -> e.remove(SOFT_BOUNCE_TIMES);
+            case COMPLAINT -> e.setIfAbsent(COMPLAINT, markValue(mark));
+            case LIFT_BOUNCE -> {
+                e.remove(HARD_BOUNCE);
+                e.remove(SOFT_BOUNCE);
+                e.remove(SOFT_BOUNCE_TIMES);
+            }
+            case FORGET_ADDRESS -> {
+                // the address attribute is removed by stateUpdate
+            }
+            default -> throw new IllegalArgumentException("unhandled action " + change.action());
+        }
+    }
+
+    /**
+     * An UpdateItem expression built one attribute at a time. One clause per attribute (a later
+     * clause for the same attribute replaces the earlier one): DynamoDB refuses an expression
+     * whose paths overlap, and a later change in a save must win over an earlier one.
+     */
+    private static final class UpdateExpression {
+        private record Clause(String kind, String value) {
+        }
+
+        private final Map<String, Clause> clauses = new java.util.LinkedHashMap<>();
+        private final Map<String, AttributeValue> values = new HashMap<>();
+
+        void set(String attribute, AttributeValue v) {
+            clauses.put(attribute, new Clause("SET", value(v)));
+        }
+
+        /** SET attr = if_not_exists(attr, v): a repeated change keeps the first time. */
+        void setIfAbsent(String attribute, AttributeValue v) {
+            clauses.put(attribute, new Clause("SET_IF_ABSENT", value(v)));
+        }
+
+        void remove(String attribute) {
+            clauses.put(attribute, new Clause("REMOVE", null));
+        }
+
+        void add(String attribute, AttributeValue v) {
+            clauses.put(attribute, new Clause("ADD", value(v)));
+        }
+
+        private String value(AttributeValue v) {
+            String placeholder = ":v" + values.size();
+            values.put(placeholder, v);
+            return placeholder;
+        }
+
+        Map<String, String> names() {
+            Map<String, String> names = new HashMap<>();
+            int i = 0;
+            for (String attribute : clauses.keySet()) {
+                names.put("#a" + i++, attribute);
+            }
+            return names;
+        }
+
+        Map<String, AttributeValue> values() {
+            // only the values still referred to (a replaced clause drops its value)
+            Map<String, AttributeValue> used = new HashMap<>();
+            clauses.values().forEach(c -> {
+                if (c.value() != null) {
+                    used.put(c.value(), values.get(c.value()));
+                }
+            });
+            return used;
+        }
+
+        String expression() {
+            List<String> set = new ArrayList<>();
+            List<String> remove = new ArrayList<>();
+            List<String> add = new ArrayList<>();
+            int i = 0;
+            for (Clause c : clauses.values()) {
+                String name = "#a" + i++;
+                switch (c.kind()) {
+                    case "SET" -> set.add(name + " = " + c.value());
+                    case "SET_IF_ABSENT" -> set.add(name + " = if_not_exists(" + name + ", " + c.value() + ")");
+                    case "REMOVE" -> remove.add(name);
+                    default -> add.add(name + " " + c.value());
+                }
+            }
+            StringBuilder expr = new StringBuilder();
+            if (!set.isEmpty()) {
+                expr.append("SET ").append(String.join(", ", set));
+            }
+            if (!remove.isEmpty()) {
+                expr.append(" REMOVE ").append(String.join(", ", remove));
+            }
+            if (!add.isEmpty()) {
+                expr.append(" ADD ").append(String.join(", ", add));
+            }
+            return expr.toString().strip();
+        }
     }
 
     private Put historyRecord(String key, Change change) {
@@ -312,10 +387,10 @@ public final class SuppressionStore {
         return Put.builder().tableName(tableName).item(item).build();
     }
 
-    private Put dedupeRecord(Change change) {
+    private Put dedupeRecord(String idempotencyKey) {
         long expires = clock.instant().plus(DEDUPE_RETENTION).getEpochSecond();
         return Put.builder().tableName(tableName)
-                .item(Map.of(PK, s(DEDUPE_PREFIX + sha256(change.idempotencyKey())), SK, s("D"),
+                .item(Map.of(PK, s(DEDUPE_PREFIX + sha256(idempotencyKey)), SK, s("D"),
                         EXPIRES_AT, AttributeValue.fromN(Long.toString(expires))))
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", PK))

@@ -1,5 +1,7 @@
 package dev.optout.token;
 
+import dev.optout.http.FormData;
+import dev.optout.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -24,6 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
  * listed. No cookie and no server-side session are needed (the pages set no cookies).
  */
 public final class FormTokens {
+    /** The pages' hidden form field that carries the form token. */
+    public static final String FIELD = "form-token";
+
     private static final byte[] DERIVATION_LABEL = "optout form token key v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PURPOSE = "optout-form-v1\0".getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -44,6 +49,15 @@ public final class FormTokens {
     /** The form token for the page of this link (the raw token as it stands in the URL). */
     public String form(String linkToken) {
         return activeId + "." + B64.encodeToString(mac(keys.get(activeId), linkToken));
+    }
+
+    /**
+     * Whether a page's {@code POST} may change anything: it carries our page's form token for
+     * this link ({@link #FIELD}) and the browser does not mark it as coming from another site
+     * ({@link HttpRequest#fromOtherSite}). Every page form of a link goes through this one check.
+     */
+    public boolean acceptsPost(HttpRequest request, FormData form, String linkToken, String publicBaseUrl) {
+        return !request.fromOtherSite(publicBaseUrl) && verify(linkToken, form.first(FIELD).orElse(null));
     }
 
     /** Whether {@code submitted} is a form token this service issued for this link; constant-time compare. */

@@ -13,15 +13,40 @@ package dev.optout.token;
  * </pre>
  * About 80 bytes for a typical address, topic and campaign: some 110 base64url characters.
  */
-final class TokenFormat {
+public final class TokenFormat {
     static final byte VERSION = 1;
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
     static final int TAG_BYTES = TAG_BITS / 8;
     static final int FLAG_TOPIC = 1;
     static final int FLAG_CAMPAIGN = 2;
-    /** A token longer than this is not one of ours (addresses are at most 254 bytes). */
+    /** A token longer than this is not one of ours: the opener refuses it unread. */
     static final int MAX_TOKEN_CHARS = 1024;
+
+    /*
+     * Every token the sealer accepts must open (issue 10): the inputs are bounded so that the
+     * longest possible token fits MAX_TOKEN_CHARS, checked below when the class loads.
+     *   key id          <= 16 ASCII bytes (LinkKeys.KEY_ID)
+     *   topic id        <= 48 ASCII bytes (TopicCatalog ids; the sealer refuses longer)
+     *   address         <= 446 UTF-8 bytes: local part <= 64 UTF-16 units of at most 3 bytes each
+     *                      (AddressParser), '@', domain <= 253 ASCII (punycode)
+     *   campaign id     <= MAX_CAMPAIGN_BYTES UTF-8 bytes, with a 2-byte length
+     */
+    static final int MAX_KEY_ID_BYTES = 16;
+    static final int MAX_TOPIC_BYTES = 48;
+    static final int MAX_ADDRESS_BYTES = 64 * 3 + 1 + 253;
+    /** The longest campaign id a link can carry, in UTF-8 bytes (not characters). */
+    public static final int MAX_CAMPAIGN_BYTES = 200;
+
+    static {
+        int header = 2 + MAX_KEY_ID_BYTES;
+        int plaintext = 5 + 1 + MAX_TOPIC_BYTES + 2 + MAX_CAMPAIGN_BYTES + MAX_ADDRESS_BYTES;
+        int raw = header + NONCE_BYTES + plaintext + TAG_BYTES;
+        int chars = (raw * 8 + 5) / 6; // base64url without padding
+        if (chars > MAX_TOKEN_CHARS) {
+            throw new ExceptionInInitializerError("the longest token (" + chars + " characters) exceeds " + MAX_TOKEN_CHARS);
+        }
+    }
 
     private TokenFormat() {
     }

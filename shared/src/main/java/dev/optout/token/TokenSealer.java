@@ -38,7 +38,12 @@ public final class TokenSealer {
         seal(new LinkToken(dev.optout.address.AddressParser.parseOrNull("init@example.com"), null, null, clock.instant()));
     }
 
-    /** A token for this recipient and mail, issued now. */
+    /**
+     * A token for this recipient and mail, issued now.
+     *
+     * @throws IllegalArgumentException for a campaign id over {@link TokenFormat#MAX_CAMPAIGN_BYTES}
+     *                                  UTF-8 bytes or a topic id over 48 bytes: a longer link could not be opened
+     */
     public String seal(EmailAddress address, String topic, String campaignId) {
         return seal(new LinkToken(address, topic, campaignId, clock.instant()));
     }
@@ -68,8 +73,16 @@ public final class TokenSealer {
         byte[] address = t.address().value().getBytes(StandardCharsets.UTF_8);
         byte[] topic = t.topic() == null ? null : t.topic().getBytes(StandardCharsets.UTF_8);
         byte[] campaign = t.campaignId() == null ? null : t.campaignId().getBytes(StandardCharsets.UTF_8);
-        if (topic != null && topic.length > 255) {
-            throw new IllegalArgumentException("topic id too long for a link");
+        if (topic != null && topic.length > TokenFormat.MAX_TOPIC_BYTES) {
+            throw new IllegalArgumentException("topic id too long for a link: " + topic.length + " bytes, at most "
+                    + TokenFormat.MAX_TOPIC_BYTES);
+        }
+        if (campaign != null && campaign.length > TokenFormat.MAX_CAMPAIGN_BYTES) {
+            throw new IllegalArgumentException("campaign id too long for a link: " + campaign.length + " bytes in UTF-8, at most "
+                    + TokenFormat.MAX_CAMPAIGN_BYTES);
+        }
+        if (address.length > TokenFormat.MAX_ADDRESS_BYTES) {
+            throw new IllegalArgumentException("address too long for a link: " + address.length + " bytes");
         }
         int size = 5 + address.length + (topic == null ? 0 : 1 + topic.length)
                 + (campaign == null ? 0 : varintSize(campaign.length) + campaign.length);

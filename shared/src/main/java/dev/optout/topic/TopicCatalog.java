@@ -26,6 +26,11 @@ public final class TopicCatalog {
     /** Topic ids go into attribute names and URLs: keep them plain. */
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,47}");
     private static final String BUNDLED = "/optout/topics.json";
+    /**
+     * A preference save is one transaction of at most 98 changes (SuppressionStore): per topic a
+     * choice and a frequency, plus the overall frequency and the all-mail choice.
+     */
+    public static final int MAX_TOPICS = 48;
 
     private final Map<String, Topic> topics;
 
@@ -41,6 +46,10 @@ public final class TopicCatalog {
         }
         if (byId.isEmpty()) {
             throw new ConfigurationException("the topic catalog is empty");
+        }
+        if (byId.size() > MAX_TOPICS) {
+            throw new ConfigurationException("the topic catalog has " + byId.size() + " topics; at most " + MAX_TOPICS
+                    + " (a preference save must fit one DynamoDB transaction)");
         }
         this.topics = Collections.unmodifiableMap(byId);
     }

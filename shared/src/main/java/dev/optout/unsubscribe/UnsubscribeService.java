@@ -1,5 +1,9 @@
 package dev.optout.unsubscribe;
 
+import dev.optout.pending.PendingChange;
+import dev.optout.pending.PendingChanges;
+import dev.optout.preferences.MailStatus;
+import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Mark;
@@ -10,6 +14,7 @@ import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkToken;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,8 +22,10 @@ import java.util.Objects;
  * mail, see since when, and undo. Every change is recorded with its provenance: source (one-click
  * or page), time, topic, campaign and the link's issue time.
  *
- * <p>Store failures surface as {@link StoreUnavailableException}: nothing is reported as done
- * that was not written.
+ * <p>An opt-out the table cannot take (after the SDK's retries) is written to the queue of
+ * {@link PendingChanges} instead and answered as {@link Outcome#pending()}: it is never lost. Only
+ * when the queue fails too does {@link StoreUnavailableException} surface, and then nothing was
+ * changed. A resubscribe is never queued (see {@link #resubscribe}).
  */
 public final class UnsubscribeService {
     /** What an opt-out covers. */
@@ -36,9 +43,16 @@ public final class UnsubscribeService {
 
     /**
      * @param scope what is now in effect
-     * @param since when the opt-out began (the first one, when repeated); for a resubscribe, when it happened
+     * @param since   when the opt-out began (the first one, when repeated); for a resubscribe, when it happened
+     * @param pending the table could not take it: it waits in the queue of pending changes and
+     *                takes effect within minutes
+     * @param mail    whether marketing mail reaches the address afterwards (and if not, why), or
+     *                null when unknown (pending, or the state could not be read back)
      */
-    public record Outcome(Scope scope, Instant since) {
+    public record Outcome(Scope scope, Instant since, boolean pending, MailStatus mail) {
+        public Outcome(Scope scope, Instant since) {
+            this(scope, since, false, null);
+        }
     }
 
     /**
@@ -46,54 +60,99 @@ public final class UnsubscribeService {
      *
      * @param all   the all-marketing opt-out, or {@code null}
      * @param topic the opt-out of the link's topic, or {@code null} (also when the link has no topic)
+     * @param mail  whether marketing mail reaches the address at all (a bounce or a complaint stops
+     *              it whatever the person chooses here), as the preference center says it
      */
-    public record Status(Mark all, Mark topic) {
+    public record Status(Mark all, Mark topic, MailStatus mail) {
         public boolean unsubscribed(Scope scope) {
             return scope == Scope.ALL ? all != null : topic != null;
         }
     }
 
     private final SuppressionStore store;
+    private final PendingChanges pending;
     private final Clock clock;
 
     public UnsubscribeService(SuppressionStore store, Clock clock) {
+        this(store, PendingChanges.NONE, clock);
+    }
+
+    public UnsubscribeService(SuppressionStore store, PendingChanges pending, Clock clock) {
         this.store = Objects.requireNonNull(store);
+        this.pending = Objects.requireNonNull(pending);
         this.clock = Objects.requireNonNull(clock);
     }
 
     /** Reads only: never changes anything (GET requests use this). */
     public Status status(LinkToken token) {
         AddressState state = store.read(token.address());
-        return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()));
+        return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()),
+                MailStatus.of(state));
     }
 
-    /** Opts out with this scope, at once; a repeat keeps the first time. */
+    /**
+     * Opts out with this scope, at once; a repeat keeps the first time. When the table cannot take
+     * it, the opt-out goes to the pending-changes queue (answered {@link Outcome#pending()}).
+     *
+     * @throws StoreUnavailableException only when neither the table nor the queue took it: nothing changed
+     */
     public Outcome unsubscribe(LinkToken token, Scope scope, Source source) {
         requireTopic(token, scope);
         Provenance p = provenance(token, source);
-        store.apply(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
+        try {
+            store.apply(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
+        } catch (StoreUnavailableException tableFailed) {
+            enqueue(PendingChange.of(token.address(), p, scope == Scope.ALL,
+                    scope == Scope.ALL ? List.of() : List.of(token.topic())), tableFailed);
+            return new Outcome(scope, p.at(), true, null);
+        }
         Instant since = p.at();
+        MailStatus mail = null;
         try {
             Status s = status(token);
             Mark m = scope == Scope.ALL ? s.all() : s.topic();
             if (m != null) {
                 since = m.at();
             }
+            mail = s.mail();
         } catch (StoreUnavailableException e) {
             // The opt-out is written; only the "since" of an earlier one could not be read back.
         }
-        return new Outcome(scope, since);
+        return new Outcome(scope, since, false, mail);
     }
 
     /**
      * Undoes an opt-out with an explicit, recorded action: {@code SUBSCRIBE_TOPIC} for the link's
      * topic, or {@code RESUBSCRIBE_ALL} for all marketing mail; source {@code UNSUBSCRIBE_PAGE}.
+     * Never queued: a delayed resubscribe could land after a later opt-out of the same person
+     * and lift it, so when the table cannot take it this fails ({@link StoreUnavailableException},
+     * nothing changed) and the person retries. Undoing an all-mail opt-out of an address whose
+     * mail bounced permanently is refused ({@link PreferenceException}, {@code HARD_BOUNCE_LOCKED}).
      */
     public Outcome resubscribe(LinkToken token, Scope scope) {
         requireTopic(token, scope);
+        Status before = status(token);
+        if (scope == Scope.ALL && before.mail().kind() == MailStatus.Kind.BOUNCED) {
+            // As in the preference center: only an operator lifts a hard bounce (LIFT_BOUNCE).
+            throw new PreferenceException(PreferenceException.Code.HARD_BOUNCE_LOCKED,
+                    "mail to this address bounced permanently; only the sender's support team can turn mail back on");
+        }
         Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
         store.apply(token.address(), scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p));
-        return new Outcome(scope, p.at());
+        // RESUBSCRIBE_ALL lifts the person's opt-out, a complaint and a soft-bounce stop; a topic
+        // choice changes none of them.
+        MailStatus after = scope == Scope.ALL ? new MailStatus(MailStatus.Kind.RECEIVING, null, null) : before.mail();
+        return new Outcome(scope, p.at(), false, after);
+    }
+
+    /** Writes to the queue; if that fails too, the table's failure surfaces (with the queue's attached). */
+    private void enqueue(PendingChange change, StoreUnavailableException tableFailed) {
+        try {
+            pending.enqueue(change);
+        } catch (StoreUnavailableException queueFailed) {
+            tableFailed.addSuppressed(queueFailed);
+            throw tableFailed;
+        }
     }
 
     private Provenance provenance(LinkToken token, Source source) {

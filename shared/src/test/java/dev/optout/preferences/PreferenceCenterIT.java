@@ -16,11 +16,20 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -131,5 +140,39 @@ class PreferenceCenterIT {
         assertThatThrownBy(() -> center.save(ana, new PreferenceUpdate(Map.of("newsletter", false, "horoscopes", true), Map.of(), null, null), page()))
                 .isInstanceOf(PreferenceException.class).hasMessageContaining("horoscopes");
         assertThat(store.read(ana).exists()).isFalse();
+    }
+
+    @Test
+    void aSaveCommitsAllItsChangesTogetherOrNoneEvenWhenAWriteFails(LocalAws aws) {
+        // Issue 10 point 2: the third write of a save fails (an SDK interceptor on the real client).
+        AtomicInteger transactions = new AtomicInteger();
+        DynamoDbClient failingThird = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(
+                new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof TransactWriteItemsRequest && transactions.incrementAndGet() == 3) {
+                            throw SdkClientException.create("injected: the third write of the save fails");
+                        }
+                    }
+                })));
+        PreferenceCenter faulty = new PreferenceCenter(
+                new SuppressionStore(failingThird, store.tableName(), store.addressKeys(), Clock.systemUTC()), catalog);
+        PreferenceUpdate threeChanges = new PreferenceUpdate(Map.of("promotions", false, "events", true), Map.of(),
+                Frequency.WEEKLY, null);
+
+        try {
+            faulty.save(ana, threeChanges, page());
+        } catch (StoreUnavailableException e) {
+            // then nothing may have been written
+        }
+
+        var state = store.read(ana);
+        int written = store.history(ana, 10).size();
+        boolean promotionsOut = !SendPolicy.decide(state, catalog.require("promotions")).allowed();
+        boolean eventsIn = SendPolicy.decide(state, catalog.require("events")).allowed();
+        boolean weekly = state.frequency() == Frequency.WEEKLY;
+        assertThat(List.of(promotionsOut, eventsIn, weekly)).as("all three changes or none").containsOnly(written == 3);
+        assertThat(written).as("history items written").isIn(0, 3);
+        assertThat(transactions.get()).as("TransactWriteItems calls for one save").isEqualTo(1);
     }
 }

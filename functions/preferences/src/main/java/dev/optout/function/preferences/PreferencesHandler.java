@@ -55,8 +55,11 @@ import java.util.Optional;
  *       {@code {"code": "...", "message": "..."}}.</li>
  * </ul>
  * A bad or forged link gets 400, an expired one 410, as on the unsubscribe pages; a hard-bounce
- * suppression cannot be lifted here (409); a store failure gets 503 and claims nothing. Logs
- * carry the address key, never the address.
+ * suppression cannot be lifted here (409). When the table cannot take a save, its opt-outs go to
+ * the queue of pending changes: the page says what will stop within minutes and that nothing else
+ * was saved; the API answers 202 {@code {"pending": true, ...}}. A save with no opt-out in it (a
+ * resubscribe, opt-ins, frequencies), or a queue failure too, gets 503 and claims nothing. Store
+ * failures and queued changes are EMF metrics. Logs carry the address key, never the address.
  */
 public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String ALLOW = "GET, POST, PUT";
@@ -78,7 +81,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
 
     /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
     public PreferencesHandler(Wiring w) {
-        this(w.tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics()), w.addressKeys(),
+        this(w.tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
     }
 
@@ -141,8 +144,8 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         // Cross-site request forgery: writes only from our own page (form token) or from a non-browser client.
-        if (!method.equals("GET") && (request.fromOtherSite(publicBaseUrl)
-                || (method.equals("POST") && !formTokens.verify(rawToken.get(), form.first(PreferencesPages.FORM_TOKEN).orElse(null))))) {
+        if (!method.equals("GET") && (method.equals("POST") ? !formTokens.acceptsPost(request, form, rawToken.get(), publicBaseUrl)
+                : request.fromOtherSite(publicBaseUrl))) {
             log.warn(call.requestId(), "request-refused", Map.of("status", 403, "error", "cross-site or without the form token",
                     "method", method, "addressKey", addressKeys.keyOf(token.address())));
             return call.json() ? json(403, PreferenceJson.error("CROSS_SITE",
@@ -170,8 +173,9 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
             }
             return HttpResponses.page(400, pages.problems().request(call.language()));
         } catch (StoreUnavailableException e) {
-            log.error(call.requestId(), "store-unavailable", Map.of("method", method, "error", String.valueOf(e.getMessage()),
-                    "addressKey", addressKeys.keyOf(token.address())));
+            log.errorMetrics(call.requestId(), "store-unavailable", Map.of("method", method,
+                    "error", String.valueOf(e.getMessage()), "addressKey", addressKeys.keyOf(token.address())),
+                    Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             return error(call, 503, "STORE_UNAVAILABLE", "our records cannot be reached just now: nothing was changed, please retry");
         }
     }
@@ -180,6 +184,10 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         Provenance provenance = new Provenance(source, clock.instant(), token.campaignId(), token.issuedAt(), null);
         PreferenceCenter.Outcome outcome = center.save(token.address(), update, provenance);
         record(call.requestId(), token, outcome, source);
+        if (outcome.isPending()) {
+            return call.json() ? json(202, PreferenceJson.pending(outcome.changes()))
+                    : vary(HttpResponses.page(200, pages.pending(call.language(), outcome)));
+        }
         return call.json()
                 ? json(200, PreferenceJson.state(outcome.preferences(), call.language().code()).toString())
                 : page(200, call, rawToken, outcome.preferences(), outcome, null);
@@ -243,7 +251,13 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         fields.put("tokenIssuedAt", token.issuedAt().toString());
         long unsubscribes = o.changes().stream().map(Change::action)
                 .filter(a -> a == Action.UNSUBSCRIBE_ALL || a == Action.UNSUBSCRIBE_TOPIC).count();
+        fields.put("pending", o.isPending());
         log.metrics(requestId, "preferences-saved", fields,
                 Map.of("PreferenceChanges", o.changes().size(), Metrics.OPT_OUTS, unsubscribes), Map.of("Source", source.name()));
+        if (o.isPending()) {
+            // The table failed and the queue took the opt-outs: both are alarmed on (Function dimension only).
+            log.warnMetrics(requestId, "change-queued", Map.of("addressKey", fields.get("addressKey"),
+                    "source", source.name()), Map.of(Metrics.STORE_FAILURES, 1, Metrics.CHANGES_QUEUED, 1), Map.of());
+        }
     }
 }

@@ -35,7 +35,7 @@ final class PreferencesPages {
     static final String SAVE = "save";
     static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
     static final String RESUBSCRIBE = "resubscribe";
-    static final String FORM_TOKEN = "form-token";
+    static final String FORM_TOKEN = dev.optout.token.FormTokens.FIELD;
     /** {@code topic.<id>=on} when the topic's box is ticked (an unticked box is not sent at all). */
     static final String TOPIC = "topic.";
     /** Overall frequency; {@code frequency.<id>} a topic's own, empty for "same as overall". */
@@ -118,6 +118,22 @@ final class PreferencesPages {
                     .append("<p class=\"note\">").append(m.html(l, "service")).append("</p>\n");
         }
         b.append(history(l, p));
+        return layout.render(l, m.text(l, "title"), b.toString());
+    }
+
+    /**
+     * A save whose opt-outs wait in the queue of pending changes (the table could not take it):
+     * what will stop, that it takes effect within minutes, and that nothing else was saved. The
+     * settings themselves cannot be shown (they could not be read).
+     */
+    Page pending(Language l, PreferenceCenter.Outcome o) {
+        StringBuilder b = new StringBuilder("<div class=\"done\" role=\"status\">\n<p><strong>")
+                .append(m.html(l, "pending.title")).append("</strong></p>\n<ul>\n");
+        for (Change c : o.changes()) {
+            b.append("<li>").append(Html.escape(describe(l, c))).append("</li>\n");
+        }
+        b.append("</ul>\n<p>").append(m.html(l, "pending.effect")).append("</p>\n</div>\n");
+        b.append("<p>").append(m.html(l, "pending.rest")).append("</p>\n");
         return layout.render(l, m.text(l, "title"), b.toString());
     }
 

@@ -9,6 +9,7 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
+import dev.optout.pending.PendingChanges;
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.FormTokens;
@@ -57,9 +58,13 @@ final class Fixture {
     }
 
     PreferencesHandler handler(Instant now, SuppressionStore store) {
+        return handler(now, store, PendingChanges.NONE);
+    }
+
+    PreferencesHandler handler(Instant now, SuppressionStore store, PendingChanges pending) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return new PreferencesHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock), FORM_TOKENS,
-                new PreferenceCenter(store, TopicCatalog.bundled()), ADDRESS_KEYS, BASE_URL, Language.EN, clock,
+                new PreferenceCenter(store, TopicCatalog.bundled(), pending), ADDRESS_KEYS, BASE_URL, Language.EN, clock,
                 new EventLog("preferences", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 

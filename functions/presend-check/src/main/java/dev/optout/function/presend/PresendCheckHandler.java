@@ -87,9 +87,8 @@ public final class PresendCheckHandler implements RequestStreamHandler {
             log.warn(requestId, "check-rejected", Map.of("error", e.getMessage(), "topic", topic(request)));
             throw e;
         } catch (StoreUnavailableException e) {
-            log.error(requestId, "check-failed", Map.of("error", String.valueOf(e.getMessage()), "topic", topic(request),
-                    "recipients", request.recipients().size()));
-            log.metrics(requestId, "check-store-failure", Map.of(), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
+            log.errorMetrics(requestId, "check-failed", Map.of("error", String.valueOf(e.getMessage()),
+                    "topic", topic(request), "recipients", request.recipients().size()), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             throw e;
         }
         log.metrics(requestId, "check", Map.of("topic", topic(request), "purpose", request.purpose().wireName(),

@@ -301,4 +301,30 @@ class PresendCheckHandlerIT {
             return context.response();
         }
     }
+
+    @Test
+    void everyReadOfTheCheckIsStronglyConsistentSoTheNextCheckHonoursAnOptOut() throws Exception {
+        // Issue 10 point 8: moto is always consistent, so what is checked is what the check asks DynamoDB for.
+        List<BatchGetItemRequest> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+        DynamoDbClient recording = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(
+                new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof BatchGetItemRequest r) {
+                            requests.add(r);
+                        }
+                    }
+                })));
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            recipients.add("person" + i + "@example.com");
+        }
+        store.apply(addr("person7@example.com"), Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, T0)));
+
+        JsonNode response = invoke(handler(recording), request("newsletter", recipients), 30_000);
+
+        assertThat(response.get("results").get(7).get("reason").asText()).isEqualTo("UNSUBSCRIBED_ALL");
+        assertThat(requests).hasSize(3).allSatisfy(r -> assertThat(r.requestItems().get(table).consistentRead())
+                .as("ConsistentRead of every BatchGetItem").isTrue());
+    }
 }

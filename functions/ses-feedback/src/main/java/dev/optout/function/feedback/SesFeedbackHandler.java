@@ -350,6 +350,8 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
                 : error instanceof StoreUnavailableException || error instanceof MirrorUnavailableException ? "unavailable" : "unexpected");
         if (error instanceof InvalidFeedbackException || unauthentic) {
             log.warn(requestId, event, fields);
+        } else if (error instanceof StoreUnavailableException) {
+            log.errorMetrics(requestId, event, fields, Map.of(Metrics.STORE_FAILURES, 1), Map.of()); // alarmed on
         } else {
             log.error(requestId, event, fields);
         }

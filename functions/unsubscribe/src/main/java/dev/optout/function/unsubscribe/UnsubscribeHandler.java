@@ -15,7 +15,9 @@ import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.suppression.Source;
+import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.StoreUnavailableException;
+import dev.optout.token.FormTokens;
 import dev.optout.token.InvalidTokenException;
 import dev.optout.token.LinkToken;
 import dev.optout.token.TokenOpener;
@@ -42,16 +44,23 @@ import java.util.Optional;
  *       what the link will do, a confirm form, and the preference center link; if the person is
  *       already unsubscribed it says since when and offers to undo.</li>
  *   <li>{@code POST} from the page (an {@code action} field): opt out of the topic or all mail, or
- *       undo (recorded as an explicit {@code SUBSCRIBE_TOPIC} / {@code RESUBSCRIBE_ALL}).</li>
+ *       undo (recorded as an explicit {@code SUBSCRIBE_TOPIC} / {@code RESUBSCRIBE_ALL}). Refused
+ *       with 403, changing nothing, without the page's form token or when the browser marks it as
+ *       coming from another site (the preference center's check, {@link FormTokens#acceptsPost}).
+ *       An all-mail undo for an address that bounced permanently is refused with 409.</li>
  * </ul>
- * A bad, forged or expired link gets a 4xx page and changes nothing; a store failure gets a 503
- * and claims nothing. Logs carry the address key, never the address.
+ * A bad, forged or expired link gets a 4xx page and changes nothing. An opt-out the table cannot
+ * take goes to the queue of pending changes and is answered as done, "within minutes"; only when
+ * that fails too (or for an undo, which is never queued) a 503 that claims nothing. Every store
+ * failure and every queued change is an EMF metric ({@link Metrics#STORE_FAILURES},
+ * {@link Metrics#CHANGES_QUEUED}). Logs carry the address key, never the address.
  */
 public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     /** Body of the one-click answer: mail clients do not show it; it only has to be small. */
     static final String ONE_CLICK_BODY = "Unsubscribed.\n";
 
     private final TokenOpener opener;
+    private final FormTokens formTokens;
     private final UnsubscribeService service;
     private final AddressKeys addressKeys;
     private final UnsubscribePages pages;
@@ -66,13 +75,15 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
 
     /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
     public UnsubscribeHandler(Wiring w) {
-        this(w.tokenOpener(), new UnsubscribeService(w.store(), w.clock()), w.addressKeys(), w.topics(),
+        this(w.tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
+                w.addressKeys(), w.topics(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
     }
 
-    public UnsubscribeHandler(TokenOpener opener, UnsubscribeService service, AddressKeys addressKeys, TopicCatalog topics,
-                              String publicBaseUrl, Language defaultLanguage, EventLog log) {
+    public UnsubscribeHandler(TokenOpener opener, FormTokens formTokens, UnsubscribeService service, AddressKeys addressKeys,
+                              TopicCatalog topics, String publicBaseUrl, Language defaultLanguage, EventLog log) {
         this.opener = opener;
+        this.formTokens = formTokens;
         this.service = service;
         this.addressKeys = addressKeys;
         this.pages = new UnsubscribePages(topics);
@@ -116,18 +127,29 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
                     : HttpResponses.page(status, pages.problems().token(language, e.reason(), opener.lifetime().toDays()));
         }
         String preferencesUrl = publicBaseUrl + ListUnsubscribeHeaders.PREFERENCES_PATH + rawToken.get();
+        String formToken = formTokens.form(rawToken.get());
+        // RFC 8058 one-click stays token-free (mail clients post it without our page); the page's own forms do not.
+        if (method.equals("POST") && !oneClick && !formTokens.acceptsPost(request, form, rawToken.get(), publicBaseUrl)) {
+            log.warn(requestId, "request-refused", Map.of("status", 403, "error", "cross-site or without the form token",
+                    "addressKey", addressKeys.keyOf(token.address())));
+            return HttpResponses.page(403, pages.problems().forbidden(language));
+        }
 
         try {
             if (method.equals("GET")) {
-                return HttpResponses.page(200, pages.forLink(language, token, service.status(token), preferencesUrl));
+                return HttpResponses.page(200, pages.forLink(language, token, service.status(token), preferencesUrl, formToken));
             }
             if (oneClick) {
                 return oneClick(requestId, form, token);
             }
-            return confirmFromPage(requestId, form, token, language, preferencesUrl);
-        } catch (StoreUnavailableException e) {
-            log.error(requestId, "store-unavailable", Map.of("method", method, "error", String.valueOf(e.getMessage()),
+            return confirmFromPage(requestId, form, token, language, preferencesUrl, formToken);
+        } catch (PreferenceException e) {
+            log.warn(requestId, "request-refused", Map.of("status", 409, "error", e.code().name(),
                     "addressKey", addressKeys.keyOf(token.address())));
+            return HttpResponses.page(409, pages.bounceLocked(language, preferencesUrl));
+        } catch (StoreUnavailableException e) {
+            log.errorMetrics(requestId, "store-unavailable", Map.of("method", method, "error", String.valueOf(e.getMessage()),
+                    "addressKey", addressKeys.keyOf(token.address())), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             return oneClick ? HttpResponses.text(503, "Temporarily unavailable: nothing was changed. Please retry.\n")
                     : HttpResponses.page(503, pages.problems().store(language));
         }
@@ -146,7 +168,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
     }
 
     private APIGatewayV2HTTPResponse confirmFromPage(String requestId, FormData form, LinkToken token, Language language,
-                                                     String preferencesUrl) {
+                                                     String preferencesUrl, String formToken) {
         String action = form.first(UnsubscribePages.ACTION).orElse("");
         boolean topicAction = action.equals(UnsubscribePages.UNSUBSCRIBE_TOPIC) || action.equals(UnsubscribePages.RESUBSCRIBE_TOPIC);
         if (topicAction && token.topic() == null) {
@@ -157,12 +179,12 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
             case UnsubscribePages.UNSUBSCRIBE_TOPIC, UnsubscribePages.UNSUBSCRIBE_ALL -> {
                 Outcome o = service.unsubscribe(token, scope, Source.UNSUBSCRIBE_PAGE);
                 record(requestId, "unsubscribed", token, o, Source.UNSUBSCRIBE_PAGE);
-                return HttpResponses.page(200, pages.done(language, token, o, preferencesUrl));
+                return HttpResponses.page(200, pages.done(language, token, o, preferencesUrl, formToken));
             }
             case UnsubscribePages.RESUBSCRIBE_TOPIC, UnsubscribePages.RESUBSCRIBE_ALL -> {
                 Outcome o = service.resubscribe(token, scope);
                 record(requestId, "resubscribed", token, o, Source.UNSUBSCRIBE_PAGE);
-                return HttpResponses.page(200, pages.resubscribed(language, token, o, preferencesUrl));
+                return HttpResponses.page(200, pages.resubscribed(language, token, o, preferencesUrl, formToken));
             }
             default -> {
                 log.warn(requestId, "request-refused", Map.of("error", "unknown action"));
@@ -179,7 +201,13 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         fields.put("topic", token.topic() == null ? "" : token.topic());
         fields.put("campaignId", token.campaignId() == null ? "" : token.campaignId());
         fields.put("tokenIssuedAt", token.issuedAt().toString());
+        fields.put("pending", o.pending());
         log.metrics(requestId, event, fields, Map.of(event.equals("unsubscribed") ? Metrics.OPT_OUTS : Metrics.RESUBSCRIBES, 1),
                 Map.of("Source", source.name()));
+        if (o.pending()) {
+            // The table failed and the queue took the change: both are alarmed on (Function dimension only).
+            log.warnMetrics(requestId, "change-queued", Map.of("addressKey", fields.get("addressKey"),
+                    "source", source.name()), Map.of(Metrics.STORE_FAILURES, 1, Metrics.CHANGES_QUEUED, 1), Map.of());
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.optout.function.unsubscribe;
 
+import dev.optout.preferences.MailStatus;
+import dev.optout.token.FormTokens;
 import dev.optout.token.LinkToken;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.unsubscribe.UnsubscribeService.Outcome;
@@ -16,7 +18,9 @@ import dev.optout.web.ProblemPages;
 /**
  * The unsubscribe pages, in English and Indonesian. Every page names what the link does in plain
  * words; forms post back to the page's own URL with an {@code action} field, which is how a
- * confirmation from the page is told apart from an RFC 8058 one-click POST.
+ * confirmation from the page is told apart from an RFC 8058 one-click POST, and the link's form
+ * token ({@link FormTokens#FIELD}). Each page says what will really happen for the address's
+ * state: where a bounce or a complaint stops mail whatever the person chooses, it says so.
  */
 final class UnsubscribePages {
     /** Form field and its values, posted by the pages (never by mail clients). */
@@ -40,44 +44,93 @@ final class UnsubscribePages {
     }
 
     /** GET: what the link will do, and the choice. Also shown when already unsubscribed: then the done page. */
-    Page forLink(Language l, LinkToken t, Status status, String preferencesUrl) {
+    Page forLink(Language l, LinkToken t, Status status, String preferencesUrl, String formToken) {
         if (status.all() != null) {
-            return done(l, t, new Outcome(Scope.ALL, status.all().at()), preferencesUrl);
+            return done(l, t, new Outcome(Scope.ALL, status.all().at(), false, status.mail()), preferencesUrl, formToken);
         }
         if (status.topic() != null) {
-            return done(l, t, new Outcome(Scope.TOPIC, status.topic().at()), preferencesUrl);
+            return done(l, t, new Outcome(Scope.TOPIC, status.topic().at(), false, status.mail()), preferencesUrl, formToken);
         }
         StringBuilder b = new StringBuilder();
+        b.append(stopped(l, status.mail()));
         b.append("<p>").append(t.topic() == null
                 ? m.html(l, "confirm.intro.all", t.address().masked())
                 : m.html(l, "confirm.intro.topic", t.address().masked(), topicName(l, t))).append("</p>\n");
         b.append("<p>").append(m.html(l, "confirm.effect")).append("</p>\n");
-        b.append(choiceForm(l, t));
+        b.append(choiceForm(l, t, formToken));
         b.append(preferences(l, preferencesUrl));
         return render(l, "confirm.title", b);
     }
 
-    /** After an opt-out: done, since when, undo. */
-    Page done(Language l, LinkToken t, Outcome o, String preferencesUrl) {
+    /** After an opt-out: done, since when, undo. A pending one: recorded, takes effect within minutes. */
+    Page done(Language l, LinkToken t, Outcome o, String preferencesUrl, String formToken) {
         StringBuilder b = new StringBuilder();
         b.append(statusBox(l, t, o, "done.all", "done.topic", "done.since"));
+        if (o.mail() != null && o.mail().kind() != MailStatus.Kind.UNSUBSCRIBED) {
+            b.append(stopped(l, o.mail()));
+        }
+        if (o.pending()) {
+            // Not in the table yet: no undo (it would have nothing to undo) and no "more" choice until it is.
+            b.append("<p>").append(m.html(l, "done.pending")).append("</p>\n");
+            b.append("<p>").append(m.html(l, "done.service")).append("</p>\n");
+            b.append(preferences(l, preferencesUrl));
+            return render(l, "done.title", b);
+        }
         b.append("<p>").append(m.html(l, "done.service")).append("</p>\n");
         if (o.scope() == Scope.TOPIC) {
-            b.append(form(l, "done.more.legend", UNSUBSCRIBE_ALL, m.html(l, "confirm.button.all"), false));
+            b.append(form(l, formToken, "done.more.legend", UNSUBSCRIBE_ALL, m.html(l, "confirm.button.all"), false));
         }
-        b.append(form(l, "done.undo.legend", o.scope() == Scope.ALL ? RESUBSCRIBE_ALL : RESUBSCRIBE_TOPIC,
-                o.scope() == Scope.ALL ? m.html(l, "done.undo.all") : m.html(l, "done.undo.topic", topicName(l, t)), true));
+        boolean bounced = o.mail() != null && o.mail().kind() == MailStatus.Kind.BOUNCED;
+        if (!(bounced && o.scope() == Scope.ALL)) {
+            // An all-mail undo cannot bring mail back to an address that bounced: not offered.
+            b.append(form(l, formToken, "done.undo.legend", o.scope() == Scope.ALL ? RESUBSCRIBE_ALL : RESUBSCRIBE_TOPIC,
+                    o.scope() == Scope.ALL ? m.html(l, "done.undo.all") : m.html(l, "done.undo.topic", topicName(l, t)), true));
+        }
         b.append(preferences(l, preferencesUrl));
         return render(l, "done.title", b);
     }
 
-    /** After an undo: subscribed again, and the choice once more. */
-    Page resubscribed(Language l, LinkToken t, Outcome o, String preferencesUrl) {
+    /**
+     * After an undo: subscribed again, and the choice once more. When mail still does not reach
+     * the address (a topic chosen again while unsubscribed from all, or stopped by a bounce or a
+     * complaint), it says the choice is saved and why no mail comes, never "you will get".
+     */
+    Page resubscribed(Language l, LinkToken t, Outcome o, String preferencesUrl, String formToken) {
         StringBuilder b = new StringBuilder();
-        b.append(statusBox(l, t, o, "resubscribed.all", "resubscribed.topic", "resubscribed.at"));
-        b.append(choiceForm(l, t));
+        boolean receiving = o.mail() == null || o.mail().receiving();
+        if (receiving) {
+            b.append(statusBox(l, t, o, "resubscribed.all", "resubscribed.topic", "resubscribed.at"));
+        } else {
+            b.append(statusBox(l, t, o, "resubscribed.all", "resubscribed.topic.saved", "resubscribed.at"));
+            b.append(stopped(l, o.mail()));
+        }
+        b.append(choiceForm(l, t, formToken));
         b.append(preferences(l, preferencesUrl));
-        return render(l, "resubscribed.title", b);
+        return render(l, receiving ? "resubscribed.title" : "resubscribed.saved.title", b);
+    }
+
+    /** A refused undo: the address bounced, so only the support team can turn mail back on; nothing changed. */
+    Page bounceLocked(Language l, String preferencesUrl) {
+        StringBuilder b = new StringBuilder("<div class=\"problem\" role=\"alert\"><p>")
+                .append(m.html(l, "refused.bounced")).append("</p></div>\n");
+        b.append(preferences(l, preferencesUrl));
+        return render(l, "refused.title", b);
+    }
+
+    /**
+     * Why mail does not reach the address whatever is chosen here: a bounce, repeated soft
+     * bounces, a complaint, or (on a topic page) the all-mail opt-out. Empty while mail flows.
+     */
+    private String stopped(Language l, MailStatus mail) {
+        if (mail == null || mail.receiving()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<div class=\"note\" role=\"note\"><p>")
+                .append(m.html(l, "stopped." + mail.kind().name()));
+        if (mail.since() != null) {
+            b.append(" ").append(m.html(l, "stopped.since")).append(" ").append(Html.time(mail.since(), l)).append(".");
+        }
+        return b.append("</p></div>\n").toString();
     }
 
     /** The confirmation box of a change: what happened (for all mail or the link's topic) and when. */
@@ -93,8 +146,9 @@ final class UnsubscribePages {
     }
 
     /** The radio choice (this topic, or all marketing mail) with one confirm button. */
-    private String choiceForm(Language l, LinkToken t) {
-        StringBuilder b = new StringBuilder("<form method=\"post\">\n").append(Html.hidden(LANG, l.code())).append("\n");
+    private String choiceForm(Language l, LinkToken t, String formToken) {
+        StringBuilder b = new StringBuilder("<form method=\"post\">\n").append(Html.hidden(LANG, l.code()))
+                .append(Html.hidden(FormTokens.FIELD, formToken)).append("\n");
         if (t.topic() == null) {
             b.append(Html.hidden(ACTION, UNSUBSCRIBE_ALL)).append("\n<div class=\"actions\"><button type=\"submit\">")
                     .append(m.html(l, "confirm.button.all")).append("</button></div>\n</form>\n");
@@ -113,9 +167,9 @@ final class UnsubscribePages {
     }
 
     /** A one-button form in a fieldset. {@code buttonHtml} is already escaped. */
-    private String form(Language l, String legendKey, String action, String buttonHtml, boolean secondary) {
+    private String form(Language l, String formToken, String legendKey, String action, String buttonHtml, boolean secondary) {
         return "<form method=\"post\">\n<fieldset>\n<legend>" + m.html(l, legendKey) + "</legend>\n"
-                + Html.hidden(LANG, l.code()) + Html.hidden(ACTION, action)
+                + Html.hidden(LANG, l.code()) + Html.hidden(FormTokens.FIELD, formToken) + Html.hidden(ACTION, action)
                 + "\n<div class=\"actions\"><button type=\"submit\"" + (secondary ? " class=\"secondary\"" : "") + ">"
                 + buttonHtml + "</button></div>\n</fieldset>\n</form>\n";
     }

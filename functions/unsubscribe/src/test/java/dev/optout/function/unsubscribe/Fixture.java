@@ -9,7 +9,9 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
+import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.SuppressionStore;
+import dev.optout.token.FormTokens;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;
@@ -30,6 +32,7 @@ final class Fixture {
     /** The sample events' key (events/unsubscribe/README.md): 32 bytes of 0x07, id "test1". */
     static final String LINK_KEYS_JSON = SampleLinks.LINK_KEYS_JSON;
     static final LinkKeys KEYS = LinkKeys.parse(LINK_KEYS_JSON);
+    static final FormTokens FORM_TOKENS = new FormTokens(KEYS);
     static final AddressKeys ADDRESS_KEYS = new AddressKeys(filled(3));
     static final String BASE_URL = SampleLinks.BASE_URL;
     /** The day after the sample tokens were issued. */
@@ -57,9 +60,13 @@ final class Fixture {
     }
 
     UnsubscribeHandler handler(Instant now, SuppressionStore store) {
+        return handler(now, store, PendingChanges.NONE);
+    }
+
+    UnsubscribeHandler handler(Instant now, SuppressionStore store, PendingChanges pending) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        return new UnsubscribeHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock),
-                new UnsubscribeService(store, clock), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
+        return new UnsubscribeHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock), FORM_TOKENS,
+                new UnsubscribeService(store, pending, clock), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
                 new EventLog("unsubscribe", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 
@@ -71,13 +78,14 @@ final class Fixture {
         return EventLoader.loadApiGatewayHttpEvent(ProjectRoot.find().resolve("events/unsubscribe/" + name).toString());
     }
 
-    /** A page POST like the browser sends it. */
+    /** A page POST like the browser sends it: the page's form token added unless the body names one. */
     static APIGatewayV2HTTPEvent pagePost(String token, String body) {
         APIGatewayV2HTTPEvent e = event("page-confirm-post.json");
         e.setRawPath("/u/" + token);
         e.setPathParameters(Map.of("token", token));
         e.getRequestContext().getHttp().setPath("/u/" + token);
-        e.setBody(body);
+        e.setHeaders(new java.util.HashMap<>(e.getHeaders()));
+        e.setBody(body.contains("form-token=") ? body : body + "&form-token=" + FORM_TOKENS.form(token));
         return e;
     }
 

@@ -237,4 +237,71 @@ class UnsubscribeHandlerTest {
         assertThat(f.handler().handleRequest(none, null).getStatusCode()).isEqualTo(404);
         assertNothingStored();
     }
+
+    @Test
+    void aPagePostWithoutTheFormTokenWithAnotherLinksOrFromAnotherSiteIsRefusedAndChangesNothing() {
+        String token = Fixture.tokenOf(Fixture.event("get.json"));
+        String otherLink = f.sealer(NOW).seal(BUDI, null, null);
+        APIGatewayV2HTTPEvent none = Fixture.pagePost(token, "lang=en&action=unsubscribe-all&form-token=");
+        APIGatewayV2HTTPEvent anotherLinks = Fixture.pagePost(token, "lang=en&action=unsubscribe-all&form-token="
+                + Fixture.FORM_TOKENS.form(otherLink));
+        APIGatewayV2HTTPEvent foreignOrigin = Fixture.pagePost(token, "lang=en&action=unsubscribe-all");
+        foreignOrigin.getHeaders().put("origin", "https://evil.example.net");
+        APIGatewayV2HTTPEvent crossSite = Fixture.pagePost(token, "lang=en&action=unsubscribe-all");
+        crossSite.getHeaders().put("sec-fetch-site", "cross-site");
+
+        for (APIGatewayV2HTTPEvent forged : java.util.List.of(none, anotherLinks, foreignOrigin, crossSite)) {
+            APIGatewayV2HTTPResponse r = f.handler().handleRequest(forged, null);
+            assertThat(r.getStatusCode()).isEqualTo(403);
+            assertThat(r.getBody()).doesNotContain("You are unsubscribed");
+        }
+        assertNothingStored();
+        assertThat(f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=unsubscribe-all"), null).getStatusCode())
+                .as("the same form from our page").isEqualTo(200);
+    }
+
+    @Test
+    void thePagesFormsCarryTheLinksFormTokenAndOneClickNeedsNone() {
+        String token = Fixture.tokenOf(Fixture.event("get.json"));
+        APIGatewayV2HTTPResponse page = f.handler().handleRequest(Fixture.event("get.json"), null);
+        assertThat(page.getBody()).contains("name=\"form-token\" value=\"" + Fixture.FORM_TOKENS.form(token) + "\"");
+
+        APIGatewayV2HTTPEvent oneClick = Fixture.event("one-click-post-urlencoded.json");
+        oneClick.setHeaders(new java.util.HashMap<>(oneClick.getHeaders()));
+        oneClick.getHeaders().put("sec-fetch-site", "cross-site"); // RFC 8058: posted by the mail client, from anywhere
+        assertThat(f.handler().handleRequest(oneClick, null).getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anAddressThatBouncedIsNeverToldItWillGetMarketingEmailsAgain() {
+        String token = Fixture.tokenOf(Fixture.event("get.json"));
+        f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=unsubscribe-all"), null);
+        f.store.apply(ANA, dev.optout.suppression.Change.withDetail(Action.HARD_BOUNCE, "NoEmail",
+                dev.optout.suppression.Provenance.of(Source.SES_BOUNCE, NOW)));
+
+        APIGatewayV2HTTPEvent get = Fixture.event("get.json");
+        get.setHeaders(new java.util.HashMap<>(get.getHeaders()));
+        get.getHeaders().put("accept-language", "en");
+        APIGatewayV2HTTPResponse page = f.handler().handleRequest(get, null);
+        APIGatewayV2HTTPResponse undo = f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=resubscribe-all"), null);
+
+        assertThat(page.getBody()).contains("bounced").doesNotContain("value=\"resubscribe-all\"");
+        assertThat(undo.getStatusCode()).isEqualTo(409);
+        assertThat(undo.getBody()).contains("bounced", "Nothing has been changed").doesNotContain("You will get our marketing emails again");
+        assertThat(f.store.read(ANA).unsubscribedAll()).as("nothing changed").isNotNull();
+        assertThat(f.store.read(ANA).hardBounce()).isNotNull();
+    }
+
+    @Test
+    void aTopicChosenAgainWhileUnsubscribedFromAllSaysNoMailComesYet() {
+        String token = Fixture.tokenOf(Fixture.event("get.json"));
+        f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=unsubscribe-topic"), null);
+        f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=unsubscribe-all"), null);
+
+        APIGatewayV2HTTPResponse topic = f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=resubscribe-topic"), null);
+
+        assertThat(topic.getStatusCode()).isEqualTo(200);
+        assertThat(topic.getBody()).contains("Your choice is saved", "still unsubscribed from all")
+                .doesNotContain("You will get");
+    }
 }

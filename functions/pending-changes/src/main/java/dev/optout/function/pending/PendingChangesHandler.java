@@ -1,0 +1,93 @@
+package dev.optout.function.pending;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.optout.address.AddressKeys;
+import dev.optout.config.Settings;
+import dev.optout.config.Wiring;
+import dev.optout.observability.EventLog;
+import dev.optout.observability.Metrics;
+import dev.optout.pending.PendingChange;
+import dev.optout.pending.PendingChangeApplier;
+import dev.optout.preferences.PreferenceException;
+import dev.optout.suppression.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PendingChangesFunction: applies the opt-outs that the unsubscribe and preference functions
+ * could not write to the table at once (template.yaml {@code PendingChangesQueue}), with the
+ * rules of the path they came from ({@link PendingChangeApplier}), their original time and
+ * source, and at most once per change id.
+ *
+ * <p>Triggered by SQS with {@code ReportBatchItemFailures}: a record the table still cannot take
+ * is reported as a batch item failure (SQS retries it after the visibility timeout, then moves it
+ * to the dead-letter queue, which is alarmed on); so is an unreadable record (logged with its
+ * message id and why, never the address). The rest of the batch is deleted.
+ */
+public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final PendingChangeApplier applier;
+    private final AddressKeys addressKeys;
+    private final EventLog log;
+
+    /** Called by Lambda: builds everything from the environment, once. */
+    public PendingChangesHandler() {
+        this(new Wiring(Settings.fromEnvironment()));
+    }
+
+    /** Needs TABLE_NAME and the address-hash key. */
+    public PendingChangesHandler(Wiring w) {
+        this(new PendingChangeApplier(w.store(), w.topics()), w.addressKeys(), EventLog.stdout(Metrics.PENDING_CHANGES));
+    }
+
+    public PendingChangesHandler(PendingChangeApplier applier, AddressKeys addressKeys, EventLog log) {
+        this.applier = applier;
+        this.addressKeys = addressKeys;
+        this.log = log;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        String requestId = context == null ? null : context.getAwsRequestId();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        int applied = 0;
+        int storeFailures = 0;
+        for (SQSEvent.SQSMessage m : records) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("messageId", m.getMessageId());
+            try {
+                PendingChange change = PendingChange.fromJson(m.getBody());
+                fields.put("changeId", change.id());
+                fields.put("addressKey", addressKeys.keyOf(change.address()));
+                fields.put("source", change.provenance().source().name());
+                fields.put("at", change.provenance().at().toString());
+                PendingChangeApplier.Result result = applier.apply(change);
+                fields.put("result", result.name());
+                log.info(requestId, "pending-change-applied", fields);
+                applied++;
+            } catch (StoreUnavailableException e) {
+                storeFailures++;
+                fields.put("error", String.valueOf(e.getMessage()));
+                log.error(requestId, "pending-change-failed", fields);
+                failures.add(failure(m));
+            } catch (IllegalArgumentException | PreferenceException e) {
+                fields.put("error", String.valueOf(e.getMessage()));
+                log.error(requestId, "pending-change-rejected", fields);
+                failures.add(failure(m));
+            }
+        }
+        log.metrics(requestId, "pending-changes-batch", Map.of("records", records.size()),
+                Map.of(Metrics.PENDING_CHANGES_APPLIED, applied, Metrics.PENDING_CHANGES_FAILED, failures.size(),
+                        Metrics.STORE_FAILURES, storeFailures), Map.of());
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage m) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.optout.pending;
+
+import dev.optout.preferences.PreferenceCenter;
+import dev.optout.preferences.PreferenceUpdate;
+import dev.optout.suppression.ApplyResult;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.StoreUnavailableException;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.TopicCatalog;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Applies a {@link PendingChange} to the table with the rules of the path it came from: a
+ * one-click or unsubscribe-page opt-out is applied as {@code UnsubscribeService} applies it; a
+ * preference save's opt-outs are planned by {@link PreferenceCenter#plan} against the state at
+ * the time of applying (only real differences). All of it in one transaction, at most once per
+ * change id, with the original time and source (and the change id as evidence in the history).
+ */
+public final class PendingChangeApplier {
+    /** What applying did. */
+    public enum Result {
+        APPLIED,
+        /** Applied before (a redelivered message): nothing written again. */
+        DUPLICATE,
+        /** The state already says so (a preference opt-out made some other way meanwhile). */
+        NOTHING_TO_CHANGE
+    }
+
+    private final SuppressionStore store;
+    private final PreferenceCenter center;
+
+    public PendingChangeApplier(SuppressionStore store, TopicCatalog catalog) {
+        this.store = Objects.requireNonNull(store);
+        this.center = new PreferenceCenter(store, catalog);
+    }
+
+    /**
+     * @throws StoreUnavailableException when the table cannot take it yet (the message is retried)
+     * @throws dev.optout.preferences.PreferenceException when it names a topic no longer in the catalog
+     */
+    public Result apply(PendingChange pending) {
+        Provenance p = pending.provenance().withEvidence(Map.of("pendingChangeId", pending.id()));
+        List<Change> changes;
+        if (pending.fromPreferences()) {
+            Map<String, Boolean> topics = new LinkedHashMap<>();
+            pending.topics().forEach(t -> topics.put(t, false));
+            changes = center.plan(store.read(pending.address()),
+                    new PreferenceUpdate(topics, Map.of(), null, pending.unsubscribeAll() ? Boolean.FALSE : null), p);
+        } else if (pending.unsubscribeAll()) {
+            changes = List.of(Change.unsubscribeAll(p));
+        } else {
+            changes = pending.topics().stream().map(t -> Change.unsubscribeTopic(t, p)).toList();
+        }
+        if (changes.isEmpty()) {
+            return Result.NOTHING_TO_CHANGE;
+        }
+        return store.applyAll(pending.address(), changes, idempotencyKey(pending)) == ApplyResult.DUPLICATE
+                ? Result.DUPLICATE : Result.APPLIED;
+    }
+
+    static String idempotencyKey(PendingChange pending) {
+        return "pending-change:" + pending.id();
+    }
+}
