@@ -18,10 +18,13 @@ import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.StoreUnavailableException;
+import dev.optout.suppression.SuppressionStore;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -44,6 +47,10 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * SES's destination test message are acknowledged and logged.
  *
  * <p>The rules live in {@link FeedbackProcessor}; this class only reads, dispatches and reports.
+ *
+ * <p>SnapStart: before the snapshot, {@link #prime} parses a sample bounce notification about a
+ * reserved address and reads that address's state, applying nothing; after each restore the key is
+ * re-read and the random sources renewed ({@link Wiring}).
  */
 public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /** Records processed at once: the SQS batch size the template uses. */
@@ -52,6 +59,9 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     private final FeedbackProcessor processor;
     private final EventLog log;
     private final ExecutorService executor;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: builds everything from the environment, once. */
     public SesFeedbackHandler() {
@@ -60,6 +70,32 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
 
     public SesFeedbackHandler(Wiring wiring) {
         this(processor(wiring), EventLog.stdout(Metrics.SES_FEEDBACK), DEFAULT_PARALLELISM);
+        this.snapStartHooks = wiring.snapStartHooks(() -> prime(wiring.store()));
+    }
+
+    /** A permanent bounce of {@link Priming#ADDRESS} as SES publishes it through SNS: priming input only. */
+    static final String PRIMING_NOTIFICATION = "{\"Type\":\"Notification\",\"MessageId\":\"snapstart-priming\","
+            + "\"TopicArn\":\"arn:aws:sns:us-east-1:000000000000:snapstart-priming\",\"Timestamp\":\"2026-01-01T00:00:01.000Z\","
+            + "\"Message\":\"{\\\"notificationType\\\":\\\"Bounce\\\",\\\"bounce\\\":{\\\"bounceType\\\":\\\"Permanent\\\","
+            + "\\\"bounceSubType\\\":\\\"General\\\",\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":\\\""
+            + Priming.ADDRESS.value() + "\\\",\\\"action\\\":\\\"failed\\\",\\\"status\\\":\\\"5.1.1\\\"}],"
+            + "\\\"timestamp\\\":\\\"2026-01-01T00:00:00.000Z\\\",\\\"feedbackId\\\":\\\"snapstart-priming\\\"},"
+            + "\\\"mail\\\":{\\\"timestamp\\\":\\\"2026-01-01T00:00:00.000Z\\\",\\\"messageId\\\":\\\"snapstart-priming\\\","
+            + "\\\"source\\\":\\\"priming@priming.invalid\\\",\\\"destination\\\":[\\\"" + Priming.ADDRESS.value() + "\\\"]}}\"}";
+
+    /**
+     * SnapStart priming: parses {@link #PRIMING_NOTIFICATION} and reads its recipient's state, as
+     * the processing of a real bounce begins, but applies nothing and logs nothing.
+     */
+    void prime(SuppressionStore store) {
+        FeedbackMessage parsed;
+        try {
+            parsed = SesFeedbackParser.parse(PRIMING_NOTIFICATION);
+        } catch (InvalidFeedbackException e) {
+            throw new IllegalStateException("SnapStart priming failed: the sample notification was refused: " + e.getMessage(), e);
+        }
+        Priming.expect(parsed instanceof SesEvent, "the sample notification is not an SES event");
+        store.read(Priming.ADDRESS);
     }
 
     /** @param parallelism records of one batch processed at once (1: one after the other) */

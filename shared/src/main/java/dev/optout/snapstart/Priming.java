@@ -1,0 +1,48 @@
+package dev.optout.snapstart;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import java.util.Map;
+
+/**
+ * Representative input for priming the functions before a SnapStart snapshot: requests about an
+ * address that can never receive mail, made only through paths that write nothing. Whatever
+ * priming produces (pages, sealed tokens, check answers) is discarded: never logged, stored or sent.
+ */
+public final class Priming {
+    /** RFC 2606 reserves .invalid: no one can own this address, so no lookup of it finds anyone. */
+    public static final EmailAddress ADDRESS = AddressParser.parseOrNull("snapstart-priming@priming.invalid");
+
+    private Priming() {
+    }
+
+    /** An HTTP API (payload 2.0) GET of {@code path + token}, as API Gateway sends it from a browser or an API client. */
+    public static APIGatewayV2HTTPEvent get(String path, String token, String accept) {
+        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod("GET");
+        http.setPath(path + token);
+        http.setProtocol("HTTP/1.1");
+        http.setSourceIp("192.0.2.1");
+        http.setUserAgent("optout-priming");
+        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+        context.setHttp(http);
+        context.setRequestId("snapstart-priming");
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setVersion("2.0");
+        event.setRouteKey("GET " + path + "{token}");
+        event.setRawPath(path + token);
+        event.setRawQueryString("");
+        event.setHeaders(Map.of("accept", accept, "accept-language", "en-US,en;q=0.9", "user-agent", "optout-priming"));
+        event.setPathParameters(Map.of("token", token));
+        event.setRequestContext(context);
+        return event;
+    }
+
+    /** Fails the snapshot (so the version is not published) when priming did not get the answer a user would. */
+    public static void expect(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("SnapStart priming failed: " + what);
+        }
+    }
+}
