@@ -192,10 +192,14 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
      */
     void prime(TokenSealer sealer) {
         String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
-        for (String accept : new String[] {"text/html", "application/json"}) {
-            APIGatewayV2HTTPResponse r = handleRequest(Priming.get(ListUnsubscribeHeaders.PREFERENCES_PATH, token, accept), null);
-            Priming.expect(r.getStatusCode() == 200, "preferences GET (" + accept + ") answered " + r.getStatusCode());
+        for (String language : Priming.ACCEPT_LANGUAGES) {
+            for (String accept : new String[] {"text/html", "application/json"}) {
+                APIGatewayV2HTTPResponse r = handleRequest(
+                        Priming.get(ListUnsubscribeHeaders.PREFERENCES_PATH, token, accept, language), null);
+                Priming.expect(r.getStatusCode() == 200, "preferences GET (" + accept + ") answered " + r.getStatusCode());
+            }
         }
+        Priming.primeLogging(Metrics.PREFERENCES);
     }
 
     private APIGatewayV2HTTPResponse save(Call call, String rawToken, LinkToken token, PreferenceUpdate update, Source source) {

@@ -83,16 +83,18 @@ public final class PresendCheckHandler implements RequestStreamHandler {
      * log line and its metrics. The answer is discarded.
      */
     void prime(String topic) {
-        String json = "{\"topic\":\"" + topic + "\",\"campaignId\":\"snapstart-priming\",\"recipients\":[\""
-                + Priming.ADDRESS.value() + "\"]}";
+        String json = "{\"topic\":\"" + topic + "\",\"campaignId\":\"snapstart-priming\",\"recipients\":"
+                + Json.MAPPER.valueToTree(Priming.CHECK_RECIPIENTS) + "}";
         CheckRequest request = CheckRequest.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
         CheckResponse response = check.check(request, Deadline.after(Duration.ofSeconds(10), clock));
-        Priming.expect(response.summary().total() == 1, "the check answered " + response.summary().total() + " results for 1");
+        Priming.expect(response.summary().total() == Priming.CHECK_RECIPIENTS.size(),
+                "the check answered " + response.summary().total() + " results for " + Priming.CHECK_RECIPIENTS.size());
         try {
             Json.MAPPER.writeValue(OutputStream.nullOutputStream(), response);
         } catch (IOException e) {
             throw new IllegalStateException("SnapStart priming failed: the answer cannot be written", e);
         }
+        Priming.primeLogging(Metrics.PRESEND_CHECK);
     }
 
     @Override

@@ -96,6 +96,7 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         }
         Priming.expect(parsed instanceof SesEvent, "the sample notification is not an SES event");
         store.read(Priming.ADDRESS);
+        Priming.primeLogging(Metrics.SES_FEEDBACK);
     }
 
     /** @param parallelism records of one batch processed at once (1: one after the other) */

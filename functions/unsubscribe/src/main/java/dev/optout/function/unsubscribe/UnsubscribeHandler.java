@@ -149,8 +149,12 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
      */
     void prime(TokenSealer sealer) {
         String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
-        APIGatewayV2HTTPResponse page = handleRequest(Priming.get(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, token, "text/html"), null);
-        Priming.expect(page.getStatusCode() == 200, "unsubscribe GET answered " + page.getStatusCode());
+        for (String language : Priming.ACCEPT_LANGUAGES) {
+            APIGatewayV2HTTPResponse page = handleRequest(
+                    Priming.get(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, token, "text/html", language), null);
+            Priming.expect(page.getStatusCode() == 200, "unsubscribe GET answered " + page.getStatusCode());
+        }
+        Priming.primeLogging(Metrics.UNSUBSCRIBE);
     }
 
     /** RFC 8058 section 3.2: the body must be exactly the one-click key and value. */
