@@ -1,13 +1,11 @@
 package dev.optout.token;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.config.ConfigurationException;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -83,21 +81,18 @@ public final class LinkKeys implements LinkKeySource {
 
     /** Parses the JSON format above. */
     public static LinkKeys parse(String json) {
-        JsonNode root;
+        Object root;
         try {
-            root = Json.MAPPER.readTree(json);
+            root = LightJson.parse(json);
         } catch (IOException e) {
             throw new ConfigurationException("link keys are not valid JSON (expected {\"active\":..,\"keys\":{..}})");
         }
-        if (root == null || !root.path("active").isTextual() || !root.path("keys").isObject()) {
+        if (!(root instanceof Map<?, ?> m) || !(m.get("active") instanceof String active) || !(m.get("keys") instanceof Map<?, ?> listed)) {
             throw new ConfigurationException("link keys must be {\"active\":\"id\",\"keys\":{\"id\":\"<base64 32 bytes>\"}}");
         }
         Map<String, byte[]> keys = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("keys").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            keys.put(e.getKey(), decode(e.getKey(), e.getValue().asText("")));
-        }
-        return new LinkKeys(root.get("active").asText(), keys);
+        listed.forEach((id, value) -> keys.put((String) id, decode((String) id, value instanceof String v ? v : "")));
+        return new LinkKeys(active, keys);
     }
 
     private static byte[] decode(String id, String text) {
