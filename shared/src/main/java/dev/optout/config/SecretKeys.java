@@ -1,6 +1,7 @@
 package dev.optout.config;
 
 import dev.optout.address.AddressKeys;
+import dev.optout.observability.EventLog;
 import dev.optout.token.LinkKeySource;
 import dev.optout.token.LinkKeys;
 import java.time.Clock;
@@ -48,6 +49,8 @@ public final class SecretKeys implements LinkKeySource {
     private final Supplier<SecretsManagerClient> secrets;
     private final Clock clock;
     private final long refreshMillis;
+    /** Refresh failures and a changed address-hash key are logged: what an operator watches during a rotation. */
+    private final EventLog log = EventLog.stdout("secrets");
 
     private volatile LinkKeys linkKeys;
     private volatile AddressKeys addressKeys;
@@ -118,6 +121,9 @@ public final class SecretKeys implements LinkKeySource {
                 addressKeyConflict = addressKeys.hasKey(bytes) ? null
                         : "the address-hash key secret no longer holds the key this environment started with: refusing to look"
                         + " addresses up under another key (a new key is a migration, not a rotation; restore the secret's value)";
+                if (addressKeyConflict != null) {
+                    log.error(null, "address-hash-key-changed", Map.of("error", addressKeyConflict));
+                }
             }
         }
         if (newLinks != null && (linkKeys == null || !linkKeys.sameAs(newLinks))) {
@@ -143,6 +149,8 @@ public final class SecretKeys implements LinkKeySource {
                 }
                 // Keep serving with the keys held; try again shortly.
                 refreshDueAt = clock.millis() + RETRY_AFTER_FAILURE.toMillis();
+                log.warn(null, "secrets-refresh-failed", Map.of("error", String.valueOf(e.getMessage()),
+                        "retryInSeconds", RETRY_AFTER_FAILURE.toSeconds()));
             }
         }
     }
