@@ -2,6 +2,7 @@ package dev.optout.suppression;
 
 import static dev.optout.suppression.TableLayout.*;
 
+import dev.optout.snapstart.RenewableRandom;
 import dev.optout.topic.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.optout.snapstart.RenewableRandom;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
