@@ -118,6 +118,14 @@ public final class LocalAws implements AutoCloseable {
         return dynamo;
     }
 
+    /** Every item of a table, in key order: to show that something wrote nothing. */
+    public java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items(String table) {
+        return dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
+                .sorted(java.util.Comparator.comparing((Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> i)
+                        -> i.get("pk").s()).thenComparing(i -> i.get("sk").s()))
+                .toList();
+    }
+
     /** Creates a fresh suppression table as template.yaml declares it; answers its name. */
     public String createSuppressionTable() {
         String name = "optout-test-" + UUID.randomUUID().toString().substring(0, 8);

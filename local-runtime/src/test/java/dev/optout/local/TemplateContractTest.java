@@ -50,24 +50,25 @@ class TemplateContractTest {
     private static final Set<String> NOT_IN_TEMPLATE = Set.of(Settings.ADDRESS_HASH_KEY, Settings.LINK_KEYS,
             Settings.AWS_ENDPOINT_URL, Settings.AWS_REGION);
     /** Variables with a working default or meaning "none" when unset: the template may leave them out. */
-    private static final Set<String> OPTIONAL = Set.of(Settings.TOPIC_CATALOG, Settings.UNSUBSCRIBE_MAILTO);
+    private static final Set<String> OPTIONAL = Set.of(Settings.TOPIC_CATALOG, Settings.UNSUBSCRIBE_MAILTO,
+            Settings.SECRETS_REFRESH_SECONDS);
 
     /**
      * Which function reads which variable. A name added to Settings must be added here too (the
      * test below fails until it is), so that the template is checked for it.
      */
     private static final Map<String, Set<String>> READS = Map.of(
-            "PendingChangesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN),
-            "PresendCheckFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+            "PendingChangesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS),
+            "PresendCheckFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.LINK_TOKEN_LIFETIME_DAYS,
                     Settings.UNSUBSCRIBE_MAILTO),
-            "UnsubscribeFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+            "UnsubscribeFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
                     Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
-            "PreferencesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+            "PreferencesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
                     Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
-            "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN,
+            "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
                     Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING,
                     Settings.CAMPAIGN_COMPLAINT_RATE, Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, Settings.CAMPAIGN_BOUNCE_RATE,
                     Settings.CAMPAIGN_BOUNCE_MIN_SENDS, Settings.CAMPAIGN_COUNTER_SHARDS,

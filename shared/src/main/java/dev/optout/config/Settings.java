@@ -21,6 +21,8 @@ public final class Settings {
     public static final String LINK_KEYS_SECRET_ARN = "LINK_KEYS_SECRET_ARN";
     /** Local and test runs only: the link keys JSON itself (same format as the secret). Never in template.yaml. */
     public static final String LINK_KEYS = "LINK_KEYS";
+    /** How old the keys read from Secrets Manager may grow before they are read again, in seconds (default 300). */
+    public static final String SECRETS_REFRESH_SECONDS = "SECRETS_REFRESH_SECONDS";
     /** Where people reach the service, e.g. https://optout.example.com (no trailing slash). */
     public static final String PUBLIC_BASE_URL = "PUBLIC_BASE_URL";
     /** Page language when the browser asks for none we offer: en or id. */

@@ -4,8 +4,11 @@ import dev.optout.address.AddressKeys;
 import dev.optout.aws.AwsClients;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.pending.PendingChanges;
+import dev.optout.snapstart.RenewableRandom;
+import dev.optout.snapstart.SnapStartHooks;
+import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.SuppressionStore;
-import dev.optout.token.LinkKeys;
+import dev.optout.token.LinkKeySource;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;
 import dev.optout.topic.TopicCatalog;
@@ -15,27 +18,62 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the collaborators a function needs from its settings, each once, at init. A handler's
- * no-argument constructor uses it; tests pass collaborators directly instead.
+ * Builds the collaborators a function needs from its settings, each once, on first use (a client
+ * a function never asks for is never built). A handler's no-argument constructor uses it; tests
+ * pass collaborators directly instead.
+ *
+ * <p>SnapStart: {@link #afterRestore()} renews what must not be shared by environments restored
+ * from one snapshot (the random sources of nonces, history ids and jitter) and re-reads the keys.
  */
 public final class Wiring {
     private final Settings settings;
     private final AwsClients aws;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
+    private final RenewableRandom random = new RenewableRandom();
     private DynamoDbClient dynamo;
     private SecretsManagerClient secrets;
-    private AddressKeys addressKeys;
+    private SecretKeys secretKeys;
     private TopicCatalog topics;
     private SuppressionStore store;
-    private LinkKeys linkKeys;
     private TokenSealer sealer;
     private TokenOpener opener;
     private ListUnsubscribeHeaders linkHeaders;
     private PendingChanges pendingChanges;
 
     public Wiring(Settings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** With another clock: tests drive the key refresh with it. */
+    public Wiring(Settings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.aws = new AwsClients(settings);
+    }
+
+    /**
+     * Registers the function's SnapStart hooks: {@code priming} before the snapshot, then
+     * {@link #afterRestore()} after each restore. The handler keeps the answer in a field.
+     */
+    public SnapStartHooks snapStartHooks(Runnable priming) {
+        return SnapStartHooks.register(priming, this::afterRestore);
+    }
+
+    /** After a SnapStart restore: new random sources, and the keys as the secrets hold them now. */
+    public void afterRestore() {
+        random.renew();
+        SecretKeys keys;
+        synchronized (this) {
+            keys = secretKeys;
+        }
+        if (keys != null) {
+            keys.reload();
+        }
+    }
+
+    /** The random source of nonces, history ids and jitter, renewed by {@link #afterRestore()}. */
+    public RenewableRandom random() {
+        return random;
     }
 
     public Settings settings() {
@@ -64,11 +102,16 @@ public final class Wiring {
         return secrets;
     }
 
-    public synchronized AddressKeys addressKeys() {
-        if (addressKeys == null) {
-            addressKeys = Keys.addressKeys(settings, this::secrets);
+    /** The keys from Secrets Manager (or inline, local), refreshed: see {@link SecretKeys}. */
+    public synchronized SecretKeys secretKeys() {
+        if (secretKeys == null) {
+            secretKeys = new SecretKeys(settings, this::secrets, clock);
         }
-        return addressKeys;
+        return secretKeys;
+    }
+
+    public AddressKeys addressKeys() {
+        return secretKeys().addressKeys();
     }
 
     public synchronized TopicCatalog topics() {
@@ -84,7 +127,7 @@ public final class Wiring {
 
     public synchronized SuppressionStore store() {
         if (store == null) {
-            store = new SuppressionStore(dynamoDb(), tableName(), addressKeys(), clock);
+            store = new SuppressionStore(dynamoDb(), tableName(), addressKeys(), clock, random);
         }
         return store;
     }
@@ -99,17 +142,19 @@ public final class Wiring {
         return pendingChanges;
     }
 
-    /** The link keys: {@code LINK_KEYS_SECRET_ARN}, else {@code LINK_KEYS} (local). */
-    public synchronized LinkKeys linkKeys() {
-        if (linkKeys == null) {
-            linkKeys = LinkKeys.load(settings, this::secrets);
-        }
-        return linkKeys;
+    /** The link keys: {@code LINK_KEYS_SECRET_ARN}, else {@code LINK_KEYS} (local); they follow the secret. */
+    public LinkKeySource linkKeys() {
+        return secretKeys();
+    }
+
+    /** The pre-send check's reader of many addresses at once. */
+    public BatchStateReader batchStateReader(int parallelism) {
+        return new BatchStateReader(dynamoDb(), tableName(), parallelism, random);
     }
 
     public synchronized TokenSealer tokenSealer() {
         if (sealer == null) {
-            sealer = new TokenSealer(linkKeys(), clock);
+            sealer = new TokenSealer(linkKeys(), clock, random);
         }
         return sealer;
     }

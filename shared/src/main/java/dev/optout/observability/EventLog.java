@@ -1,7 +1,6 @@
 package dev.optout.observability;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -89,8 +88,8 @@ public final class EventLog {
             line.putAll(counts);
         }
         try {
-            out.println(Json.MAPPER.writeValueAsString(line));
-        } catch (JsonProcessingException e) {
+            out.println(LightJson.write(line));
+        } catch (RuntimeException e) {
             out.println("{\"level\":\"ERROR\",\"event\":\"log-serialization-failed\"}");
         }
     }

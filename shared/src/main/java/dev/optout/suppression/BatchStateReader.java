@@ -2,6 +2,7 @@ package dev.optout.suppression;
 
 import static dev.optout.suppression.TableLayout.*;
 
+import dev.optout.snapstart.RenewableRandom;
 import dev.optout.topic.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,8 +43,15 @@ public final class BatchStateReader implements AutoCloseable {
     private final String tableName;
     private final int parallelism;
     private final ExecutorService executor;
+    /** Backoff jitter: renewed after a SnapStart restore so restored environments do not retry in step. */
+    private final RenewableRandom jitter;
 
     public BatchStateReader(DynamoDbClient dynamo, String tableName, int parallelism) {
+        this(dynamo, tableName, parallelism, new RenewableRandom());
+    }
+
+    public BatchStateReader(DynamoDbClient dynamo, String tableName, int parallelism, RenewableRandom jitter) {
+        this.jitter = Objects.requireNonNull(jitter);
         this.dynamo = Objects.requireNonNull(dynamo);
         this.tableName = Objects.requireNonNull(tableName);
         this.parallelism = parallelism;
@@ -120,7 +127,7 @@ public final class BatchStateReader implements AutoCloseable {
             KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
             pending = unprocessed == null ? List.of() : unprocessed.keys();
             if (!pending.isEmpty()) {
-                long sleep = ThreadLocalRandom.current().nextLong(
+                long sleep = jitter.nextLong(
                         Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt, 10)) + 1);
                 if (!deadline.allows(LAST_REQUEST_MARGIN.plusMillis(sleep))) {
                     throw new StoreUnavailableException(pending.size()

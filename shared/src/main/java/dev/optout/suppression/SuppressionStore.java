@@ -4,10 +4,10 @@ import static dev.optout.suppression.TableLayout.*;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.address.EmailAddress;
+import dev.optout.snapstart.RenewableRandom;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +46,15 @@ public final class SuppressionStore {
     private final String tableName;
     private final AddressKeys addressKeys;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    /** History sort-key suffixes (H#time#random): renewed after a SnapStart restore, so restored environments never collide. */
+    private final RenewableRandom random;
 
     public SuppressionStore(DynamoDbClient dynamo, String tableName, AddressKeys addressKeys, Clock clock) {
+        this(dynamo, tableName, addressKeys, clock, new RenewableRandom());
+    }
+
+    public SuppressionStore(DynamoDbClient dynamo, String tableName, AddressKeys addressKeys, Clock clock, RenewableRandom random) {
+        this.random = Objects.requireNonNull(random);
         this.dynamo = Objects.requireNonNull(dynamo);
         this.tableName = Objects.requireNonNull(tableName);
         this.addressKeys = Objects.requireNonNull(addressKeys);

@@ -33,22 +33,39 @@ public final class FormTokens {
     private static final byte[] PURPOSE = "optout-form-v1\0".getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final String activeId;
-    private final Map<String, byte[]> keys;
+    private final LinkKeySource linkKeys;
+    /** The form keys derived from the link keys last seen; derived again when those change. */
+    private volatile Derived derived;
 
-    public FormTokens(LinkKeys linkKeys) {
-        Objects.requireNonNull(linkKeys);
-        this.activeId = linkKeys.activeId();
-        Map<String, byte[]> derived = new LinkedHashMap<>();
-        for (String id : linkKeys.ids()) {
-            derived.put(id, hmac(linkKeys.key(id).getEncoded(), DERIVATION_LABEL));
+    private record Derived(LinkKeys from, Map<String, byte[]> keys) {
+        static Derived of(LinkKeys linkKeys) {
+            Map<String, byte[]> keys = new LinkedHashMap<>();
+            for (String id : linkKeys.ids()) {
+                keys.put(id, hmac(linkKeys.key(id).getEncoded(), DERIVATION_LABEL));
+            }
+            return new Derived(linkKeys, Map.copyOf(keys));
         }
-        this.keys = Map.copyOf(derived);
+    }
+
+    public FormTokens(LinkKeySource linkKeys) {
+        this.linkKeys = Objects.requireNonNull(linkKeys);
+        this.derived = Derived.of(linkKeys.current());
+    }
+
+    private Derived derived(LinkKeys current) {
+        Derived d = derived;
+        if (d.from() != current) {
+            d = Derived.of(current);
+            derived = d;
+        }
+        return d;
     }
 
     /** The form token for the page of this link (the raw token as it stands in the URL). */
     public String form(String linkToken) {
-        return activeId + "." + B64.encodeToString(mac(keys.get(activeId), linkToken));
+        LinkKeys current = linkKeys.current();
+        String activeId = current.activeId();
+        return activeId + "." + B64.encodeToString(mac(derived(current).keys().get(activeId), linkToken));
     }
 
     /**
@@ -69,7 +86,11 @@ public final class FormTokens {
         if (dot <= 0) {
             return false;
         }
-        byte[] key = keys.get(submitted.substring(0, dot));
+        String keyId = submitted.substring(0, dot);
+        byte[] key = derived(linkKeys.current()).keys().get(keyId);
+        if (key == null && LinkKeys.KEY_ID.matcher(keyId).matches()) {
+            key = derived(linkKeys.afterUnknownKey(keyId)).keys().get(keyId);
+        }
         if (key == null) {
             return false;
         }

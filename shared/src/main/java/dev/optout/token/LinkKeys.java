@@ -1,37 +1,32 @@
 package dev.optout.token;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.config.ConfigurationException;
-import dev.optout.config.Keys;
-import dev.optout.config.Settings;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The link keys: several AES-256 keys live at once, one of them active for sealing. Old keys stay
  * listed so that links already sent keep working while new links use the active key.
  *
  * <p>Format (Secrets Manager secret named by {@code LINK_KEYS_SECRET_ARN}, or inline
- * {@code LINK_KEYS} for local runs): {@code {"active":"k2","keys":{"k1":"<base64 32 bytes>","k2":"..."}}}.
+ * {@code LINK_KEYS} for local runs; read and refreshed by {@code dev.optout.config.SecretKeys}): {@code {"active":"k2","keys":{"k1":"<base64 32 bytes>","k2":"..."}}}.
  */
-public final class LinkKeys {
+public final class LinkKeys implements LinkKeySource {
     /** Key ids travel in every token's clear header: keep them short and plain. */
     static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,16}");
     private static final int KEY_BYTES = 32;
 
     private final String activeId;
     private final Map<String, SecretKey> keys;
+    private final byte[] header;
 
     public LinkKeys(String activeId, Map<String, byte[]> keys) {
         if (keys == null || keys.isEmpty()) {
@@ -53,30 +48,51 @@ public final class LinkKeys {
         }
         this.activeId = activeId;
         this.keys = Collections.unmodifiableMap(m);
+        byte[] id = idBytes(activeId);
+        this.header = new byte[2 + id.length];
+        header[0] = TokenFormat.VERSION;
+        header[1] = (byte) id.length;
+        System.arraycopy(id, 0, header, 2, id.length);
+    }
+
+    /** Fixed keys are their own source. */
+    @Override
+    public LinkKeys current() {
+        return this;
+    }
+
+    /** The clear header of a token sealed under the active key (see {@link TokenFormat}); do not modify. */
+    byte[] activeHeader() {
+        return header;
+    }
+
+    /** Whether these are the same keys, with the same one active (a reload that changed nothing). */
+    public boolean sameAs(LinkKeys other) {
+        if (other == null || !activeId.equals(other.activeId) || !keys.keySet().equals(other.keys.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, SecretKey> e : keys.entrySet()) {
+            if (!java.security.MessageDigest.isEqual(e.getValue().getEncoded(), other.keys.get(e.getKey()).getEncoded())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses the JSON format above. */
     public static LinkKeys parse(String json) {
-        JsonNode root;
+        Object root;
         try {
-            root = Json.MAPPER.readTree(json);
+            root = LightJson.parse(json);
         } catch (IOException e) {
             throw new ConfigurationException("link keys are not valid JSON (expected {\"active\":..,\"keys\":{..}})");
         }
-        if (root == null || !root.path("active").isTextual() || !root.path("keys").isObject()) {
+        if (!(root instanceof Map<?, ?> m) || !(m.get("active") instanceof String active) || !(m.get("keys") instanceof Map<?, ?> listed)) {
             throw new ConfigurationException("link keys must be {\"active\":\"id\",\"keys\":{\"id\":\"<base64 32 bytes>\"}}");
         }
         Map<String, byte[]> keys = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("keys").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            keys.put(e.getKey(), decode(e.getKey(), e.getValue().asText("")));
-        }
-        return new LinkKeys(root.get("active").asText(), keys);
-    }
-
-    /** From {@code LINK_KEYS_SECRET_ARN} (Secrets Manager) or, for local runs, {@code LINK_KEYS}. */
-    public static LinkKeys load(Settings settings, Supplier<SecretsManagerClient> secrets) {
-        return parse(Keys.secretValue(settings, Settings.LINK_KEYS_SECRET_ARN, Settings.LINK_KEYS, secrets));
+        listed.forEach((id, value) -> keys.put((String) id, decode((String) id, value instanceof String v ? v : "")));
+        return new LinkKeys(active, keys);
     }
 
     private static byte[] decode(String id, String text) {

@@ -27,12 +27,12 @@ public final class TokenOpener {
     private static final Base64.Decoder B64 = Base64.getUrlDecoder();
     private static final Base64.Encoder B64_OUT = Base64.getUrlEncoder().withoutPadding();
 
-    private final LinkKeys keys;
+    private final LinkKeySource keys;
     private final Duration lifetime;
     private final Clock clock;
     private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(TokenOpener::newCipher);
 
-    public TokenOpener(LinkKeys keys, Duration lifetime, Clock clock) {
+    public TokenOpener(LinkKeySource keys, Duration lifetime, Clock clock) {
         this.keys = Objects.requireNonNull(keys);
         this.lifetime = Objects.requireNonNull(lifetime);
         this.clock = Objects.requireNonNull(clock);
@@ -69,7 +69,14 @@ public final class TokenOpener {
             throw new InvalidTokenException(Reason.MALFORMED, "token too short");
         }
         String keyId = new String(raw, 2, idLength, StandardCharsets.US_ASCII);
-        SecretKey key = LinkKeys.KEY_ID.matcher(keyId).matches() ? keys.key(keyId) : null;
+        SecretKey key = null;
+        if (LinkKeys.KEY_ID.matcher(keyId).matches()) {
+            key = keys.current().key(keyId);
+            if (key == null) {
+                // Perhaps a key added to the secret since the last refresh: look again (rate-limited).
+                key = keys.afterUnknownKey(keyId).key(keyId);
+            }
+        }
         if (key == null) {
             throw new InvalidTokenException(Reason.UNKNOWN_KEY, "sealed with a key this service does not hold");
         }

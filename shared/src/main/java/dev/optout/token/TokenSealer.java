@@ -1,9 +1,9 @@
 package dev.optout.token;
 
 import dev.optout.address.EmailAddress;
+import dev.optout.snapstart.RenewableRandom;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Objects;
@@ -15,25 +15,28 @@ import javax.crypto.spec.GCMParameterSpec;
  * (see {@link TokenFormat} for the layout). Thread-safe; one instance per function, built at init.
  *
  * <p>Nonces are 96 random bits per token: NIST SP 800-38D bounds random-nonce use to 2^32
- * messages per key, so rotate the active key well before that (the README says how).
+ * messages per key, so rotate the active key well before that (the README says how). They come
+ * from a {@link RenewableRandom} that the function renews in its SnapStart {@code afterRestore}
+ * hook, so environments restored from one snapshot never draw the same nonces. The active key is
+ * read from the {@link LinkKeySource} at each seal, so a rotation applies without a restart.
  */
 public final class TokenSealer {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final LinkKeys keys;
+    private final LinkKeySource keys;
     private final Clock clock;
-    private final byte[] header;
+    private final RenewableRandom random;
     private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(TokenSealer::newCipher);
-    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(TokenSealer::newRandom);
 
-    public TokenSealer(LinkKeys keys, Clock clock) {
+    public TokenSealer(LinkKeySource keys, Clock clock) {
+        this(keys, clock, new RenewableRandom());
+    }
+
+    /** @param random the nonce source; the function renews it after a SnapStart restore */
+    public TokenSealer(LinkKeySource keys, Clock clock, RenewableRandom random) {
         this.keys = Objects.requireNonNull(keys);
         this.clock = Objects.requireNonNull(clock);
-        byte[] id = LinkKeys.idBytes(keys.activeId());
-        header = new byte[2 + id.length];
-        header[0] = TokenFormat.VERSION;
-        header[1] = (byte) id.length;
-        System.arraycopy(id, 0, header, 2, id.length);
+        this.random = Objects.requireNonNull(random);
         // Fail at init, not on the first recipient, if the JDK lacks AES-GCM or the key is unusable.
         seal(new LinkToken(dev.optout.address.AddressParser.parseOrNull("init@example.com"), null, null, clock.instant()));
     }
@@ -50,16 +53,18 @@ public final class TokenSealer {
 
     /** The token for exactly this content (issue time kept to the second). */
     public String seal(LinkToken token) {
+        LinkKeys live = keys.current();
+        byte[] header = live.activeHeader();
         byte[] plain = plaintext(token);
         int sealedLength = plain.length + TokenFormat.TAG_BYTES;
         byte[] out = new byte[header.length + TokenFormat.NONCE_BYTES + sealedLength];
         System.arraycopy(header, 0, out, 0, header.length);
         byte[] nonce = new byte[TokenFormat.NONCE_BYTES];
-        random.get().nextBytes(nonce);
+        random.nextBytes(nonce);
         System.arraycopy(nonce, 0, out, header.length, nonce.length);
         try {
             Cipher c = cipher.get();
-            c.init(Cipher.ENCRYPT_MODE, keys.active(),
+            c.init(Cipher.ENCRYPT_MODE, live.active(),
                     new GCMParameterSpec(TokenFormat.TAG_BITS, out, header.length, TokenFormat.NONCE_BYTES));
             c.updateAAD(header);
             c.doFinal(plain, 0, plain.length, out, header.length + TokenFormat.NONCE_BYTES);
@@ -130,14 +135,6 @@ public final class TokenSealer {
             return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/GCM unavailable", e);
-        }
-    }
-
-    private static SecureRandom newRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (GeneralSecurityException e) {
-            return new SecureRandom();
         }
     }
 }

@@ -1,16 +1,14 @@
 package dev.optout.topic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,30 +81,29 @@ public final class TopicCatalog {
     }
 
     public static TopicCatalog parse(String json, String origin) {
-        JsonNode root;
+        Object root;
         try {
-            root = Json.MAPPER.readTree(json);
+            root = LightJson.parse(json);
         } catch (IOException e) {
             throw new ConfigurationException("topic catalog " + origin + " is not valid JSON: " + e.getMessage(), e);
         }
-        JsonNode list = root.path("topics");
-        if (!list.isArray()) {
+        if (!(root instanceof Map<?, ?> r) || !(r.get("topics") instanceof List<?> list)) {
             throw new ConfigurationException("topic catalog " + origin + " needs a \"topics\" array");
         }
         List<Topic> topics = new ArrayList<>();
-        for (JsonNode t : list) {
-            String id = t.path("id").asText("");
-            topics.add(new Topic(id, t.path("defaultSubscribed").asBoolean(true),
-                    texts(t.path("name")), texts(t.path("description"))));
+        for (Object item : list) {
+            Map<?, ?> t = item instanceof Map<?, ?> m ? m : Map.of();
+            String id = t.get("id") instanceof String s ? s : "";
+            topics.add(new Topic(id, !(t.get("defaultSubscribed") instanceof Boolean b) || b,
+                    texts(t.get("name")), texts(t.get("description"))));
         }
         return new TopicCatalog(topics);
     }
 
-    private static Map<String, String> texts(JsonNode node) {
+    private static Map<String, String> texts(Object node) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            m.put(e.getKey(), e.getValue().asText());
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> m.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
         }
         return m;
     }

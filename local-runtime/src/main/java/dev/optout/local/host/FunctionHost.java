@@ -50,6 +50,7 @@ import java.util.UUID;
  * {@code X-Deadline-Ms} carry the request id and the deadline (epoch ms).
  *
  * <p>Usage: {@code java -cp <this jar> dev.optout.local.host.FunctionHost <function.jar> <class::method> <port file>}
+ * (benchmarks: {@code --once <jar> <handler> <event>} and {@code --primed <jar> <handler> <event> <warm runs>}).
  */
 public final class FunctionHost {
     public static final String ERROR_HEADER = "X-Amz-Function-Error";
@@ -61,6 +62,8 @@ public final class FunctionHost {
     private Object handler;
     private Method method;
     private Throwable initError;
+    /** Nanoseconds the last invocation spent inside the handler method (benchmarks). */
+    private long handlerNanos;
 
     private FunctionHost(ClassLoader loader, String handlerSpec, String functionName) {
         this.loader = loader;
@@ -70,9 +73,13 @@ public final class FunctionHost {
         this.functionName = functionName;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws Throwable {
         if (args.length == 4 && args[0].equals("--once")) {
             once(Path.of(args[1]), args[2], Path.of(args[3]));
+            return;
+        }
+        if (args.length == 5 && args[0].equals("--primed")) {
+            primed(Path.of(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]));
             return;
         }
         Path jar = Path.of(args[0]);
@@ -123,6 +130,71 @@ public final class FunctionHost {
         }
         System.out.println("FIRST_RESPONSE " + out.length + " " + error);
         System.exit(0);
+    }
+
+    /**
+     * The closest local stand-in for a SnapStart restore: init, then the handler's SnapStart hooks as
+     * Lambda calls them (beforeCheckpoint, which primes; afterRestore), then one request timed in
+     * this process, then {@code warmRuns} more; prints {@code PRIMED <first µs> <median warm µs> <hooks>
+     * <first in handler µs> <median warm in handler µs>} (in handler: without this host's event (de)serialization,
+     * which stands for the Lambda runtime's and which no function code can prime).
+     */
+    private static void primed(Path jar, String handlerSpec, Path eventFile, int warmRuns) throws Throwable {
+        String name = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "function");
+        FunctionHost host = new FunctionHost(new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader()),
+                handlerSpec, name);
+        host.init();
+        if (host.initError != null) {
+            throw host.initError;
+        }
+        int hooks = host.runSnapStartHooks();
+        byte[] event = Files.readAllBytes(eventFile);
+        long start = System.nanoTime();
+        host.invoke(event, UUID.randomUUID().toString(), System.currentTimeMillis() + 30_000);
+        long first = (System.nanoTime() - start) / 1_000;
+        long firstInHandler = host.handlerNanos / 1_000;
+        long[] warm = new long[warmRuns];
+        long[] warmInHandler = new long[warmRuns];
+        for (int i = 0; i < warmRuns; i++) {
+            long t = System.nanoTime();
+            host.invoke(event, UUID.randomUUID().toString(), System.currentTimeMillis() + 30_000);
+            warm[i] = (System.nanoTime() - t) / 1_000;
+            warmInHandler[i] = host.handlerNanos / 1_000;
+        }
+        Arrays.sort(warm);
+        Arrays.sort(warmInHandler);
+        System.out.println("PRIMED " + first + " " + (warmRuns == 0 ? 0 : warm[warmRuns / 2]) + " " + hooks + " "
+                + firstInHandler + " " + (warmRuns == 0 ? 0 : warmInHandler[warmRuns / 2]));
+        System.exit(0);
+    }
+
+    /**
+     * Calls beforeCheckpoint then afterRestore on each org.crac Resource the handler holds in a field
+     * (as Lambda calls the resources a function registered); answers how many it found.
+     */
+    private int runSnapStartHooks() throws ReflectiveOperationException {
+        Class<?> resource;
+        Class<?> context;
+        try {
+            resource = Class.forName("org.crac.Resource", false, loader);
+            context = Class.forName("org.crac.Context", false, loader);
+        } catch (ClassNotFoundException e) {
+            return 0;
+        }
+        int found = 0;
+        for (java.lang.reflect.Field f : handler.getClass().getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) || !resource.isAssignableFrom(f.getType())) {
+                continue;
+            }
+            f.setAccessible(true);
+            Object hooks = f.get(handler);
+            if (hooks != null) {
+                resource.getMethod("beforeCheckpoint", context).invoke(hooks, (Object) null);
+                resource.getMethod("afterRestore", context).invoke(hooks, (Object) null);
+                found++;
+            }
+        }
+        return found;
     }
 
     private synchronized void init() {
@@ -196,12 +268,16 @@ public final class FunctionHost {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Object[] args = params.length == 3 ? new Object[] {new ByteArrayInputStream(input), out, context}
                     : new Object[] {new ByteArrayInputStream(input), out};
+            long t = System.nanoTime();
             method.invoke(handler, args);
+            handlerNanos = System.nanoTime() - t;
             return out.toByteArray();
         }
         Type inputType = method.getGenericParameterTypes()[0];
         Object event = serializer(inputType).fromJson(new ByteArrayInputStream(input));
+        long t = System.nanoTime();
         Object result = params.length == 2 ? method.invoke(handler, event, context) : method.invoke(handler, event);
+        handlerNanos = System.nanoTime() - t;
         if (method.getReturnType() == void.class || result == null) {
             return "null".getBytes(StandardCharsets.UTF_8);
         }

@@ -14,6 +14,8 @@ import dev.optout.http.HttpResponses;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.preferences.PreferenceJson;
@@ -28,6 +30,7 @@ import dev.optout.token.FormTokens;
 import dev.optout.token.InvalidTokenException;
 import dev.optout.token.LinkToken;
 import dev.optout.token.TokenOpener;
+import dev.optout.token.TokenSealer;
 import dev.optout.web.Language;
 import dev.optout.web.PageLayout;
 import dev.optout.web.ProblemPages;
@@ -60,6 +63,9 @@ import java.util.Optional;
  * was saved; the API answers 202 {@code {"pending": true, ...}}. A save with no opt-out in it (a
  * resubscribe, opt-ins, frequencies), or a queue failure too, gets 503 and claims nothing. Store
  * failures and queued changes are EMF metrics. Logs carry the address key, never the address.
+ *
+ * <p>SnapStart: before the snapshot, {@link #prime} renders the page and the JSON state of a link
+ * that is never stored or sent; after each restore the keys are re-read and the random sources renewed.
  */
 public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String ALLOW = "GET, POST, PUT";
@@ -73,6 +79,9 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
     private final Language defaultLanguage;
     private final Clock clock;
     private final EventLog log;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: everything from the environment, once. */
     public PreferencesHandler() {
@@ -83,6 +92,7 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
     public PreferencesHandler(Wiring w) {
         this(w.tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
+        this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer()));
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
@@ -178,6 +188,22 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
                     Map.of(Metrics.STORE_FAILURES, 1), Map.of());
             return error(call, 503, "STORE_UNAVAILABLE", "our records cannot be reached just now: nothing was changed, please retry");
         }
+    }
+
+    /**
+     * SnapStart priming: the page and the JSON state of a link for {@link Priming#ADDRESS}, through
+     * the real GET path. GET never writes; the token is never stored or sent.
+     */
+    void prime(TokenSealer sealer) {
+        String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
+        for (String language : Priming.ACCEPT_LANGUAGES) {
+            for (String accept : new String[] {"text/html", "application/json"}) {
+                APIGatewayV2HTTPResponse r = handleRequest(
+                        Priming.get(ListUnsubscribeHeaders.PREFERENCES_PATH, token, accept, language), null);
+                Priming.expect(r.getStatusCode() == 200, "preferences GET (" + accept + ") answered " + r.getStatusCode());
+            }
+        }
+        Priming.primeLogging(Metrics.PREFERENCES);
     }
 
     private APIGatewayV2HTTPResponse save(Call call, String rawToken, LinkToken token, PreferenceUpdate update, Source source) {

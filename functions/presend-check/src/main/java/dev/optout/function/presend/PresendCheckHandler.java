@@ -13,13 +13,16 @@ import dev.optout.config.Wiring;
 import dev.optout.json.Json;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
-import dev.optout.suppression.BatchStateReader;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Deadline;
 import dev.optout.suppression.StoreUnavailableException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -35,6 +38,10 @@ import java.util.Map;
  * {@link InvalidCheckRequestException} for a malformed request (do not retry: fix it);
  * {@link StoreUnavailableException} when any recipient's state could not be read (retry): the
  * check fails closed and never answers "allowed" for someone it could not read.
+ *
+ * <p>SnapStart: before the snapshot, {@link #prime} checks one reserved address (the store is
+ * read, nothing is written, the answer and its links are discarded); after each restore the keys
+ * are re-read and the random sources renewed ({@link Wiring}).
  */
 public final class PresendCheckHandler implements RequestStreamHandler {
     /** Kept back from the invocation's remaining time to serialize and return the answer. */
@@ -44,6 +51,9 @@ public final class PresendCheckHandler implements RequestStreamHandler {
     private final PresendCheck check;
     private final EventLog log;
     private final Clock clock;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: builds everything from the environment, once. */
     public PresendCheckHandler() {
@@ -57,15 +67,37 @@ public final class PresendCheckHandler implements RequestStreamHandler {
      */
     public PresendCheckHandler(Wiring wiring) {
         this(new PresendCheck(wiring.topics(), wiring.addressKeys(),
-                        new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), READ_PARALLELISM), wiring.linkHeaders(),
+                        wiring.batchStateReader(READ_PARALLELISM), wiring.linkHeaders(),
                         new CampaignGuard(wiring.dynamoDb(), wiring.tableName(), GuardThresholds.DEFAULTS, wiring.clock())),
                 EventLog.stdout(Metrics.PRESEND_CHECK), wiring.clock());
+        String topic = wiring.topics().all().get(0).id();
+        this.snapStartHooks = wiring.snapStartHooks(() -> prime(topic));
     }
 
     public PresendCheckHandler(PresendCheck check, EventLog log, Clock clock) {
         this.check = check;
         this.log = log;
         this.clock = clock;
+    }
+
+    /**
+     * SnapStart priming: the request parsing, the check of {@link Priming#ADDRESS} (a store read and
+     * its link headers) and the answer's serialization, as a real invocation does them, without the
+     * log line and its metrics. The answer is discarded.
+     */
+    void prime(String topic) {
+        String json = "{\"topic\":\"" + topic + "\",\"campaignId\":\"snapstart-priming\",\"recipients\":"
+                + Json.MAPPER.valueToTree(Priming.CHECK_RECIPIENTS) + "}";
+        CheckRequest request = CheckRequest.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        CheckResponse response = check.check(request, Deadline.after(Duration.ofSeconds(10), clock));
+        Priming.expect(response.summary().total() == Priming.CHECK_RECIPIENTS.size(),
+                "the check answered " + response.summary().total() + " results for " + Priming.CHECK_RECIPIENTS.size());
+        try {
+            Json.MAPPER.writeValue(OutputStream.nullOutputStream(), response);
+        } catch (IOException e) {
+            throw new IllegalStateException("SnapStart priming failed: the answer cannot be written", e);
+        }
+        Priming.primeLogging(Metrics.PRESEND_CHECK);
     }
 
     @Override

@@ -21,16 +21,20 @@ import dev.optout.feedback.FeedbackRules;
 import dev.optout.feedback.InvalidFeedbackException;
 import dev.optout.feedback.MirrorUnavailableException;
 import dev.optout.feedback.SesEvent;
+import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SendAudit;
 import dev.optout.feedback.RejectedRecipient;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.feedback.UnauthenticFeedbackException;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.StoreUnavailableException;
+import dev.optout.suppression.SuppressionStore;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -64,6 +68,10 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * are added to the campaign guard's counters, once per campaign per batch ({@link CampaignGuard});
  * if that write fails, the records that counted for that campaign are reported as failures too and
  * come back (their table changes are idempotent).
+ *
+ * <p>SnapStart: before the snapshot, {@link #prime} parses a sample bounce notification about a
+ * reserved address and reads that address's state, applying nothing; after each restore the key is
+ * re-read and the random sources renewed ({@link Wiring}).
  */
 public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /** Records processed at once: the SQS batch size the template uses. */
@@ -74,6 +82,9 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     private final CampaignGuard guard;
     private final EventLog log;
     private final ExecutorService executor;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: builds everything from the environment, once. */
     public SesFeedbackHandler() {
@@ -83,6 +94,33 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     public SesFeedbackHandler(Wiring wiring) {
         this(FeedbackAuthenticity.from(wiring.settings()), processor(wiring), new CampaignGuard(wiring.dynamoDb(),
                 wiring.tableName(), GuardThresholds.from(wiring.settings()), wiring.clock()), EventLog.stdout(Metrics.SES_FEEDBACK));
+        this.snapStartHooks = wiring.snapStartHooks(() -> prime(wiring.store()));
+    }
+
+    /** A permanent bounce of {@link Priming#ADDRESS} as SES publishes it through SNS: priming input only. */
+    static final String PRIMING_NOTIFICATION = "{\"Type\":\"Notification\",\"MessageId\":\"snapstart-priming\","
+            + "\"TopicArn\":\"arn:aws:sns:us-east-1:000000000000:snapstart-priming\",\"Timestamp\":\"2026-01-01T00:00:01.000Z\","
+            + "\"Message\":\"{\\\"notificationType\\\":\\\"Bounce\\\",\\\"bounce\\\":{\\\"bounceType\\\":\\\"Permanent\\\","
+            + "\\\"bounceSubType\\\":\\\"General\\\",\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":\\\""
+            + Priming.ADDRESS.value() + "\\\",\\\"action\\\":\\\"failed\\\",\\\"status\\\":\\\"5.1.1\\\"}],"
+            + "\\\"timestamp\\\":\\\"2026-01-01T00:00:00.000Z\\\",\\\"feedbackId\\\":\\\"snapstart-priming\\\"},"
+            + "\\\"mail\\\":{\\\"timestamp\\\":\\\"2026-01-01T00:00:00.000Z\\\",\\\"messageId\\\":\\\"snapstart-priming\\\","
+            + "\\\"source\\\":\\\"priming@priming.invalid\\\",\\\"destination\\\":[\\\"" + Priming.ADDRESS.value() + "\\\"]}}\"}";
+
+    /**
+     * SnapStart priming: parses {@link #PRIMING_NOTIFICATION} and reads its recipient's state, as
+     * the processing of a real bounce begins, but applies nothing and logs nothing.
+     */
+    void prime(SuppressionStore store) {
+        FeedbackMessage parsed;
+        try {
+            parsed = SesFeedbackParser.parse(PRIMING_NOTIFICATION);
+        } catch (InvalidFeedbackException e) {
+            throw new IllegalStateException("SnapStart priming failed: the sample notification was refused: " + e.getMessage(), e);
+        }
+        Priming.expect(parsed instanceof SesEvent, "the sample notification is not an SES event");
+        store.read(Priming.ADDRESS);
+        Priming.primeLogging(Metrics.SES_FEEDBACK);
     }
 
     private SesFeedbackHandler(FeedbackAuthenticity authenticity, FeedbackProcessor processor, CampaignGuard guard, EventLog log) {

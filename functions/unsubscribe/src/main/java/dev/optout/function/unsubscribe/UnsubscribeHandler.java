@@ -14,6 +14,8 @@ import dev.optout.http.HttpResponses;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Source;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.StoreUnavailableException;
@@ -21,6 +23,7 @@ import dev.optout.token.FormTokens;
 import dev.optout.token.InvalidTokenException;
 import dev.optout.token.LinkToken;
 import dev.optout.token.TokenOpener;
+import dev.optout.token.TokenSealer;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.unsubscribe.UnsubscribeService;
 import dev.optout.unsubscribe.UnsubscribeService.Outcome;
@@ -54,6 +57,9 @@ import java.util.Optional;
  * that fails too (or for an undo, which is never queued) a 503 that claims nothing. Every store
  * failure and every queued change is an EMF metric ({@link Metrics#STORE_FAILURES},
  * {@link Metrics#CHANGES_QUEUED}). Logs carry the address key, never the address.
+ *
+ * <p>SnapStart: before the snapshot, {@link #prime} renders the page of a link that is never
+ * stored or sent; after each restore the keys are re-read and the random sources renewed ({@link Wiring}).
  */
 public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     /** Body of the one-click answer: mail clients do not show it; it only has to be small. */
@@ -67,6 +73,9 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
     private final String publicBaseUrl;
     private final Language defaultLanguage;
     private final EventLog log;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: everything from the environment, once. */
     public UnsubscribeHandler() {
@@ -78,6 +87,7 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         this(w.tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
                 w.addressKeys(), w.topics(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
+        this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer()));
     }
 
     public UnsubscribeHandler(TokenOpener opener, FormTokens formTokens, UnsubscribeService service, AddressKeys addressKeys,
@@ -153,6 +163,20 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
             return oneClick ? HttpResponses.text(503, "Temporarily unavailable: nothing was changed. Please retry.\n")
                     : HttpResponses.page(503, pages.problems().store(language));
         }
+    }
+
+    /**
+     * SnapStart priming: the GET page of a link for {@link Priming#ADDRESS}, through the real path
+     * (token opening, the store's read, the page). GET never writes; the token is never stored or sent.
+     */
+    void prime(TokenSealer sealer) {
+        String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
+        for (String language : Priming.ACCEPT_LANGUAGES) {
+            APIGatewayV2HTTPResponse page = handleRequest(
+                    Priming.get(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, token, "text/html", language), null);
+            Priming.expect(page.getStatusCode() == 200, "unsubscribe GET answered " + page.getStatusCode());
+        }
+        Priming.primeLogging(Metrics.UNSUBSCRIBE);
     }
 
     /** RFC 8058 section 3.2: the body must be exactly the one-click key and value. */

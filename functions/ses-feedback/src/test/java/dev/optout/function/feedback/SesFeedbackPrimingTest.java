@@ -1,0 +1,35 @@
+package dev.optout.function.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.optout.address.AddressParser;
+import dev.optout.config.Settings;
+import dev.optout.config.Wiring;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.SampleLinks;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.Source;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** SnapStart priming parses a sample bounce and reads its address, and leaves the table as it was. */
+@ExtendWith(LocalAwsExtension.class)
+class SesFeedbackPrimingTest {
+    @Test
+    void primingParsesASampleBounceAndReadsTheStoreButAppliesNothing(LocalAws aws) {
+        Map<String, String> env = SampleLinks.functionEnvironment(aws);
+        Wiring wiring = new Wiring(Settings.of(env));
+        wiring.store().apply(AddressParser.parseOrNull("ana@example.com"),
+                Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, Instant.parse("2026-11-01T10:00:00Z"))));
+        var before = aws.items(env.get("TABLE_NAME"));
+        SesFeedbackHandler handler = new SesFeedbackHandler(wiring);
+
+        handler.prime(wiring.store());
+
+        assertThat(aws.items(env.get("TABLE_NAME"))).isEqualTo(before).isNotEmpty();
+    }
+}
