@@ -18,6 +18,8 @@ public enum Source {
     SES_DELIVERY,
     /** Amazon SES list-management subscription event. */
     SES_SUBSCRIPTION,
-    /** An operator acting on the table directly. */
-    OPERATOR
+    /** An operator acting on the table directly (the command line's suppress, lift, forget). */
+    OPERATOR,
+    /** A suppression list brought in from another provider or a file ({@code ./optout import}). */
+    IMPORT
 }
