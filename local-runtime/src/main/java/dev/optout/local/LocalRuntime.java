@@ -347,6 +347,8 @@ public final class LocalRuntime implements AutoCloseable {
         e.put("sesTopicArn", deployment.ref("SesEventsTopic"));
         e.put("feedbackQueueUrl", deployment.ref("SesEventsQueue"));
         e.put("feedbackDeadLetterQueueUrl", deployment.ref("SesEventsDeadLetterQueue"));
+        // The command line (./optout lookup ... --local) reads the address-hash key as the functions do.
+        e.put("addressHashKeySecretArn", deployment.ref(LocalKeys.ADDRESS_HASH_KEY_PARAMETER));
         return e;
     }
 
