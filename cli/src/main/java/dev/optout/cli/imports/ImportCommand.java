@@ -116,14 +116,14 @@ public final class ImportCommand extends OperatorCommand {
         } finally {
             writers.shutdownNow();
         }
+        if (dryRun) {
+            out.println("dry run: nothing was written. Run the same command without --dry-run to import.");
+        }
         if (invalid > 0) {
             context.err().println("optout: " + invalid + " invalid row(s) " + (dryRun ? "would be" : "were")
                     + " skipped (listed above with their lines). Fix them and import the file again: the rows already in "
                     + "are not changed by a re-run.");
             return OptoutCli.REFUSED;
-        }
-        if (dryRun) {
-            out.println("dry run: nothing was written. Run the same command without --dry-run to import.");
         }
         return OptoutCli.OK;
     }
