@@ -220,6 +220,35 @@ class OperatorCommandsIT {
     }
 
     @Test
+    void aStackIsFoundByItsOutputsWithCredentialsFromTheDefaultChain() throws Exception {
+        String arn = Json.MAPPER.readTree(Files.readString(cli.stateDir.resolve("local.json"))).path("addressHashKeySecretArn").asText();
+        String template = "{\"Resources\":{\"Marker\":{\"Type\":\"AWS::SNS::Topic\"}},\"Outputs\":{"
+                + "\"SuppressionTableName\":{\"Value\":\"" + cli.table + "\"},"
+                + "\"AddressHashKeySecretArn\":{\"Value\":\"" + arn + "\"}}}";
+        try (var cfn = cli.aws.client(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder())) {
+            cfn.createStack(r -> r.stackName("optout-prod").templateBody(template));
+        }
+        System.setProperty("aws.accessKeyId", "testing");
+        System.setProperty("aws.secretAccessKey", "testing");
+        try {
+            String endpoint = cli.aws.endpoint().toString();
+            CliHarness.Result r = cli.run("suppress", "--stack", "optout-prod", "--region", cli.aws.region(), "--endpoint-url", endpoint,
+                    "--actor", "ops", "stack@example.com", "--reason", "via the stack");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("suppressed stack@example.com");
+            assertThat(cli.store.read(addr("stack@example.com")).unsubscribedAll()).isNotNull();
+
+            CliHarness.Result missing = cli.run("lookup", "--stack", "no-such-stack", "--region", cli.aws.region(),
+                    "--endpoint-url", endpoint, "--actor", "ops", "stack@example.com");
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.err()).contains("cannot read stack no-such-stack");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : List.of("lookup", "suppress", "lift", "forget", "import", "export")) {
             CliHarness.Result r = cli.run(command, "--help");
