@@ -156,6 +156,8 @@ class LocalRuntimeTest {
         assertThat(local.path("sesTopicArn").asText()).startsWith("arn:aws:sns:");
         assertThat(local.path("feedbackQueueUrl").asText()).endsWith("SesEventsQueue");
         assertThat(local.path("feedbackDeadLetterQueueUrl").asText()).endsWith("SesEventsDeadLetterQueue");
+        // the command line reads the address-hash key through it (./optout lookup --local)
+        assertThat(local.path("addressHashKeySecretArn").asText()).startsWith("arn:aws:secretsmanager:");
     }
 
     @Test
