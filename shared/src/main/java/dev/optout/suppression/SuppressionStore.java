@@ -40,13 +40,17 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class SuppressionStore {
     /** How long an idempotency record is kept: longer than SQS retention (14 days) plus redrives. */
     public static final Duration DEDUPE_RETENTION = Duration.ofDays(30);
-    private static final DateTimeFormatter HISTORY_TIME = DateTimeFormatter.ISO_INSTANT;
+    /** Fixed width (always milliseconds), so history sort keys order by time as strings. */
+    private static final DateTimeFormatter HISTORY_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final AddressKeys addressKeys;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** The time in the last history sort key this store wrote (see {@link #historyKeyTime}). */
+    private final java.util.concurrent.atomic.AtomicLong lastHistoryMillis = new java.util.concurrent.atomic.AtomicLong();
 
     public SuppressionStore(DynamoDbClient dynamo, String tableName, AddressKeys addressKeys, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo);
@@ -477,7 +481,7 @@ public final class SuppressionStore {
             byte[] suffix = new byte[6];
             random.nextBytes(suffix);
             // Sorted by the time of writing, so "newest first" is the order in which changes were made.
-            sortKey = HISTORY_PREFIX + HISTORY_TIME.format(now.truncatedTo(ChronoUnit.MILLIS)) + "#"
+            sortKey = HISTORY_PREFIX + HISTORY_TIME.format(historyKeyTime(now)) + "#"
                     + Base64.getUrlEncoder().withoutPadding().encodeToString(suffix);
         }
         item.put(SK, s(sortKey));
@@ -509,6 +513,18 @@ public final class SuppressionStore {
             item.put("evidence", AttributeValue.fromM(ev));
         }
         return Put.builder().tableName(tableName).item(item).build();
+    }
+
+    /**
+     * The millisecond for a history sort key: the time of writing, moved on by a millisecond when
+     * this store already wrote one for that millisecond, so that two changes one writer makes in
+     * a row (a soft bounce and the suppression it triggers) sort in the order they were made,
+     * never by the random suffix. {@code recordedAt} keeps the exact time.
+     */
+    private Instant historyKeyTime(Instant now) {
+        long ms = now.toEpochMilli();
+        long used = lastHistoryMillis.accumulateAndGet(ms, (last, t) -> Math.max(t, last + 1));
+        return Instant.ofEpochMilli(used);
     }
 
     private Put dedupeRecord(Change change) {
