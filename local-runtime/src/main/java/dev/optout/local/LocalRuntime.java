@@ -359,6 +359,8 @@ public final class LocalRuntime implements AutoCloseable {
         e.put("pendingChangesDeadLetterQueueUrl", deployment.ref("PendingChangesDeadLetterQueue"));
         // POST {"service":"dynamodb","mode":"unavailable"|"throttle"|"none"}: DynamoDB faults on demand (README "Durability").
         e.put("faultsUrl", aws.faults().url().toString());
+        // The command line (./optout lookup ... --local) reads the address-hash key as the functions do.
+        e.put("addressHashKeySecretArn", deployment.ref(LocalKeys.ADDRESS_HASH_KEY_PARAMETER));
         return e;
     }
 

@@ -159,6 +159,8 @@ class LocalRuntimeTest {
         assertThat(local.path("pendingChangesQueueUrl").asText()).endsWith("PendingChangesQueue");
         assertThat(local.path("pendingChangesDeadLetterQueueUrl").asText()).endsWith("PendingChangesDeadLetterQueue");
         assertThat(local.path("faultsUrl").asText()).isEqualTo(runtime.aws().endpoint() + "/_optout/faults");
+        // the command line reads the address-hash key through it (./optout lookup --local)
+        assertThat(local.path("addressHashKeySecretArn").asText()).startsWith("arn:aws:secretsmanager:");
     }
 
     @Test

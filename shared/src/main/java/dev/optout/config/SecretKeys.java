@@ -155,6 +155,24 @@ public final class SecretKeys implements LinkKeySource {
         }
     }
 
+    /**
+     * The address-hash key read once, without refresh: for the operator command line, whose run is
+     * short and never snapshotted (a function uses {@link #addressKeys()}, which follows the secret).
+     */
+    public static AddressKeys addressKeysOnce(Settings settings, Supplier<SecretsManagerClient> secrets) {
+        SecretKeys keys = new SecretKeys(settings, secrets, Clock.systemUTC());
+        Map<String, String> wanted = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        keys.source(Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.ADDRESS_HASH_KEY, wanted, values);
+        values.putAll(keys.fetch(wanted));
+        String value = values.get(Settings.ADDRESS_HASH_KEY_SECRET_ARN);
+        if (value == null) {
+            throw new ConfigurationException("neither " + Settings.ADDRESS_HASH_KEY_SECRET_ARN + " nor "
+                    + Settings.ADDRESS_HASH_KEY + " is set");
+        }
+        return new AddressKeys(decodeAddressKey(value));
+    }
+
     private void guardAddressKey() {
         refreshIfDue();
         String conflict = addressKeyConflict;

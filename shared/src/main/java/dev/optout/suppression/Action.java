@@ -27,7 +27,11 @@ public enum Action {
     COMPLAINT,
     /** An operator lifts a bounce suppression (the address takes mail again). */
     LIFT_BOUNCE,
-    /** Erase the address in clear from the state item; only its key remains. */
+    /**
+     * Erase the address in clear (GDPR Art. 17): from the state item and, by
+     * {@link SuppressionStore#forget}, from every history item; the key, marks and actions stay,
+     * and no later change writes the address back.
+     */
     FORGET_ADDRESS,
     /**
      * Not a change of state but a finding kept in the history: SES sent (or delivered) a marketing

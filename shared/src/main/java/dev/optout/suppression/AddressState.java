@@ -21,6 +21,7 @@ import java.util.Map;
  * @param softBounceTimes soft bounces counted towards the threshold, one per bounce (by their own
  *                        timestamps, sorted; two bounces at the same instant are two entries)
  * @param updatedAt       the last change, {@code null} for an address never seen
+ * @param forgotten       set when the address was erased ({@code FORGET_ADDRESS}): it is never written in clear again
  */
 public record AddressState(
         String key,
@@ -34,13 +35,21 @@ public record AddressState(
         Map<String, Frequency> topicFrequency,
         Frequency frequency,
         List<Instant> softBounceTimes,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Mark forgotten) {
 
     public AddressState {
         topicOptOuts = Map.copyOf(topicOptOuts);
         topicOptIns = Map.copyOf(topicOptIns);
         topicFrequency = Map.copyOf(topicFrequency);
         softBounceTimes = List.copyOf(softBounceTimes);
+    }
+
+    public AddressState(String key, String address, Mark unsubscribedAll, Mark hardBounce, Mark softBounce, Mark complaint,
+                        Map<String, Mark> topicOptOuts, Map<String, Mark> topicOptIns, Map<String, Frequency> topicFrequency,
+                        Frequency frequency, List<Instant> softBounceTimes, Instant updatedAt) {
+        this(key, address, unsubscribedAll, hardBounce, softBounce, complaint, topicOptOuts, topicOptIns, topicFrequency,
+                frequency, softBounceTimes, updatedAt, null);
     }
 
     /** The state of an address the table has never seen: subscribed to every default topic. */

@@ -100,9 +100,17 @@ public final class BatchStateReader implements AutoCloseable {
         return states;
     }
 
+    /**
+     * The complete state of each address key (every mark, topic choice and the forgotten mark),
+     * for callers that decide more than one topic, e.g. an import; same batching and failure rules.
+     */
+    public Map<String, AddressState> readComplete(Collection<String> addressKeys, Deadline deadline) {
+        return read(addressKeys, null, deadline);
+    }
+
     private Map<String, AddressState> readChunk(List<String> addressKeys, Topic topic, Deadline deadline) throws InterruptedException {
-        Map<String, String> names = projectionNames(topic);
-        String projection = String.join(", ", names.keySet());
+        Map<String, String> names = topic == null ? null : projectionNames(topic);
+        String projection = names == null ? null : String.join(", ", names.keySet());
         List<Map<String, AttributeValue>> pending = new ArrayList<>(addressKeys.size());
         for (String k : addressKeys) {
             pending.add(stateKey(k));

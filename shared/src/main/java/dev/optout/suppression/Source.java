@@ -20,6 +20,8 @@ public enum Source {
     SES_SUBSCRIPTION,
     /** Amazon SES send and delivery events (the sending record; see {@link Action#SENT_WHILE_SUPPRESSED}). */
     SES_SEND,
-    /** An operator acting on the table directly. */
-    OPERATOR
+    /** An operator acting on the table directly (the command line's suppress, lift, forget). */
+    OPERATOR,
+    /** A suppression list brought in from another provider or a file ({@code ./optout import}). */
+    IMPORT
 }

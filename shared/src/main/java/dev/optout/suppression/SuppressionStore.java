@@ -40,7 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class SuppressionStore {
     /** How long an idempotency record is kept: longer than SQS retention (14 days) plus redrives. */
     public static final Duration DEDUPE_RETENTION = Duration.ofDays(30);
-    private static final DateTimeFormatter HISTORY_TIME = DateTimeFormatter.ISO_INSTANT;
+    /** Fixed width (always milliseconds), so history sort keys order by time as strings. */
+    private static final DateTimeFormatter HISTORY_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -48,6 +50,8 @@ public final class SuppressionStore {
     private final Clock clock;
     /** History sort-key suffixes (H#time#random): renewed after a SnapStart restore, so restored environments never collide. */
     private final RenewableRandom random;
+    /** The time in the last history sort key this store wrote (see {@link #historyKeyTime}). */
+    private final java.util.concurrent.atomic.AtomicLong lastHistoryMillis = new java.util.concurrent.atomic.AtomicLong();
 
     public SuppressionStore(DynamoDbClient dynamo, String tableName, AddressKeys addressKeys, Clock clock) {
         this(dynamo, tableName, addressKeys, clock, new RenewableRandom());
@@ -80,7 +84,7 @@ public final class SuppressionStore {
      */
     public static final int MAX_CHANGES_PER_TRANSACTION = 98;
 
-    /** Applies one change atomically with its history event. */
+    /** Applies one change atomically with its history event (see {@link #applyAll}). */
     public ApplyResult apply(EmailAddress address, Change change) {
         return applyAll(address, List.of(change), change.idempotencyKey());
     }
@@ -89,6 +93,9 @@ public final class SuppressionStore {
      * Applies several changes to one address in ONE transaction: the state item is updated once
      * (all changes in one update expression; where two touch the same attribute the later one
      * wins) and each change gets its own history item, so they commit together or not at all.
+     * On an address that was forgotten ({@link #forget}) the changes still apply, but nothing that
+     * names the address is written: no {@code addr}, no evidence, reason or detail that mentions
+     * it ({@link Erasure}).
      *
      * @param idempotencyKey when set, the changes are applied at most once for this key; a repeat
      *                       answers {@link ApplyResult#DUPLICATE} and writes nothing
@@ -99,22 +106,36 @@ public final class SuppressionStore {
             throw new IllegalArgumentException("between 1 and " + MAX_CHANGES_PER_TRANSACTION
                     + " changes per transaction, got " + changes.size());
         }
+        boolean erasing = changes.stream().anyMatch(c -> c.action() == Action.FORGET_ADDRESS);
+        try {
+            return transact(address, erasing ? erased(address, changes) : changes, idempotencyKey, erasing);
+        } catch (ForgottenException e) {
+            // The state item says this address was erased: write the changes without it.
+            return transact(address, erased(address, changes), idempotencyKey, true);
+        }
+    }
+
+    private ApplyResult transact(EmailAddress address, List<Change> changes, String idempotencyKey, boolean forgotten) {
         String key = addressKeys.keyOf(address);
         List<TransactWriteItem> items = new ArrayList<>(changes.size() + 2);
         if (idempotencyKey != null) {
             items.add(TransactWriteItem.builder().put(dedupeRecord(idempotencyKey)).build());
         }
-        items.add(TransactWriteItem.builder().update(stateUpdate(key, address, changes)).build());
+        int stateIndex = items.size();
+        items.add(TransactWriteItem.builder().update(stateUpdate(key, address, changes, forgotten)).build());
         for (Change change : changes) {
-            items.add(TransactWriteItem.builder().put(historyRecord(key, change)).build());
+            items.add(TransactWriteItem.builder().put(historyRecord(key, change, null)).build());
         }
         String what = changes.size() == 1 ? changes.get(0).action().name() : changes.size() + " changes";
         try {
             dynamo.transactWriteItems(r -> r.transactItems(items));
             return ApplyResult.APPLIED;
         } catch (TransactionCanceledException e) {
-            if (idempotencyKey != null && isDuplicate(e)) {
+            if (idempotencyKey != null && failedCondition(e, 0)) {
                 return ApplyResult.DUPLICATE;
+            }
+            if (!forgotten && failedCondition(e, stateIndex)) {
+                throw new ForgottenException();
             }
             throw new StoreUnavailableException("suppression table rejected " + what + ": " + reasons(e), e);
         } catch (SdkException e) {
@@ -133,18 +154,204 @@ public final class SuppressionStore {
         if (change.idempotencyKey() != null) {
             items.add(TransactWriteItem.builder().put(dedupeRecord(change.idempotencyKey())).build());
         }
-        items.add(TransactWriteItem.builder().put(historyRecord(key, change)).build());
+        items.add(TransactWriteItem.builder().put(historyRecord(key, change, null)).build());
         try {
             dynamo.transactWriteItems(r -> r.transactItems(items));
             return ApplyResult.APPLIED;
         } catch (TransactionCanceledException e) {
-            if (change.idempotencyKey() != null && isDuplicate(e)) {
+            if (change.idempotencyKey() != null && failedCondition(e, 0)) {
                 return ApplyResult.DUPLICATE;
             }
             throw new StoreUnavailableException("suppression table rejected " + change.action() + ": " + reasons(e), e);
         } catch (SdkException e) {
             throw new StoreUnavailableException("suppression table unavailable for " + change.action() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The state item's forgotten guard failed: the address was erased. */
+    private static final class ForgottenException extends RuntimeException {
+        ForgottenException() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static List<Change> erased(EmailAddress address, List<Change> changes) {
+        return changes.stream().map(c -> erased(address, c)).toList();
+    }
+
+
+    private static Change erased(EmailAddress address, Change change) {
+        String detail = Erasure.mentions(change.detail(), address) ? null : change.detail();
+        return new Change(change.action(), change.topic(), change.frequency(), detail,
+                change.provenance().erasing(address), change.idempotencyKey());
+    }
+
+    /**
+     * Erasure that sticks (GDPR Art. 17): applies {@code FORGET_ADDRESS} (removes {@code addr},
+     * sets {@code forgotten}, which every later write is guarded on), then removes from every
+     * history item of the address the free-text evidence and any value that mentions it. The key,
+     * the marks and the actions stay: the address stays suppressed, without being known.
+     *
+     * @return how many history items had something removed
+     */
+    public int forget(EmailAddress address, Provenance provenance) {
+        apply(address, Change.of(Action.FORGET_ADDRESS, provenance));
+        String key = addressKeys.keyOf(address);
+        int scrubbed = 0;
+        try {
+            for (Map<String, AttributeValue> item : dynamo.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key)))).items()) {
+                if (scrub(item, address)) {
+                    scrubbed++;
+                }
+            }
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable while erasing (run forget again): " + e.getMessage(), e);
+        }
+        return scrubbed;
+    }
+
+    /**
+     * Removes from one item everything that may name the address: {@code addr}, any text that
+     * mentions it, free-text evidence. Inside a mark or the evidence only the field goes, so the
+     * mark (and the suppression) stays. Answers whether it changed anything.
+     */
+    private boolean scrub(Map<String, AttributeValue> item, EmailAddress address) {
+        Map<String, String> names = new HashMap<>();
+        List<String> remove = new ArrayList<>();
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            String name = e.getKey();
+            AttributeValue v = e.getValue();
+            if (name.equals(PK) || name.equals(SK)) {
+                continue;
+            }
+            String top = "#a" + names.size();
+            if (name.equals(ADDRESS) || Erasure.mentions(v.s(), address)) {
+                names.put(top, name);
+                remove.add(top);
+            } else if (v.hasM()) {
+                boolean evidence = name.equals("evidence");
+                for (Map.Entry<String, AttributeValue> f : v.m().entrySet()) {
+                    if (evidence && Provenance.FREE_TEXT_EVIDENCE.contains(f.getKey()) || Erasure.mentions(f.getValue().s(), address)) {
+                        names.put(top, name);
+                        String field = "#f" + names.size();
+                        names.put(field, f.getKey());
+                        remove.add(top + "." + field);
+                    }
+                }
+            }
+        }
+        if (remove.isEmpty()) {
+            return false;
+        }
+        dynamo.updateItem(r -> r.tableName(tableName).key(Map.of(PK, item.get(PK), SK, item.get(SK)))
+                .updateExpression("REMOVE " + String.join(", ", remove))
+                .expressionAttributeNames(names));
+        return true;
+    }
+
+    /** One change of a bulk write ({@link #applyBulk}). */
+    public record BulkChange(EmailAddress address, Change change, boolean knownForgotten) {
+        public BulkChange {
+            Objects.requireNonNull(change.idempotencyKey(), "a bulk change needs an idempotency key");
+        }
+    }
+
+    /**
+     * The batched path for imports: the same state update and history event as {@link #apply},
+     * without one transaction per change. History items go first, 25 per BatchWriteItem, under a
+     * sort key derived from the change's idempotency key and {@code batchTime} (so a replay
+     * overwrites, never duplicates); then each state item gets the very update expression
+     * {@link #apply} uses (race-free with concurrent writers, forgotten guard included), in
+     * parallel on {@code executor}. A crash between the two leaves a history event whose state
+     * update a replay of the same batch (same {@code batchTime}) completes; the result is then the
+     * same as through {@link #apply}.
+     */
+    public void applyBulk(List<BulkChange> changes, Instant batchTime, java.util.concurrent.ExecutorService executor) {
+        List<Map<String, AttributeValue>> history = new ArrayList<>(changes.size());
+        for (BulkChange b : changes) {
+            Change c = b.knownForgotten() ? erased(b.address(), b.change()) : b.change();
+            history.add(historyRecord(addressKeys.keyOf(b.address()), c, historySortKey(batchTime, c.idempotencyKey())).item());
+        }
+        putAll(history);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (BulkChange b : changes) {
+            futures.add(executor.submit(() -> updateState(b, batchTime)));
+        }
+        try {
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e.getCause() instanceof StoreUnavailableException sue ? sue
+                    : new StoreUnavailableException("bulk write failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted during a bulk write");
+        }
+    }
+
+    private void updateState(BulkChange b, Instant batchTime) {
+        String key = addressKeys.keyOf(b.address());
+        try {
+            try {
+                dynamo.updateItem(toRequest(stateUpdate(key, b.address(), List.of(b.knownForgotten()
+                        ? erased(b.address(), b.change()) : b.change()), b.knownForgotten())));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException forgotten) {
+                // Erased since the caller read it: write the state and rewrite the history event without it.
+                Change c = erased(b.address(), b.change());
+                dynamo.updateItem(toRequest(stateUpdate(key, b.address(), List.of(c), true)));
+                Put h = historyRecord(key, c, historySortKey(batchTime, c.idempotencyKey()));
+                dynamo.putItem(r -> r.tableName(tableName).item(h.item()));
+            }
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for " + b.change().action() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest toRequest(Update u) {
+        return software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder().tableName(u.tableName()).key(u.key())
+                .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
+                .expressionAttributeNames(u.expressionAttributeNames())
+                .expressionAttributeValues(u.expressionAttributeValues()).build();
+    }
+
+    /** BatchWriteItem, 25 puts a request, unprocessed items retried with full-jitter backoff. */
+    private void putAll(List<Map<String, AttributeValue>> items) {
+        for (int i = 0; i < items.size(); i += 25) {
+            List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> pending = new ArrayList<>();
+            for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
+                pending.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(item)).build());
+            }
+            int attempt = 0;
+            while (!pending.isEmpty()) {
+                List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> request = pending;
+                try {
+                    pending = dynamo.batchWriteItem(r -> r.requestItems(Map.of(tableName, request)))
+                            .unprocessedItems().getOrDefault(tableName, List.of());
+                } catch (SdkException e) {
+                    throw new StoreUnavailableException("suppression table unavailable for a bulk write: " + e.getMessage(), e);
+                }
+                if (!pending.isEmpty()) {
+                    if (++attempt > 12) {
+                        throw new StoreUnavailableException(pending.size() + " history items still unprocessed (throttled)");
+                    }
+                    try {
+                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(1_000, 20L << attempt) + 1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new StoreUnavailableException("interrupted during a bulk write");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String historySortKey(Instant time, String idempotencyKey) {
+        return HISTORY_PREFIX + HISTORY_TIME.format(time.truncatedTo(ChronoUnit.MILLIS)) + "#" + sha256(idempotencyKey).substring(0, 8);
     }
 
     /** The full current state of an address (strongly consistent). */
@@ -172,6 +379,22 @@ public final class SuppressionStore {
             for (Map<String, AttributeValue> item : response.items()) {
                 events.add(decodeHistory(item));
             }
+            return events;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The whole history of an address, newest first (a subject access request, an operator's lookup). */
+    public List<HistoryEvent> fullHistory(EmailAddress address) {
+        String key = addressKeys.keyOf(address);
+        try {
+            List<HistoryEvent> events = new ArrayList<>();
+            dynamo.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :h)")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                    .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX)))
+                    .scanIndexForward(false)).items().forEach(item -> events.add(decodeHistory(item)));
             return events;
         } catch (SdkException e) {
             throw new StoreUnavailableException("suppression table unavailable: " + e.getMessage(), e);
@@ -209,21 +432,27 @@ public final class SuppressionStore {
         }
     }
 
-    private Update stateUpdate(String key, EmailAddress address, List<Change> changes) {
+    private Update stateUpdate(String key, EmailAddress address, List<Change> changes, boolean forgotten) {
         UpdateExpression e = new UpdateExpression();
         e.set(UPDATED_AT, s(clock.instant().toString()));
         e.setIfAbsent(CREATED_AT, s(clock.instant().toString()));
+        if (forgotten) {
+            e.remove(ADDRESS);
+        } else {
+            e.set(ADDRESS, s(address.value()));
+        }
         for (Change change : changes) {
-            if (change.action() == Action.FORGET_ADDRESS) {
-                e.remove(ADDRESS);
-            } else {
-                e.set(ADDRESS, s(address.value()));
-            }
             addTo(e, change);
         }
-        return Update.builder().tableName(tableName).key(stateKey(key))
-                .updateExpression(e.expression())
-                .expressionAttributeNames(e.names())
+        Map<String, String> names = new HashMap<>(e.names());
+        Update.Builder update = Update.builder().tableName(tableName).key(stateKey(key));
+        if (!forgotten) {
+            // The forgotten guard: enforced here, for every writer, so no path writes addr back.
+            names.put("#forgotten", FORGOTTEN);
+            update.conditionExpression("attribute_not_exists(#forgotten)");
+        }
+        return update.updateExpression(e.expression())
+                .expressionAttributeNames(names)
                 .expressionAttributeValues(e.values())
                 .build();
     }
@@ -269,9 +498,8 @@ public final class SuppressionStore {
                 e.remove(SOFT_BOUNCE);
                 e.remove(SOFT_BOUNCE_TIMES);
             }
-            case FORGET_ADDRESS -> {
-                // the address attribute is removed by stateUpdate
-            }
+            // the address attribute is removed by stateUpdate; the mark guards every later write
+            case FORGET_ADDRESS -> e.setIfAbsent(FORGOTTEN, markValue(mark));
             default -> throw new IllegalArgumentException("unhandled action " + change.action());
         }
     }
@@ -359,16 +587,19 @@ public final class SuppressionStore {
         }
     }
 
-    private Put historyRecord(String key, Change change) {
+    private Put historyRecord(String key, Change change, String sortKey) {
         Provenance p = change.provenance();
         Instant now = clock.instant();
-        byte[] suffix = new byte[6];
-        random.nextBytes(suffix);
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(PK, s(ADDRESS_PREFIX + key));
-        // Sorted by the time of writing, so "newest first" is the order in which changes were made.
-        item.put(SK, s(HISTORY_PREFIX + HISTORY_TIME.format(now.truncatedTo(ChronoUnit.MILLIS)) + "#"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(suffix)));
+        if (sortKey == null) {
+            byte[] suffix = new byte[6];
+            random.nextBytes(suffix);
+            // Sorted by the time of writing, so "newest first" is the order in which changes were made.
+            sortKey = HISTORY_PREFIX + HISTORY_TIME.format(historyKeyTime(now)) + "#"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(suffix);
+        }
+        item.put(SK, s(sortKey));
         item.put("action", s(change.action().name()));
         item.put("at", s(p.at().toString()));
         item.put("recordedAt", s(now.toString()));
@@ -385,12 +616,30 @@ public final class SuppressionStore {
         if (p.tokenIssuedAt() != null) {
             item.put("tokenIssuedAt", s(p.tokenIssuedAt().toString()));
         }
+        if (p.actor() != null) {
+            item.put("actor", s(p.actor()));
+        }
+        if (p.reason() != null) {
+            item.put("reason", s(p.reason()));
+        }
         if (!p.evidence().isEmpty()) {
             Map<String, AttributeValue> ev = new HashMap<>();
             p.evidence().forEach((k, v) -> ev.put(k, s(v)));
             item.put("evidence", AttributeValue.fromM(ev));
         }
         return Put.builder().tableName(tableName).item(item).build();
+    }
+
+    /**
+     * The millisecond for a history sort key: the time of writing, moved on by a millisecond when
+     * this store already wrote one for that millisecond, so that two changes one writer makes in
+     * a row (a soft bounce and the suppression it triggers) sort in the order they were made,
+     * never by the random suffix. {@code recordedAt} keeps the exact time.
+     */
+    private Instant historyKeyTime(Instant now) {
+        long ms = now.toEpochMilli();
+        long used = lastHistoryMillis.accumulateAndGet(ms, (last, t) -> Math.max(t, last + 1));
+        return Instant.ofEpochMilli(used);
     }
 
     private Put dedupeRecord(String idempotencyKey) {
@@ -413,10 +662,10 @@ public final class SuppressionStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
-    private static boolean isDuplicate(TransactionCanceledException e) {
-        // The dedupe record is always the first item of the transaction.
+    /** Whether item {@code index} of the cancelled transaction failed its condition (the dedupe record is item 0). */
+    private static boolean failedCondition(TransactionCanceledException e, int index) {
         List<CancellationReason> reasons = e.cancellationReasons();
-        return reasons != null && !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     private static String reasons(TransactionCanceledException e) {
@@ -446,7 +695,8 @@ public final class SuppressionStore {
         return new HistoryEvent(Action.valueOf(item.get("action").s()), Instant.parse(item.get("at").s()),
                 Source.valueOf(item.get("src").s()), text(item, "topic"),
                 Frequency.parseOrNull(text(item, "frequency")), text(item, "cmp"),
-                item.containsKey("tokenIssuedAt") ? Instant.parse(item.get("tokenIssuedAt").s()) : null, evidence);
+                item.containsKey("tokenIssuedAt") ? Instant.parse(item.get("tokenIssuedAt").s()) : null, evidence,
+                text(item, "actor"), text(item, "reason"));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -52,6 +52,8 @@ public final class TableLayout {
      * {@code <bounce time>#<bounce id>} (see {@link #softBounceEntry}). Items written before the
      * id was added hold the bare time; both forms are read.
      */
+    /** Set once by FORGET_ADDRESS; the store's writes are guarded on it so {@code addr} never comes back. */
+    public static final String FORGOTTEN = "forgotten";
     public static final String SOFT_BOUNCE_TIMES = "softBounces";
     public static final String FREQUENCY = "freq";
     public static final String UPDATED_AT = "updatedAt";
@@ -140,6 +142,6 @@ public final class TableLayout {
                 mark(item.get(UNSUBSCRIBED_ALL)), mark(item.get(HARD_BOUNCE)), mark(item.get(SOFT_BOUNCE)),
                 mark(item.get(COMPLAINT)), optOuts, optIns, frequencies,
                 item.get(FREQUENCY) == null ? null : Frequency.parseOrNull(item.get(FREQUENCY).s()),
-                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()));
+                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)));
     }
 }

@@ -27,10 +27,20 @@ class SuppressionStoreIT {
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private final TopicCatalog catalog = TopicCatalog.bundled();
     private SuppressionStore store;
+    private LocalAws aws;
 
     @BeforeEach
     void freshTable(LocalAws aws) {
+        this.aws = aws;
         store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+    }
+
+    /** Every string anywhere in the table (keys, attributes, nested maps), lowercased. */
+    private String wholeTable() {
+        StringBuilder all = new StringBuilder();
+        aws.dynamoDb().scanPaginator(r -> r.tableName(store.tableName())).items()
+                .forEach(item -> all.append(item.toString().toLowerCase(java.util.Locale.ROOT)).append('\n'));
+        return all.toString();
     }
 
     private static EmailAddress addr(String s) {
@@ -135,5 +145,79 @@ class SuppressionStoreIT {
         AddressState state = store.read(a);
         assertThat(state.address()).isNull();
         assertThat(state.unsubscribedAll()).isNotNull();
+    }
+
+    @Test
+    void forgetRemovesTheAddressFromStateAndHistoryAndKeepsTheSuppression() {
+        EmailAddress a = addr("Rina.Erase@example.com");
+        Instant t = Instant.parse("2026-11-01T10:00:00Z");
+        store.apply(a, Change.withDetail(Action.HARD_BOUNCE, "General", Provenance.of(Source.SES_BOUNCE, t)
+                .withEvidence(Map.of("diagnosticCode", "smtp; 550 5.1.1 <Rina.Erase@Example.com>: user unknown",
+                        "reportingMta", "dsn; mx.example.com", "sesMessageId", "m-1"))));
+        store.apply(a, Change.unsubscribeAll(Provenance.byOperator(Source.OPERATOR, t, "ops@corp",
+                "ticket 7: rina.erase@example.com asked")));
+        assertThat(wholeTable()).contains("rina.erase@example.com");
+
+        int scrubbed = store.forget(a, Provenance.byOperator(Source.OPERATOR, t.plusSeconds(60), "ops@corp", "Art. 17 request"));
+
+        assertThat(scrubbed).isGreaterThanOrEqualTo(2);
+        assertThat(wholeTable()).doesNotContain("rina.erase").doesNotContain("user unknown");
+        AddressState state = store.read(a);
+        assertThat(state.address()).isNull();
+        assertThat(state.forgotten()).isNotNull();
+        assertThat(SendPolicy.decide(state, catalog.require("newsletter")).reason()).isEqualTo(BlockReason.BOUNCED);
+        List<HistoryEvent> history = store.fullHistory(a);
+        assertThat(history).extracting(HistoryEvent::action)
+                .containsExactly(Action.FORGET_ADDRESS, Action.UNSUBSCRIBE_ALL, Action.HARD_BOUNCE);
+        assertThat(history.get(2).evidence()).containsEntry("sesMessageId", "m-1").doesNotContainKey("diagnosticCode");
+    }
+
+    @Test
+    void noLaterWriteBringsAForgottenAddressBack() {
+        EmailAddress a = addr("gone@example.com");
+        Instant t = Instant.parse("2026-11-01T10:00:00Z");
+        store.apply(a, Change.unsubscribeTopic("newsletter", Provenance.of(Source.ONE_CLICK, t)));
+        store.forget(a, Provenance.byOperator(Source.OPERATOR, t, "ops", "erasure"));
+
+        store.apply(a, Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, t.plusSeconds(5))));
+        store.apply(a, Change.withDetail(Action.HARD_BOUNCE, "General", Provenance.of(Source.SES_BOUNCE, t.plusSeconds(9))
+                .withEvidence(Map.of("diagnosticCode", "550 <gone@example.com> unknown", "status", "gone@example.com"))).once("fb-1"));
+        store.applyBulk(List.of(new SuppressionStore.BulkChange(a, Change.withDetail(Action.COMPLAINT, "gone@example.com",
+                Provenance.byOperator(Source.IMPORT, t, "ops", "from gone@example.com list")).once("import-1"), false)),
+                t, java.util.concurrent.Executors.newSingleThreadExecutor());
+
+        assertThat(wholeTable()).doesNotContain("gone@example.com");
+        AddressState state = store.read(a);
+        assertThat(state.unsubscribedAll()).isNotNull();
+        assertThat(state.hardBounce()).isNotNull();
+        assertThat(state.complaint()).isNotNull();
+        assertThat(store.fullHistory(a)).hasSize(5);
+    }
+
+    @Test
+    void bulkChangesWriteStateAndHistoryLikeApplyAndAReplayChangesNothing() {
+        Instant batch = Instant.parse("2026-11-05T00:00:00Z");
+        Instant rowTime = Instant.parse("2024-03-01T08:00:00Z");
+        List<SuppressionStore.BulkChange> changes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            changes.add(new SuppressionStore.BulkChange(addr("bulk" + i + "@example.com"),
+                    Change.withDetail(Action.HARD_BOUNCE, null, Provenance.byOperator(Source.IMPORT, rowTime, "ops", "migration")
+                            .withEvidence(Map.of("importLine", Integer.toString(i + 2)))).once("f#" + i), false));
+        }
+        var pool = Executors.newFixedThreadPool(4);
+        try {
+            store.applyBulk(changes, batch, pool);
+            store.applyBulk(changes, batch, pool); // a replay after a crash
+        } finally {
+            pool.shutdownNow();
+        }
+        EmailAddress a = addr("bulk7@example.com");
+        assertThat(store.read(a).hardBounce()).isEqualTo(new Mark(rowTime, Source.IMPORT, null, null));
+        assertThat(store.read(a).address()).isEqualTo("bulk7@example.com");
+        List<HistoryEvent> history = store.fullHistory(a);
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).actor()).isEqualTo("ops");
+        assertThat(history.get(0).reason()).isEqualTo("migration");
+        assertThat(history.get(0).evidence()).containsEntry("importLine", "9");
     }
 }

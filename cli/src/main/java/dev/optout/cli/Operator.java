@@ -1,0 +1,233 @@
+package dev.optout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.address.InvalidAddressException;
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.SecretKeys;
+import dev.optout.config.Settings;
+import dev.optout.json.Json;
+import dev.optout.suppression.BatchStateReader;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.topic.TopicCatalog;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * An open target: the store over the target's table with the address-hash key read as the
+ * functions read it (the secret named by its ARN, through Secrets Manager), the topic catalog,
+ * and who is acting. Built from {@code .optout/local.json} or a stack's outputs, never from a
+ * table name the operator types.
+ */
+public final class Operator implements AutoCloseable {
+    /** template.yaml outputs the command line reads from a deployed stack. */
+    public static final String TABLE_OUTPUT = "SuppressionTableName";
+    public static final String ADDRESS_KEY_OUTPUT = "AddressHashKeySecretArn";
+
+    private final String description;
+    private final SdkHttpClient http;
+    private final DynamoDbClient dynamo;
+    private final SuppressionStore store;
+    private final TopicCatalog catalog;
+    private final String actor;
+    private final Clock clock = Clock.systemUTC();
+
+    private Operator(String description, SdkHttpClient http, DynamoDbClient dynamo, SuppressionStore store,
+                     TopicCatalog catalog, String actor) {
+        this.description = description;
+        this.http = http;
+        this.dynamo = dynamo;
+        this.store = store;
+        this.catalog = catalog;
+        this.actor = actor;
+    }
+
+    static Operator forLocal(JsonNode localJson, Path keysJson, String actor, OptoutCli.Context context) {
+        String endpoint = localJson.path("awsEndpoint").asText(null);
+        String region = localJson.path("region").asText(null);
+        String table = localJson.path("tableName").asText(null);
+        if (endpoint == null || region == null || table == null) {
+            throw new Refusal("local.json lacks awsEndpoint, region or tableName; restart ./optout local to rewrite it");
+        }
+        Map<String, String> settings = new HashMap<>();
+        String secretArn = localJson.path("addressHashKeySecretArn").asText(null);
+        if (secretArn != null) {
+            settings.put(Settings.ADDRESS_HASH_KEY_SECRET_ARN, secretArn);
+        } else {
+            // local.json written by an older ./optout local: the key as keys.json keeps it.
+            settings.put(Settings.ADDRESS_HASH_KEY, readKeysJson(keysJson).path(ADDRESS_KEY_OUTPUT).asText(""));
+        }
+        // moto accepts any credentials; these are the local runtime's own.
+        AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        return open("the local instance (table " + table + ")", table, settings, Region.of(region), URI.create(endpoint),
+                credentials, actor, context);
+    }
+
+    static Operator forStack(String stack, String regionName, String endpointUrl, String actor, OptoutCli.Context context) {
+        Region region;
+        try {
+            region = regionName != null ? Region.of(regionName) : DefaultAwsRegionProviderChain.builder().build().getRegion();
+        } catch (SdkException e) {
+            throw new UsageError("no AWS region: give --region R (or set AWS_REGION)");
+        }
+        URI endpoint = endpointUrl == null ? null : URI.create(endpointUrl);
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        Map<String, String> outputs;
+        SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+        try (CloudFormationClient cfn = configure(CloudFormationClient.builder(), http, region, endpoint, credentials).build()) {
+            outputs = cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).outputs().stream()
+                    .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a));
+        } catch (SdkException e) {
+            throw new Refusal("cannot read stack " + stack + " in " + region + ": " + e.getMessage()
+                    + "\n  Check the name and --region, and that your AWS credentials may call cloudformation:DescribeStacks.");
+        } finally {
+            http.close();
+        }
+        for (String needed : List.of(TABLE_OUTPUT, ADDRESS_KEY_OUTPUT)) {
+            if (!outputs.containsKey(needed)) {
+                throw new Refusal("stack " + stack + " has no output " + needed
+                        + ": deploy the current template.yaml (sam deploy), which declares it, then run this again");
+            }
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(Settings.ADDRESS_HASH_KEY_SECRET_ARN, outputs.get(ADDRESS_KEY_OUTPUT));
+        return open("stack " + stack + " in " + region + " (table " + outputs.get(TABLE_OUTPUT) + ")", outputs.get(TABLE_OUTPUT),
+                settings, region, endpoint, credentials, actor, context);
+    }
+
+    private static Operator open(String description, String table, Map<String, String> keySettings, Region region, URI endpoint,
+                                 AwsCredentialsProvider credentials, String actor, OptoutCli.Context context) {
+        SdkHttpClient http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30)).build();
+        DynamoDbClient dynamo = null;
+        try {
+            Map<String, String> env = new HashMap<>(context.env());
+            env.putAll(keySettings);
+            Settings settings = Settings.of(env);
+            AddressKeys keys;
+            try (SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), http, region, endpoint, credentials).build()) {
+                keys = SecretKeys.addressKeysOnce(settings, () -> secrets);
+            } catch (ConfigurationException | IllegalArgumentException e) {
+                throw new Refusal("cannot read the address-hash key of " + description + ": " + e.getMessage()
+                        + "\n  Your credentials need secretsmanager:GetSecretValue on it.");
+            }
+            TopicCatalog catalog;
+            try {
+                catalog = TopicCatalog.load(settings);
+            } catch (ConfigurationException e) {
+                throw new Refusal("the topic catalog cannot be read: " + e.getMessage() + " (check TOPIC_CATALOG)");
+            }
+            String who = actor != null && !actor.isBlank() ? actor.strip() : callerIdentity(http, region, endpoint, credentials);
+            dynamo = configure(DynamoDbClient.builder(), http, region, endpoint, credentials)
+                    .overrideConfiguration(c -> context.interceptors().forEach(c::addExecutionInterceptor)).build();
+            return new Operator(description, http, dynamo, new SuppressionStore(dynamo, table, keys, Clock.systemUTC()), catalog, who);
+        } catch (RuntimeException e) {
+            if (dynamo != null) {
+                dynamo.close();
+            }
+            http.close();
+            throw e;
+        }
+    }
+
+    private static String callerIdentity(SdkHttpClient http, Region region, URI endpoint, AwsCredentialsProvider credentials) {
+        try (StsClient sts = configure(StsClient.builder(), http, region, endpoint, credentials).build()) {
+            return sts.getCallerIdentity().arn();
+        } catch (SdkException e) {
+            throw new Refusal("cannot tell who you are (STS GetCallerIdentity: " + e.getMessage()
+                    + "); sign in to AWS, or name yourself with --actor WHO");
+        }
+    }
+
+    private static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(
+            B builder, SdkHttpClient http, Region region, URI endpoint, AwsCredentialsProvider credentials) {
+        builder.httpClient(http).region(region).credentialsProvider(credentials);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
+    private static JsonNode readKeysJson(Path keysJson) {
+        try {
+            return Json.MAPPER.readTree(Files.readString(keysJson));
+        } catch (IOException e) {
+            throw new Refusal("local.json names no address-hash key secret and " + keysJson + " cannot be read ("
+                    + e.getMessage() + "); restart ./optout local");
+        }
+    }
+
+    /** Canonicalizes an address given on the command line; a bad one is a usage error that says why. */
+    public static EmailAddress address(String raw) {
+        try {
+            return AddressParser.parse(raw);
+        } catch (InvalidAddressException e) {
+            throw new UsageError("'" + raw + "' is not an email address: " + e.getMessage());
+        }
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public SuppressionStore store() {
+        return store;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public String tableName() {
+        return store.tableName();
+    }
+
+    public TopicCatalog catalog() {
+        return catalog;
+    }
+
+    public String actor() {
+        return actor;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** A reader of complete states, {@code parallelism} BatchGetItem requests in flight. */
+    public BatchStateReader reader(int parallelism) {
+        return new BatchStateReader(dynamo, store.tableName(), parallelism);
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+        http.close();
+    }
+}

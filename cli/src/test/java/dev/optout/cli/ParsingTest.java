@@ -1,0 +1,53 @@
+package dev.optout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.optout.cli.imports.Format;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The text forms the importer reads: times, CSV records, and telling the formats apart. */
+class ParsingTest {
+    @Test
+    void timesInEveryFormTheProvidersWrite() {
+        Instant t = Instant.parse("2022-10-21T11:02:55Z");
+        assertThat(Times.parse("2022-10-21T11:02:55Z")).isEqualTo(t);
+        assertThat(Times.parse("2022-10-21T13:02:55+02:00")).isEqualTo(t);
+        assertThat(Times.parse("2022-10-21T11:02:55.000000+00:00")).isEqualTo(t);
+        assertThat(Times.parse("2022-10-21 11:02:55")).isEqualTo(t);
+        assertThat(Times.parse("1666350175")).isEqualTo(t);
+        assertThat(Times.parse("Fri, 21 Oct 2022 11:02:55 UTC")).isEqualTo(t);
+        assertThat(Times.parse("Fri, 21 Oct 2022 11:02:55 +0000")).isEqualTo(t);
+        assertThat(Times.parse("2022-10-21")).isEqualTo(Instant.parse("2022-10-21T00:00:00Z"));
+        assertThat(Times.parse("last tuesday")).isNull();
+    }
+
+    @Test
+    void csvRecordsWithQuotesCommasAndLineBreaksKeepTheirStartingLine() throws Exception {
+        Csv csv = new Csv(new StringReader("email,note\r\na@example.com,\"one, two\"\r\n\"b@example.com\",\"say \"\"hi\"\"\nthere\"\nc@example.com,x\n"));
+        assertThat(csv.next()).containsExactly("email", "note");
+        assertThat(csv.next()).containsExactly("a@example.com", "one, two");
+        assertThat(csv.recordLine()).isEqualTo(2);
+        assertThat(csv.next()).containsExactly("b@example.com", "say \"hi\"\nthere");
+        assertThat(csv.recordLine()).isEqualTo(3);
+        assertThat(csv.next()).containsExactly("c@example.com", "x");
+        assertThat(csv.recordLine()).isEqualTo(5);
+        assertThat(csv.next()).isNull();
+        assertThat(Csv.line("a", "b,c", "d\"e")).isEqualTo("a,\"b,c\",\"d\"\"e\"\n");
+    }
+
+    @Test
+    void formatsAreToldApartByTheirStructure() {
+        assertThat(Format.detect("{\n \"SuppressedDestinationSummaries\": []}")).isEqualTo(Format.ses);
+        assertThat(Format.detect("{\"TotalCount\":0,\"Suppressions\": []}")).isEqualTo(Format.postmark);
+        assertThat(Format.detect("[{\"created\":1,\"email\":\"a@b.co\"}]")).isEqualTo(Format.sendgrid);
+        assertThat(Format.detect("{\"items\":[],\"paging\":{}}")).isEqualTo(Format.mailgun);
+        assertThat(Format.detect("\"Email Address\",\"First Name\",UNSUB_TIME\n")).isEqualTo(Format.mailchimp);
+        assertThat(Format.detect("Email,Reason\n")).isEqualTo(Format.csv);
+        for (String other : List.of("{\"data\":[]}", "address;reason\n", "")) {
+            assertThat(Format.detect(other)).isNull();
+        }
+    }
+}
