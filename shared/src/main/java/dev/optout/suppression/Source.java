@@ -19,5 +19,7 @@ public enum Source {
     /** Amazon SES list-management subscription event. */
     SES_SUBSCRIPTION,
     /** An operator acting on the table directly. */
-    OPERATOR
+    OPERATOR,
+    /** A mail to the mailto: unsubscribe address (RFC 2369), received by Amazon SES. */
+    MAILTO
 }
