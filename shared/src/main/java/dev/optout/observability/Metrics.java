@@ -11,6 +11,7 @@ public final class Metrics {
     public static final String UNSUBSCRIBE = "unsubscribe";
     public static final String PREFERENCES = "preferences";
     public static final String SES_FEEDBACK = "ses-feedback";
+    public static final String INBOUND_UNSUBSCRIBE = "inbound-unsubscribe";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";
@@ -25,6 +26,9 @@ public final class Metrics {
     public static final String COMPLAINTS = "Complaints";
     /** SES feedback messages that could not be processed (left for retry, then the dead-letter queue). */
     public static final String FEEDBACK_MESSAGES_FAILED = "FeedbackMessagesFailed";
+
+    /** Unsubscribe mails that changed nothing (failed verdicts, bad token, unauthenticated sender), with a {@code Reason} dimension. */
+    public static final String MAILS_REFUSED = "UnsubscribeMailsRefused";
 
     private Metrics() {
     }

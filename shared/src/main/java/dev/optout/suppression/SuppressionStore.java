@@ -69,7 +69,22 @@ public final class SuppressionStore {
 
     /** Applies one change atomically with its history event. */
     public ApplyResult apply(EmailAddress address, Change change) {
-        String key = addressKeys.keyOf(address);
+        return apply(addressKeys.keyOf(address), Objects.requireNonNull(address), change);
+    }
+
+    /**
+     * Applies one change to the address whose table key this is, when only the key is known (a
+     * mailto: token carries the key, not the address). The state item keeps the address it
+     * already holds, if any; none is added.
+     */
+    public ApplyResult applyToKey(String addressKey, Change change) {
+        if (change.action() == Action.FORGET_ADDRESS) {
+            throw new IllegalArgumentException("FORGET_ADDRESS needs the address");
+        }
+        return apply(Objects.requireNonNull(addressKey), null, change);
+    }
+
+    private ApplyResult apply(String key, EmailAddress address, Change change) {
         List<TransactWriteItem> items = new ArrayList<>(3);
         if (change.idempotencyKey() != null) {
             items.add(TransactWriteItem.builder().put(dedupeRecord(change)).build());
@@ -160,7 +175,7 @@ public final class SuppressionStore {
         if (change.action() == Action.FORGET_ADDRESS) {
             names.put("#addr", ADDRESS);
             remove.add("#addr");
-        } else {
+        } else if (address != null) {
             names.put("#addr", ADDRESS);
             values.put(":addr", s(address.value()));
             set.add("#addr = :addr");
