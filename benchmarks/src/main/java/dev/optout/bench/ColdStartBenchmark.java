@@ -50,7 +50,8 @@ public final class ColdStartBenchmark {
             for (String p : LocalRuntime.secretParameters(template)) {
                 secrets.put(p, LocalKeys.generateFor(p));
             }
-            LocalDeployment d = LocalDeployment.deploy(aws, template, "bench", Map.of("PublicBaseUrl", "http://127.0.0.1:3000"),
+            LocalDeployment d = LocalDeployment.deploy(aws, template, "bench", Map.of("PublicBaseUrl", "http://127.0.0.1:3000",
+                            "UnsubscribeMailDomain", dev.optout.localaws.SampleLinks.MAIL_DOMAIN),
                     secrets, line -> { });
             String table = d.ref(Template.TABLE_ID);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
