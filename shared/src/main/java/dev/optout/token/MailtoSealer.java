@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -81,7 +82,8 @@ public final class MailtoSealer {
     private final long lifetimeDays;
     private final Clock clock;
     private final Map<String, Derived> derived = new ConcurrentHashMap<>();
-    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(MailtoSealer::newMac);
+    /** Per thread, one ready HMAC per derived key: a Mac returns to its keyed state after doFinal, so no init per token. */
+    private final ThreadLocal<Map<Derived, Mac>> macs = ThreadLocal.withInitial(java.util.IdentityHashMap::new);
     private final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(MailtoSealer::newCipher);
 
     /**
@@ -121,7 +123,7 @@ public final class MailtoSealer {
         String keyId = keys.activeId();
         Derived d = derive(keyId);
         byte[] out = new byte[BYTES];
-        out[0] = (byte) ((VERSION << 5) | keyTag(keyId));
+        out[0] = (byte) ((VERSION << 5) | d.keyTag);
         System.arraycopy(tag(d, out[0], body, token.topic()), 0, out, TAG_OFFSET, TAG_BYTES);
         crypt(d, out, body, out, BODY_OFFSET);
         return Base32.encode(out);
@@ -141,7 +143,7 @@ public final class MailtoSealer {
         }
         List<String> candidates = new ArrayList<>(1);
         for (String id : keys.ids()) {
-            if (keyTag(id) == (raw[0] & 0x1F)) {
+            if (derive(id).keyTag == (raw[0] & 0x1F)) {
                 candidates.add(id);
             }
         }
@@ -179,12 +181,7 @@ public final class MailtoSealer {
     }
 
     private byte[] tag(Derived d, byte header, byte[] body, String topic) {
-        Mac m = mac.get();
-        try {
-            m.init(d.mac);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unusable", e);
-        }
+        Mac m = macs.get().computeIfAbsent(d, MailtoSealer::newMac);
         m.update(PURPOSE);
         m.update(header);
         m.update(body);
@@ -235,18 +232,32 @@ public final class MailtoSealer {
         }
     }
 
+    /** The keys derived from this link key; derived again when LinkKeys holds a new key object under the id (a refresh). */
     private Derived derive(String keyId) {
-        byte[] linkKey = keys.key(keyId).getEncoded();
+        SecretKey linkKey = keys.key(keyId);
         Derived d = derived.get(keyId);
-        if (d == null || !MessageDigest.isEqual(d.source, linkKey)) {
-            d = new Derived(linkKey, new SecretKeySpec(hmac(linkKey, MAC_LABEL), "HmacSHA256"),
-                    new SecretKeySpec(hmac(linkKey, ENC_LABEL), "AES"));
+        if (d == null || d.source != linkKey) {
+            byte[] raw = linkKey.getEncoded();
+            d = new Derived(linkKey, new SecretKeySpec(hmac(raw, MAC_LABEL), "HmacSHA256"),
+                    new SecretKeySpec(hmac(raw, ENC_LABEL), "AES"), keyTag(keyId));
             derived.put(keyId, d);
         }
         return d;
     }
 
-    private record Derived(byte[] source, SecretKeySpec mac, SecretKeySpec enc) {
+    /** Identity semantics on purpose (per-thread Mac cache): one instance per derivation. */
+    private static final class Derived {
+        final SecretKey source;
+        final SecretKeySpec mac;
+        final SecretKeySpec enc;
+        final int keyTag;
+
+        Derived(SecretKey source, SecretKeySpec mac, SecretKeySpec enc, int keyTag) {
+            this.source = source;
+            this.mac = mac;
+            this.enc = enc;
+            this.keyTag = keyTag;
+        }
     }
 
     private static byte[] hmac(byte[] key, byte[] message) {
@@ -259,9 +270,11 @@ public final class MailtoSealer {
         }
     }
 
-    private static Mac newMac() {
+    private static Mac newMac(Derived d) {
         try {
-            return Mac.getInstance("HmacSHA256");
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(d.mac);
+            return m;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
