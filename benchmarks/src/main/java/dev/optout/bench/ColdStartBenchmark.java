@@ -59,7 +59,8 @@ public final class ColdStartBenchmark {
             for (String p : secretParameters) {
                 secrets.put(p, p.startsWith("LinkKeys") ? SampleLinks.LINK_KEYS_JSON : SampleLinks.ADDRESS_HASH_KEY);
             }
-            LocalDeployment d = LocalDeployment.deploy(aws, template, "bench", Map.of("PublicBaseUrl", SampleLinks.BASE_URL),
+            LocalDeployment d = LocalDeployment.deploy(aws, template, "bench", Map.of("PublicBaseUrl", SampleLinks.BASE_URL,
+                            "UnsubscribeMailDomain", SampleLinks.MAIL_DOMAIN),
                     secrets, line -> { });
             String table = d.ref(Template.TABLE_ID);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -17,6 +17,8 @@ public final class SampleLinks {
     /** Address-hash key: 32 zero bytes, base64. */
     public static final String ADDRESS_HASH_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     public static final String BASE_URL = "https://optout.example.com";
+    /** The receiving domain of the sample SES receipt events (events/inbound-unsubscribe/README.md). */
+    public static final String MAIL_DOMAIN = "unsubscribe.example.com";
 
     private SampleLinks() {
     }

@@ -49,6 +49,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalRuntime implements AutoCloseable {
     public static final int DEFAULT_PORT = 3000;
     public static final String DEMO_ADDRESS = "demo@example.com";
+    /**
+     * The receiving domain set locally (template parameter UnsubscribeMailDomain), so that the check
+     * hands out mailto: URIs and InboundUnsubscribeFunction runs; mail to it goes nowhere by itself.
+     */
+    public static final String LOCAL_MAIL_DOMAIN = "unsubscribe.optout.localhost";
+    static final String MAIL_DOMAIN_PARAMETER = "UnsubscribeMailDomain";
+    static final String INBOUND_FUNCTION = "InboundUnsubscribeFunction";
     /** template.yaml parameter holding the links' base URL; locally it is this runtime's own URL. */
     static final String PUBLIC_BASE_URL_PARAMETER = "PublicBaseUrl";
     /**
@@ -170,7 +177,8 @@ public final class LocalRuntime implements AutoCloseable {
         String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
         Map<String, String> secrets = LocalKeys.loadOrCreate(options.stateDir().resolve("keys.json"), secretParameters(template));
         deployment = LocalDeployment.deploy(aws, template, options.stackName(),
-                Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl, SNS_SIGNATURE_VERIFICATION_PARAMETER, "false"),
+                Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl, SNS_SIGNATURE_VERIFICATION_PARAMETER, "false",
+                        MAIL_DOMAIN_PARAMETER, LOCAL_MAIL_DOMAIN),
                 secrets, line -> out.println("  " + line));
         out.println("  note: SNS signature checking is off locally (" + SNS_SIGNATURE_VERIFICATION_PARAMETER
                 + "=false: moto does not sign); SesFeedbackFunction still accepts only envelopes from the SES events topic");
@@ -361,6 +369,7 @@ public final class LocalRuntime implements AutoCloseable {
         e.put("faultsUrl", aws.faults().url().toString());
         // The command line (./optout lookup ... --local) reads the address-hash key as the functions do.
         e.put("addressHashKeySecretArn", deployment.ref(LocalKeys.ADDRESS_HASH_KEY_PARAMETER));
+        e.put("unsubscribeMailDomain", LOCAL_MAIL_DOMAIN);
         return e;
     }
 
@@ -402,6 +411,9 @@ public final class LocalRuntime implements AutoCloseable {
             out.println("Demo links for " + DEMO_ADDRESS + ":");
             out.println("  unsubscribe   " + links.get()[0]);
             out.println("  preferences   " + links.get()[1]);
+            if (links.get()[2] != null) {
+                out.println("  mailto        " + links.get()[2]);
+            }
         } else {
             out.println("Demo links: none yet (" + demoLinksNote + ")");
         }
@@ -417,7 +429,28 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  # a simulated SES hard bounce, published to the SES events topic");
         out.println("  " + env + " aws sns publish --endpoint-url " + e.get("awsEndpoint") + " --topic-arn " + e.get("sesTopicArn")
                 + " \\\n    --message '" + sampleBounce(DEMO_ADDRESS) + "'");
+        Optional<Path> mailEvent = links.map(l -> l[2]).flatMap(this::writeMailtoEvent);
+        if (mailEvent.isPresent() && running.containsKey(INBOUND_FUNCTION)) {
+            out.println("  # the demo's mailto: unsubscribe as SES would deliver it (empty subject, verdicts PASS)");
+            out.println("  " + env + " aws lambda invoke --endpoint-url " + e.get("lambdaEndpoint")
+                    + " --function-name " + INBOUND_FUNCTION + " \\\n    --payload fileb://" + mailEvent.get() + " mail.json && cat mail.json");
+        }
         out.println();
+    }
+
+    /** A receipt event for a mail from the demo address to this mailto: URI, written next to local.json. */
+    private Optional<Path> writeMailtoEvent(String mailtoUri) {
+        if (mailtoUri == null) {
+            return Optional.empty();
+        }
+        String recipient = mailtoUri.substring("mailto:".length()).replaceFirst("\\?.*$", "");
+        try {
+            Path file = options.stateDir().resolve("mailto-demo-event.json");
+            Files.writeString(file, SesReceiptEvents.received(recipient, DEMO_ADDRESS, "", SesReceiptEvents.ALL_PASS) + "\n");
+            return Optional.of(file.toAbsolutePath());
+        } catch (IOException ex) {
+            return Optional.empty();
+        }
     }
 
     private String demoLinksNote = "";
@@ -446,7 +479,8 @@ public final class LocalRuntime implements AutoCloseable {
                         : DEMO_ADDRESS + " is blocked (" + result.path("reason").asText() + "), so the check gives no links";
                 return Optional.empty();
             }
-            return Optional.of(new String[] {m.group(1), prefs});
+            Matcher mailto = Pattern.compile("<(mailto:[^>]+)>").matcher(header);
+            return Optional.of(new String[] {m.group(1), prefs, mailto.find() ? mailto.group(1) : null});
         } catch (IOException | RuntimeException ex) {
             demoLinksNote = "could not ask the check: " + ex.getMessage();
             return Optional.empty();

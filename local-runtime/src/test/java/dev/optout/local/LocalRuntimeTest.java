@@ -161,6 +161,7 @@ class LocalRuntimeTest {
         assertThat(local.path("faultsUrl").asText()).isEqualTo(runtime.aws().endpoint() + "/_optout/faults");
         // the command line reads the address-hash key through it (./optout lookup --local)
         assertThat(local.path("addressHashKeySecretArn").asText()).startsWith("arn:aws:secretsmanager:");
+        assertThat(local.path("unsubscribeMailDomain").asText()).isEqualTo(LocalRuntime.LOCAL_MAIL_DOMAIN);
     }
 
     @Test
@@ -198,6 +199,32 @@ class LocalRuntimeTest {
     private static HttpResponse<String> post(URI url, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theChecksMailtoSentAsAnSesReceiptEventToTheInboundFunctionBlocksTheNextCheck() throws Exception {
+        Assumptions.assumeTrue(runtime.runningFunctions().contains(LocalRuntime.INBOUND_FUNCTION),
+                "NOT BUILT: functions/inbound-unsubscribe/target/function.jar is missing; run mvn package (or verify) first");
+        String address = "mailto-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        byte[] check = ("{\"topic\":\"promotions\",\"recipients\":[\"" + address + "\"]}").getBytes(StandardCharsets.UTF_8);
+        JsonNode before = JSON.readTree(lambda.invoke(b -> b.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(check)))
+                .payload().asByteArray()).path("results").path(0);
+        java.util.regex.Matcher mailto = java.util.regex.Pattern.compile("<mailto:([a-z2-7]{64}@" + LocalRuntime.LOCAL_MAIL_DOMAIN.replace(".", "\\.")
+                + ")\\?subject=unsubscribe>").matcher(before.path("headers").path("List-Unsubscribe").asText());
+        assertThat(mailto.find()).as("the check hands out a mailto: %s", before).isTrue();
+
+        String event = SesReceiptEvents.received(mailto.group(1), address, "", SesReceiptEvents.ALL_PASS);
+        InvokeResponse received = lambda.invoke(b -> b.functionName(LocalRuntime.INBOUND_FUNCTION).payload(SdkBytes.fromUtf8String(event)));
+        assertThat(received.functionError()).as(received.payload().asUtf8String()).isNull();
+
+        JsonNode after = JSON.readTree(lambda.invoke(b -> b.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(check)))
+                .payload().asByteArray()).path("results").path(0);
+        assertThat(after.path("allowed").asBoolean()).isFalse();
+        assertThat(after.path("reason").asText()).isEqualTo("UNSUBSCRIBED_TOPIC");
+        runtime.printBanner();
+        assertThat(OUTPUT.toString(StandardCharsets.UTF_8)).contains("mailto        mailto:").contains("--function-name InboundUnsubscribeFunction");
+        assertThat(JSON.readTree(state.resolve("mailto-demo-event.json").toFile()).at("/Records/0/ses/receipt/action/type").asText())
+                .isEqualTo("Lambda");
     }
 
     @Test

@@ -52,6 +52,9 @@ class TemplateContractTest {
     /** Variables with a working default or meaning "none" when unset: the template may leave them out. */
     private static final Set<String> OPTIONAL = Set.of(Settings.TOPIC_CATALOG, Settings.UNSUBSCRIBE_MAILTO,
             Settings.SECRETS_REFRESH_SECONDS);
+    /** Variables a function reads only when the feature is on; the template must still set them where read. */
+    private static final Set<String> INBOUND = Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
+            Settings.LINK_KEYS_SECRET_ARN, Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.UNSUBSCRIBE_MAIL_DOMAIN);
 
     /**
      * Which function reads which variable. A name added to Settings must be added here too (the
@@ -61,7 +64,8 @@ class TemplateContractTest {
             "PendingChangesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS),
             "PresendCheckFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.LINK_TOKEN_LIFETIME_DAYS,
-                    Settings.UNSUBSCRIBE_MAILTO),
+                    Settings.UNSUBSCRIBE_MAILTO, Settings.UNSUBSCRIBE_MAIL_DOMAIN),
+            "InboundUnsubscribeFunction", INBOUND,
             "UnsubscribeFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
                     Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
                     Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
@@ -205,6 +209,26 @@ class TemplateContractTest {
             assertThat(String.valueOf(st.get("Condition"))).contains("ArnNotEquals").contains("aws:SourceArn")
                     .contains("SesEventsTopic");
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReceiptRuleInvokesTheInboundFunctionAsynchronouslyAndOnlySesOfThisAccountMay() {
+        Map<String, Object> rule = (Map<String, Object>) TEMPLATE.properties("InboundUnsubscribeRule").get("Rule");
+        assertThat(rule.get("ScanEnabled")).as("spam and virus verdicts need scanning").isEqualTo(true);
+        Map<String, Object> lambda = (Map<String, Object>) ((Map<String, Object>) asObjects(rule.get("Actions")).get(0)).get("LambdaAction");
+        assertThat(lambda.get("InvocationType")).isEqualTo("Event");
+        // The alias (a published version): SnapStart applies only to versions.
+        assertThat(refName(lambda.get("FunctionArn"))).isEqualTo("!Ref InboundUnsubscribeFunction.Alias");
+        Map<String, Object> permission = TEMPLATE.properties("InboundUnsubscribePermission");
+        assertThat(permission.get("Principal")).isEqualTo("ses.amazonaws.com");
+        assertThat(refName(permission.get("SourceAccount"))).isEqualTo("!Ref AWS::AccountId");
+        assertThat(refName(permission.get("SourceArn"))).contains("receipt-rule-set/${AWS::StackName}-unsubscribe-mail:receipt-rule/unsubscribe");
+        assertThat(refName(permission.get("FunctionName"))).isEqualTo("!Ref InboundUnsubscribeFunction.Alias");
+        Set<String> tableActions = new TreeSet<>();
+        statements("InboundUnsubscribeFunction").forEach(st -> asList(st.get("Action")).stream()
+                .filter(a -> a.startsWith("dynamodb:")).forEach(tableActions::add));
+        assertThat(tableActions).containsExactly("dynamodb:PutItem", "dynamodb:UpdateItem");
     }
 
     @Test

@@ -31,6 +31,11 @@ public final class Settings {
     public static final String LINK_TOKEN_LIFETIME_DAYS = "LINK_TOKEN_LIFETIME_DAYS";
     /** Optional address for a mailto: URI in List-Unsubscribe, after the https one. */
     public static final String UNSUBSCRIBE_MAILTO = "UNSUBSCRIBE_MAILTO";
+    /**
+     * Optional domain where Amazon SES receives unsubscribe mail: each recipient then gets their
+     * own sealed {@code mailto:<token>@DOMAIN} (it takes the place of {@link #UNSUBSCRIBE_MAILTO}).
+     */
+    public static final String UNSUBSCRIBE_MAIL_DOMAIN = "UNSUBSCRIBE_MAIL_DOMAIN";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

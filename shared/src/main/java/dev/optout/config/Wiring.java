@@ -7,6 +7,8 @@ import dev.optout.pending.PendingChanges;
 import dev.optout.snapstart.RenewableRandom;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.BatchStateReader;
+import dev.optout.links.MailtoAddresses;
+import dev.optout.token.MailtoSealer;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeySource;
 import dev.optout.token.TokenOpener;
@@ -39,6 +41,7 @@ public final class Wiring {
     private TokenOpener opener;
     private ListUnsubscribeHeaders linkHeaders;
     private PendingChanges pendingChanges;
+    private MailtoAddresses mailtoAddresses;
 
     public Wiring(Settings settings) {
         this(settings, Clock.systemUTC());
@@ -170,9 +173,28 @@ public final class Wiring {
     /** The List-Unsubscribe headers builder: {@code PUBLIC_BASE_URL}, optional {@code UNSUBSCRIBE_MAILTO}. */
     public synchronized ListUnsubscribeHeaders linkHeaders() {
         if (linkHeaders == null) {
-            linkHeaders = ListUnsubscribeHeaders.fromSettings(settings, tokenSealer());
+            linkHeaders = mailtoAddresses().isPresent()
+                    ? ListUnsubscribeHeaders.withMailto(tokenSealer(), settings.required(Settings.PUBLIC_BASE_URL), mailtoAddresses().get())
+                    : ListUnsubscribeHeaders.fromSettings(settings, tokenSealer());
         }
         return linkHeaders;
+    }
+
+    /**
+     * The per-recipient mailto: addresses when {@code UNSUBSCRIBE_MAIL_DOMAIN} is set (empty:
+     * none); tokens open for {@code LINK_TOKEN_LIFETIME_DAYS}, like the https links.
+     */
+    public synchronized java.util.Optional<MailtoAddresses> mailtoAddresses() {
+        if (mailtoAddresses == null) {
+            String domain = settings.optional(Settings.UNSUBSCRIBE_MAIL_DOMAIN).filter(d -> !d.isBlank()).orElse(null);
+            if (domain == null) {
+                return java.util.Optional.empty();
+            }
+            MailtoSealer sealer = new MailtoSealer(linkKeys(), topics().all().stream().map(dev.optout.topic.Topic::id).toList(),
+                    settings.duration(Settings.LINK_TOKEN_LIFETIME_DAYS, TokenOpener.DEFAULT_LIFETIME), clock);
+            mailtoAddresses = new MailtoAddresses(domain, sealer, addressKeys());
+        }
+        return java.util.Optional.of(mailtoAddresses);
     }
 
     /** The public base URL, e.g. https://optout.example.com, without trailing slash. */

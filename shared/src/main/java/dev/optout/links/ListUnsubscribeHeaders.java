@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * List-Unsubscribe: &lt;https://HOST/u/TOKEN&gt;[, &lt;mailto:ADDRESS?subject=unsubscribe&gt;]   (RFC 2369)
+ *   ADDRESS: MAILTOKEN@DOMAIN, one per recipient, when a receiving domain is configured
+ *   ({@link MailtoAddresses}); else the fixed UNSUBSCRIBE_MAILTO mailbox, if any
  * List-Unsubscribe-Post: List-Unsubscribe=One-Click                                  (RFC 8058)
  * preferences: https://HOST/p/TOKEN
  * </pre>
@@ -40,6 +42,7 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
     private final TokenSealer sealer;
     private final String baseUrl;
     private final String mailtoSuffix;
+    private final MailtoAddresses mailtoAddresses;
 
     /**
      * @param publicBaseUrl e.g. {@code https://optout.example.com} (a trailing slash is dropped)
@@ -49,6 +52,22 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         this.sealer = Objects.requireNonNull(sealer);
         this.baseUrl = normalizeBaseUrl(publicBaseUrl);
         this.mailtoSuffix = mailto == null || mailto.isBlank() ? "" : ", <" + mailtoUri(mailto.strip()) + ">";
+        this.mailtoAddresses = null;
+    }
+
+    /**
+     * With a receiving domain: each recipient's {@code List-Unsubscribe} gets their own sealed
+     * mailto: address after the https URI (this replaces a fixed {@code UNSUBSCRIBE_MAILTO}).
+     */
+    public static ListUnsubscribeHeaders withMailto(TokenSealer sealer, String publicBaseUrl, MailtoAddresses mailtoAddresses) {
+        return new ListUnsubscribeHeaders(sealer, normalizeBaseUrl(publicBaseUrl), Objects.requireNonNull(mailtoAddresses));
+    }
+
+    private ListUnsubscribeHeaders(TokenSealer sealer, String normalizedBaseUrl, MailtoAddresses mailtoAddresses) {
+        this.sealer = Objects.requireNonNull(sealer);
+        this.baseUrl = normalizedBaseUrl;
+        this.mailtoSuffix = "";
+        this.mailtoAddresses = mailtoAddresses;
     }
 
     /** From {@code PUBLIC_BASE_URL} and the optional {@code UNSUBSCRIBE_MAILTO}. */
@@ -62,7 +81,8 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         String token = sealer.seal(address, topic, campaignId);
         String unsubscribeUrl = baseUrl + UNSUBSCRIBE_PATH + token;
         Map<String, String> headers = new LinkedHashMap<>(4);
-        headers.put(LIST_UNSUBSCRIBE, "<" + unsubscribeUrl + ">" + mailtoSuffix);
+        String mailto = mailtoAddresses == null ? mailtoSuffix : ", <" + mailtoAddresses.uriFor(address, topic) + ">";
+        headers.put(LIST_UNSUBSCRIBE, "<" + unsubscribeUrl + ">" + mailto);
         headers.put(LIST_UNSUBSCRIBE_POST, ONE_CLICK);
         return new RecipientLinks(Collections.unmodifiableMap(headers), unsubscribeUrl, baseUrl + PREFERENCES_PATH + token);
     }

@@ -12,6 +12,7 @@ public final class Metrics {
     public static final String PREFERENCES = "preferences";
     public static final String SES_FEEDBACK = "ses-feedback";
     public static final String PENDING_CHANGES = "pending-changes";
+    public static final String INBOUND_UNSUBSCRIBE = "inbound-unsubscribe";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";
@@ -50,6 +51,8 @@ public final class Metrics {
     public static final String FEEDBACK_RECIPIENTS_REJECTED = "FeedbackRecipientsRejected";
     /** Messages on the feedback queue refused as not from the SES events topic (forged, or misconfigured). */
     public static final String FEEDBACK_MESSAGES_UNAUTHENTIC = "FeedbackMessagesUnauthentic";
+    /** Unsubscribe mails that changed nothing (failed verdicts, bad token, unauthenticated sender), with a {@code Reason} dimension. */
+    public static final String MAILS_REFUSED = "UnsubscribeMailsRefused";
 
     private Metrics() {
     }

@@ -23,5 +23,7 @@ public enum Source {
     /** An operator acting on the table directly (the command line's suppress, lift, forget). */
     OPERATOR,
     /** A suppression list brought in from another provider or a file ({@code ./optout import}). */
-    IMPORT
+    IMPORT,
+    /** A mail to the mailto: unsubscribe address (RFC 2369), received by Amazon SES. */
+    MAILTO
 }

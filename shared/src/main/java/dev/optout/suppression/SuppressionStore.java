@@ -115,8 +115,24 @@ public final class SuppressionStore {
         }
     }
 
+    /**
+     * Applies one change to the address whose table key this is, when only the key is known (a
+     * mailto: token carries the key, not the address). The state item keeps the address it
+     * already holds, if any; none is added (so an erased address stays erased).
+     */
+    public ApplyResult applyToKey(String addressKey, Change change) {
+        if (change.action() == Action.FORGET_ADDRESS) {
+            throw new IllegalArgumentException("FORGET_ADDRESS needs the address");
+        }
+        return transact(Objects.requireNonNull(addressKey), null, List.of(change), change.idempotencyKey(), false);
+    }
+
     private ApplyResult transact(EmailAddress address, List<Change> changes, String idempotencyKey, boolean forgotten) {
-        String key = addressKeys.keyOf(address);
+        return transact(addressKeys.keyOf(address), address, changes, idempotencyKey, forgotten);
+    }
+
+    /** @param address null: the address is not known (the state item keeps what it holds) */
+    private ApplyResult transact(String key, EmailAddress address, List<Change> changes, String idempotencyKey, boolean forgotten) {
         List<TransactWriteItem> items = new ArrayList<>(changes.size() + 2);
         if (idempotencyKey != null) {
             items.add(TransactWriteItem.builder().put(dedupeRecord(idempotencyKey)).build());
@@ -134,7 +150,7 @@ public final class SuppressionStore {
             if (idempotencyKey != null && failedCondition(e, 0)) {
                 return ApplyResult.DUPLICATE;
             }
-            if (!forgotten && failedCondition(e, stateIndex)) {
+            if (!forgotten && address != null && failedCondition(e, stateIndex)) {
                 throw new ForgottenException();
             }
             throw new StoreUnavailableException("suppression table rejected " + what + ": " + reasons(e), e);
@@ -438,7 +454,7 @@ public final class SuppressionStore {
         e.setIfAbsent(CREATED_AT, s(clock.instant().toString()));
         if (forgotten) {
             e.remove(ADDRESS);
-        } else {
+        } else if (address != null) {
             e.set(ADDRESS, s(address.value()));
         }
         for (Change change : changes) {
@@ -446,7 +462,7 @@ public final class SuppressionStore {
         }
         Map<String, String> names = new HashMap<>(e.names());
         Update.Builder update = Update.builder().tableName(tableName).key(stateKey(key));
-        if (!forgotten) {
+        if (!forgotten && address != null) {
             // The forgotten guard: enforced here, for every writer, so no path writes addr back.
             names.put("#forgotten", FORGOTTEN);
             update.conditionExpression("attribute_not_exists(#forgotten)");

@@ -3,6 +3,7 @@ package dev.optout.links;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.check.LinkProvider;
@@ -10,11 +11,14 @@ import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.LinkToken;
+import dev.optout.token.MailtoSealer;
+import dev.optout.token.MailtoToken;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +56,33 @@ class ListUnsubscribeHeadersTest {
         assertThat(links.headers().get("List-Unsubscribe")).isEqualTo(
                 "<https://optout.example.com/u/" + token + ">, <mailto:unsubscribe@example.com?subject=unsubscribe>");
         assertThat(links.headers().get("List-Unsubscribe-Post")).isEqualTo("List-Unsubscribe=One-Click");
+    }
+
+    @Test
+    void aReceivingDomainGivesEachRecipientTheirOwnSealedMailtoAfterTheHttpsUri() throws Exception {
+        AddressKeys addressKeys = new AddressKeys(new byte[32]);
+        MailtoSealer mailto = new MailtoSealer(KEYS, List.of("newsletter", "promotions"), TokenOpener.DEFAULT_LIFETIME, CLOCK);
+        var headers = ListUnsubscribeHeaders.withMailto(SEALER, "https://optout.example.com",
+                new MailtoAddresses("Unsubscribe.Example.COM", mailto, addressKeys));
+        var links = headers.forRecipient(ANA, "newsletter", "2026-11-weekly");
+        String token = tokenOf(links.preferencesUrl());
+        String value = links.headers().get("List-Unsubscribe");
+        assertThat(value).matches("<https://optout\\.example\\.com/u/\\Q" + token
+                + "\\E>, <mailto:[a-z2-7]{64}@unsubscribe\\.example\\.com\\?subject=unsubscribe>");
+        String localPart = value.substring(value.indexOf("mailto:") + 7, value.indexOf('@', value.indexOf("mailto:")));
+        assertThat(mailto.open(localPart)).isEqualTo(new MailtoToken(addressKeys.keyOf(ANA), "newsletter", LocalDate.of(2026, 11, 1)));
+        String other = headers.forRecipient(AddressParser.parseOrNull("budi@example.co.id"), "newsletter", null)
+                .headers().get("List-Unsubscribe");
+        assertThat(other.substring(other.indexOf("mailto:"))).isNotEqualTo(value.substring(value.indexOf("mailto:")));
+    }
+
+    @Test
+    void aReceivingDomainThatIsNotADomainNameIsRefusedAtInit() {
+        MailtoSealer mailto = new MailtoSealer(KEYS, List.of(), TokenOpener.DEFAULT_LIFETIME, CLOCK);
+        for (String bad : List.of("", "unsubscribe@example.com", "example", "exa mple.com", "ex>ample.com")) {
+            assertThatThrownBy(() -> new MailtoAddresses(bad, mailto, new AddressKeys(new byte[32])))
+                    .as(bad).isInstanceOf(ConfigurationException.class).hasMessageContaining("UNSUBSCRIBE_MAIL_DOMAIN");
+        }
     }
 
     @Test

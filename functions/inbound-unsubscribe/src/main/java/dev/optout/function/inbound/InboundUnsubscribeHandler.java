@@ -1,0 +1,110 @@
+package dev.optout.function.inbound;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.Settings;
+import dev.optout.config.Wiring;
+import dev.optout.inbound.InboundUnsubscribe;
+import dev.optout.inbound.InboundUnsubscribe.Outcome;
+import dev.optout.inbound.InvalidReceiptException;
+import dev.optout.inbound.ReceivedMail;
+import dev.optout.inbound.SesReceiptParser;
+import dev.optout.json.Json;
+import dev.optout.observability.EventLog;
+import dev.optout.observability.Metrics;
+import dev.optout.suppression.StoreUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * InboundUnsubscribeFunction: an Amazon SES receipt rule's Lambda action (Event invocation) for
+ * the unsubscribe domain. Each mail to a sealed {@code <token>@DOMAIN} or to
+ * {@code unsubscribe@DOMAIN} is applied by the rules of {@link InboundUnsubscribe}; the answer
+ * ({@code {"results":[{"kind","scope","detail"}...]}}, one per recipient) is for local runs and
+ * tests: SES ignores it, and no mail is ever sent back.
+ *
+ * <p>Logs carry SES's message id, the outcome and verdicts: never an address or a token.
+ * Failures: an event that is not an SES receipt event throws {@link InvalidReceiptException}
+ * (logged; retrying it cannot help); a store failure throws {@link StoreUnavailableException},
+ * so that Lambda retries the event (asynchronous invocation: twice), and a redelivery
+ * changes nothing twice (each change is recorded once per message).
+ */
+public final class InboundUnsubscribeHandler implements RequestStreamHandler {
+    private final InboundUnsubscribe inbound;
+    private final EventLog log;
+
+    /** Called by Lambda: builds everything from the environment, once. */
+    public InboundUnsubscribeHandler() {
+        this(new Wiring(Settings.fromEnvironment()));
+    }
+
+    /** Needs {@code UNSUBSCRIBE_MAIL_DOMAIN}: without a receiving domain this function has nothing to receive. */
+    public InboundUnsubscribeHandler(Wiring wiring) {
+        this(new InboundUnsubscribe(wiring.store(), wiring.mailtoAddresses().orElseThrow(() -> new ConfigurationException(
+                        Settings.UNSUBSCRIBE_MAIL_DOMAIN + " is not set: the function needs the domain SES receives unsubscribe mail for")),
+                        wiring.clock()),
+                EventLog.stdout(Metrics.INBOUND_UNSUBSCRIBE));
+    }
+
+    public InboundUnsubscribeHandler(InboundUnsubscribe inbound, EventLog log) {
+        this.inbound = inbound;
+        this.log = log;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String requestId = context == null ? null : context.getAwsRequestId();
+        List<ReceivedMail> mails;
+        try {
+            mails = SesReceiptParser.parse(input);
+        } catch (InvalidReceiptException e) {
+            log.error(requestId, "mail-rejected", Map.of("error", e.getMessage()));
+            throw e;
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (ReceivedMail mail : mails) {
+            List<Outcome> outcomes;
+            try {
+                outcomes = inbound.process(mail);
+            } catch (StoreUnavailableException e) {
+                log.error(requestId, "mail-failed", Map.of("sesMessageId", mail.messageId(), "error", String.valueOf(e.getMessage())));
+                throw e;
+            }
+            for (Outcome o : outcomes) {
+                record(requestId, mail, o);
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("kind", o.kind().name());
+                r.put("scope", o.scope());
+                r.put("detail", o.detail());
+                results.add(r);
+            }
+        }
+        Json.MAPPER.writeValue(output, Map.of("results", results));
+    }
+
+    private void record(String requestId, ReceivedMail mail, Outcome o) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("sesMessageId", mail.messageId());
+        fields.put("outcome", o.kind().name());
+        if (o.scope() != null) {
+            fields.put("scope", o.scope());
+        }
+        if (o.detail() != null) {
+            fields.put("detail", o.detail());
+        }
+        fields.put("verdicts", mail.verdicts().asEvidence());
+        if (o.changed()) {
+            log.metrics(requestId, "unsubscribed-by-mail", fields, Map.of(Metrics.OPT_OUTS, 1), Map.of("Source", "MAILTO"));
+        } else if (o.kind() == InboundUnsubscribe.Kind.DUPLICATE) {
+            log.info(requestId, "unsubscribe-mail-repeated", fields);
+        } else {
+            log.metrics(requestId, "unsubscribe-mail-refused", fields, Map.of(Metrics.MAILS_REFUSED, 1), Map.of("Reason", o.kind().name()));
+        }
+    }
+}
