@@ -12,6 +12,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SesFeedbackPrimingTest {
     @Test
     void primingParsesASampleBounceAndReadsTheStoreButAppliesNothing(LocalAws aws) {
-        Map<String, String> env = SampleLinks.functionEnvironment(aws);
+        Map<String, String> env = new HashMap<>(SampleLinks.functionEnvironment(aws));
+        env.put(Settings.SES_EVENTS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback");
         Wiring wiring = new Wiring(Settings.of(env));
         wiring.store().apply(AddressParser.parseOrNull("ana@example.com"),
                 Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, Instant.parse("2026-11-01T10:00:00Z"))));
