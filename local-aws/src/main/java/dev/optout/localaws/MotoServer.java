@@ -159,11 +159,18 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private static synchronized Path launcher() {
-        try (var in = MotoServer.class.getResourceAsStream("moto_server.py")) {
-            Path file = Files.createTempFile("optout-moto-server-", ".py");
-            file.toFile().deleteOnExit();
-            Files.write(file, in.readAllBytes());
-            return file;
+        try {
+            // moto_server.py imports its sibling modules: they go to one directory together
+            Path dir = Files.createTempDirectory("optout-moto-server-");
+            dir.toFile().deleteOnExit();
+            for (String module : List.of("moto_server.py", "ses_suppression.py")) {
+                try (var in = MotoServer.class.getResourceAsStream(module)) {
+                    Path file = dir.resolve(module);
+                    Files.write(file, in.readAllBytes());
+                    file.toFile().deleteOnExit();
+                }
+            }
+            return dir.resolve("moto_server.py");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the moto launcher: " + e.getMessage(), e);
         }

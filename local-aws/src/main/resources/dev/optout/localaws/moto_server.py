@@ -23,6 +23,8 @@ import threading
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+import ses_suppression  # the SES v2 suppression list moto lacks (ses_suppression.py, next to this file)
+
 DYNAMODB_WRITES = {
     "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
 }
@@ -108,7 +110,7 @@ def main(argv):
         return moto_app(environ, start_response)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    run_simple(args.host, args.port, ses_suppression.wrap(app), threaded=True, use_reloader=False)
 
 
 if __name__ == "__main__":

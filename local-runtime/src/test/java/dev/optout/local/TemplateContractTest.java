@@ -26,11 +26,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -52,42 +52,15 @@ class TemplateContractTest {
     /** Variables with a working default or meaning "none" when unset: the template may leave them out. */
     private static final Set<String> OPTIONAL = Set.of(Settings.TOPIC_CATALOG, Settings.UNSUBSCRIBE_MAILTO,
             Settings.SECRETS_REFRESH_SECONDS);
-    /** Variables a function reads only when the feature is on; the template must still set them where read. */
-    private static final Set<String> INBOUND = Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
-            Settings.LINK_KEYS_SECRET_ARN, Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.UNSUBSCRIBE_MAIL_DOMAIN);
-
-    /**
-     * Which function reads which variable. A name added to Settings must be added here too (the
-     * test below fails until it is), so that the template is checked for it.
-     */
-    private static final Map<String, Set<String>> READS = Map.of(
-            "PendingChangesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS),
-            "PresendCheckFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
-                    Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.LINK_TOKEN_LIFETIME_DAYS,
-                    Settings.UNSUBSCRIBE_MAILTO, Settings.UNSUBSCRIBE_MAIL_DOMAIN),
-            "InboundUnsubscribeFunction", INBOUND,
-            "UnsubscribeFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
-                    Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
-                    Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
-            "PreferencesFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
-                    Settings.LINK_KEYS_SECRET_ARN, Settings.PUBLIC_BASE_URL, Settings.DEFAULT_LANGUAGE,
-                    Settings.LINK_TOKEN_LIFETIME_DAYS, Settings.PENDING_CHANGES_QUEUE_URL),
-            "SesFeedbackFunction", Set.of(Settings.TABLE_NAME, Settings.TOPIC_CATALOG, Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.SECRETS_REFRESH_SECONDS,
-                    Settings.SOFT_BOUNCE_THRESHOLD, Settings.SOFT_BOUNCE_WINDOW_DAYS, Settings.SES_SUPPRESSION_MIRRORING,
-                    Settings.CAMPAIGN_COMPLAINT_RATE, Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, Settings.CAMPAIGN_BOUNCE_RATE,
-                    Settings.CAMPAIGN_BOUNCE_MIN_SENDS, Settings.CAMPAIGN_COUNTER_SHARDS,
-                    Settings.SES_EVENTS_TOPIC_ARN, Settings.SNS_SIGNATURE_VERIFICATION, Settings.SES_RAW_MESSAGE_DELIVERY));
 
     @TestFactory
     Stream<DynamicTest> everyHandlerIsAClassInItsJarThatAcceptsTheEventItsTriggerSends() {
         return FunctionDefinition.all(TEMPLATE).stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
             Path module = f.moduleDirectory(ROOT);
             String moduleName = ROOT.relativize(module).toString().replace('\\', '/');
-            Assumptions.assumeTrue(inReactor(moduleName), () -> "PENDING: " + f.logicalId() + "'s module " + moduleName
-                    + " is not in this checkout yet; its handler is checked once that module lands");
-            Path jar = f.jar(ROOT);
-            Assumptions.assumeTrue(Files.exists(jar), () -> "NOT BUILT: " + ROOT.relativize(jar)
-                    + " is missing; run mvn package (or verify) so the template can be checked against it");
+            assertThat(inReactor(moduleName)).as("%s's module %s is a module of the root pom.xml", f.logicalId(), moduleName)
+                    .isTrue();
+            Path jar = builtJar(f);
             try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
                 Class<?> handler;
                 try {
@@ -119,25 +92,29 @@ class TemplateContractTest {
         }));
     }
 
+    /**
+     * Which function reads which variable is observed, not typed here: each function's jar is
+     * loaded on its own, its handler built (through its Wiring constructor, as the no-argument one
+     * does) from the environment the template gives it against a local deployment, and its
+     * Settings tell which names it asked for.
+     */
     @Test
-    void everyVariableTheCodeReadsIsSetOnEachFunctionThatReadsIt() throws IllegalAccessException {
+    @ExtendWith(LocalAwsExtension.class)
+    void everyVariableTheCodeReadsIsSetOnEachFunctionThatReadsIt(LocalAws aws, @TempDir Path keys) throws Exception {
+        LocalDeployment local = LocalDeployment.deploy(aws, TEMPLATE, "reads-" + System.nanoTime(),
+                Map.of("PublicBaseUrl", "https://optout.example.com"),
+                LocalKeys.loadOrCreate(keys.resolve("keys.json"), LocalRuntime.secretParameters(TEMPLATE)), line -> { });
         Set<String> settings = settingsNames();
-        Set<String> declaredReaders = new HashSet<>();
-        READS.values().forEach(declaredReaders::addAll);
-        Set<String> unassigned = new TreeSet<>(settings);
-        unassigned.removeAll(NOT_IN_TEMPLATE);
-        unassigned.removeAll(declaredReaders);
-        assertThat(unassigned).as("Settings names no function is declared to read (add them to READS in this test)").isEmpty();
-
+        Set<String> readByAnyFunction = new HashSet<>();
         List<String> problems = new ArrayList<>();
         for (FunctionDefinition f : FunctionDefinition.all(TEMPLATE)) {
-            Set<String> reads = READS.get(f.logicalId());
-            if (reads == null) {
-                problems.add(f.logicalId() + " is not in READS: declare which variables it reads");
-                continue;
-            }
+            Set<String> reads = new TreeSet<>(namesReadAtInit(f, LocalRuntime.environment(f, local.intrinsics(), aws)));
+            reads.removeIf(name -> NOT_IN_TEMPLATE.contains(name) || name.startsWith("AWS_"));
+            readByAnyFunction.addAll(reads);
             for (String name : reads) {
-                if (!OPTIONAL.contains(name) && !f.environment().containsKey(name)) {
+                if (!settings.contains(name)) {
+                    problems.add(f.logicalId() + " reads " + name + ", which is not a Settings name");
+                } else if (!OPTIONAL.contains(name) && !f.environment().containsKey(name)) {
                     problems.add(f.logicalId() + " reads " + name + " but template.yaml does not set it");
                 }
             }
@@ -151,7 +128,31 @@ class TemplateContractTest {
                 }
             }
         }
+        Set<String> unread = new TreeSet<>(settings);
+        unread.removeAll(NOT_IN_TEMPLATE);
+        unread.removeAll(readByAnyFunction);
+        assertThat(unread).as("Settings names no function reads").isEmpty();
         assertThat(problems).isEmpty();
+    }
+
+    /** Builds the function's handler from its own jar and answers the Settings names it read. */
+    @SuppressWarnings("unchecked")
+    private static Set<String> namesReadAtInit(FunctionDefinition f, Map<String, String> environment) throws Exception {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {builtJar(f).toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> settingsClass = Class.forName("dev.optout.config.Settings", true, loader);
+            Class<?> wiringClass = Class.forName("dev.optout.config.Wiring", true, loader);
+            Object settings = settingsClass.getMethod("of", Map.class).invoke(null, environment);
+            Object wiring = wiringClass.getConstructor(settingsClass).newInstance(settings);
+            Class.forName(f.handlerClass(), true, loader).getConstructor(wiringClass).newInstance(wiring);
+            return (Set<String>) settingsClass.getMethod("namesRead").invoke(settings);
+        }
+    }
+
+    private static Path builtJar(FunctionDefinition f) {
+        Path jar = f.jar(ROOT);
+        assertThat(jar).as("%s is built: run mvn package (mvn verify builds the function jars before this module's tests)",
+                ROOT.relativize(jar)).exists();
+        return jar;
     }
 
     @Test

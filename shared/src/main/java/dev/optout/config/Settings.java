@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Configuration as the function sees it: environment variables set by template.yaml in Lambda,
@@ -67,9 +69,16 @@ public final class Settings {
     public static final String PENDING_CHANGES_QUEUE_URL = "PENDING_CHANGES_QUEUE_URL";
 
     private final Map<String, String> values;
+    /** Every name asked for, set or not (shared by copies): what a function reads, for the template contract test. */
+    private final Set<String> namesRead;
+
+    private Settings(Map<String, String> values, Set<String> namesRead) {
+        this.values = Collections.unmodifiableMap(new HashMap<>(values));
+        this.namesRead = namesRead;
+    }
 
     private Settings(Map<String, String> values) {
-        this.values = Collections.unmodifiableMap(new HashMap<>(values));
+        this(values, ConcurrentHashMap.newKeySet());
     }
 
     public static Settings fromEnvironment() {
@@ -84,10 +93,16 @@ public final class Settings {
     public Settings with(Map<String, String> overrides) {
         Map<String, String> merged = new HashMap<>(values);
         merged.putAll(overrides);
-        return new Settings(merged);
+        return new Settings(merged, namesRead);
+    }
+
+    /** The names the code has asked for so far, whether or not they were set. */
+    public Set<String> namesRead() {
+        return Set.copyOf(namesRead);
     }
 
     public Optional<String> optional(String name) {
+        namesRead.add(name);
         String v = values.get(name);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
     }

@@ -151,8 +151,11 @@ public final class BatchStateReader implements AutoCloseable {
         return found;
     }
 
-    /** Only what {@link SendPolicy} reads for this topic. */
-    private static Map<String, String> projectionNames(Topic topic) {
+    /**
+     * Only what {@link SendPolicy} reads for this topic: expression attribute names, each used as
+     * is in the ProjectionExpression (public so the check benchmark's floor reads exactly this).
+     */
+    public static Map<String, String> projectionNames(Topic topic) {
         Map<String, String> names = new HashMap<>();
         names.put("#pk", PK);
         names.put("#updatedAt", UPDATED_AT);

@@ -76,4 +76,47 @@ class AddressParserTest {
         assertThat(AddressParser.parse("jane.doe@example.com").masked()).isEqualTo("j***e@example.com");
         assertThat(AddressParser.parse("jo@example.com").masked()).isEqualTo("j***@example.com");
     }
+
+    /** RFC 5321/1035 limits, each exactly at the limit (accepted) and one over it (rejected). */
+    @Test
+    void lengthLimitsHoldExactlyAtTheLimit() throws Exception {
+        String local64 = "a".repeat(64);
+        assertThat(AddressParser.parse(local64 + "@example.com").value()).isEqualTo(local64 + "@example.com");
+        assertThatThrownBy(() -> AddressParser.parse("a" + local64 + "@example.com"))
+                .isInstanceOf(InvalidAddressException.class).hasMessageContaining("64");
+
+        String label63 = "b".repeat(63);
+        assertThat(AddressParser.parse("x@" + label63 + ".com").value()).isEqualTo("x@" + label63 + ".com");
+        assertThatThrownBy(() -> AddressParser.parse("x@b" + label63 + ".com")) // IDN.toASCII refuses it first
+                .isInstanceOf(InvalidAddressException.class);
+
+        // a domain over 253 characters is refused as such (one of exactly 253 can never fit the
+        // 254-character path with its '@' and a local part, so the path limit is the one that binds)
+        String domain254 = label63 + "." + label63 + "." + label63 + "." + "c".repeat(62);
+        assertThatThrownBy(() -> AddressParser.parse("x@" + domain254))
+                .isInstanceOf(InvalidAddressException.class).hasMessageContaining("253");
+
+        // the whole address: 254 characters at most
+        String domain189 = label63 + "." + label63 + "." + "d".repeat(61);
+        assertThat(AddressParser.parse(local64 + "@" + domain189).value()).hasSize(254);
+        assertThatThrownBy(() -> AddressParser.parse(local64 + "@" + domain189 + "d"))
+                .isInstanceOf(InvalidAddressException.class).hasMessageContaining("254");
+    }
+
+    /** The first and last character of each allowed range (RFC 5322 atext, RFC 1035 labels). */
+    @Test
+    void theEdgesOfEachAllowedCharacterRangeAreAccepted() throws Exception {
+        assertThat(AddressParser.parse("az09AZ@a-z.09.example").value()).isEqualTo("az09az@a-z.09.example");
+        assertThat(AddressParser.parse("Z@example.com").value()).isEqualTo("z@example.com");
+        for (String outside : new String[] {"x[y@example.com", "x:y@example.com", "x\\y@example.com", "x@exam:ple.com",
+                "x@exam/ple.com", "x@exam{ple.com"}) {
+            assertThatThrownBy(() -> AddressParser.parse(outside)).as(outside).isInstanceOf(InvalidAddressException.class);
+        }
+    }
+
+    @Test
+    void maskingShowsTheFirstAndLastCharacterOnlyWhenThereAreMoreThanThree() throws Exception {
+        assertThat(AddressParser.parse("abc@example.com").masked()).isEqualTo("a***@example.com");
+        assertThat(AddressParser.parse("abcd@example.com").masked()).isEqualTo("a***d@example.com");
+    }
 }

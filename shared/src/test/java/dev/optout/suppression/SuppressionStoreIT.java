@@ -1,16 +1,21 @@
 package dev.optout.suppression;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.TableDefinition;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,19 +25,38 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** The store against a real DynamoDB wire API (moto), created from template.yaml. */
 @ExtendWith(LocalAwsExtension.class)
 class SuppressionStoreIT {
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private final TopicCatalog catalog = TopicCatalog.bundled();
+    private LocalAws aws;
+    private String table;
     private SuppressionStore store;
     private LocalAws aws;
 
     @BeforeEach
     void freshTable(LocalAws aws) {
         this.aws = aws;
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+        table = aws.createSuppressionTable();
+        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
     }
 
     /** Every string anywhere in the table (keys, attributes, nested maps), lowercased. */
@@ -219,5 +243,113 @@ class SuppressionStoreIT {
         assertThat(history.get(0).actor()).isEqualTo("ops");
         assertThat(history.get(0).reason()).isEqualTo("migration");
         assertThat(history.get(0).evidence()).containsEntry("importLine", "9");
+    }
+
+    /**
+     * The history is the complete proof of the state: when either write of a change fails (made
+     * to fail by the real server, through a condition that cannot hold added on the wire), neither
+     * is kept. A history written by its own request, before or after the state, fails this.
+     */
+    @ParameterizedTest(name = "the {0} write fails")
+    @ValueSource(strings = {"history", "state"})
+    void aChangeWhoseHistoryOrStateWriteFailsWritesNothingAndCanBeRetried(String failing) {
+        EmailAddress a = addr("atomic@example.com");
+        Change bounce = Change.withDetail(Action.HARD_BOUNCE, "General",
+                Provenance.of(Source.SES_BOUNCE, Instant.parse("2026-11-01T10:00:00Z"))).once("feedback-7/atomic");
+        SuppressionStore failingStore = new SuppressionStore(
+                aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+                        new FailingWrite(failing.equals("history") ? TableLayout.HISTORY_PREFIX : TableLayout.STATE_SK)))),
+                table, KEYS, Clock.systemUTC());
+
+        assertThatThrownBy(() -> failingStore.apply(a, bounce)).isInstanceOf(StoreUnavailableException.class);
+
+        assertThat(store.read(a).exists()).as("state written").isFalse();
+        assertThat(store.history(a, 10)).as("history written").isEmpty();
+        assertThat(itemsWithKeyPrefix(TableLayout.DEDUPE_PREFIX)).as("dedupe record written").isEmpty();
+        // nothing half-done: SES's redelivery of the notification applies it in full
+        assertThat(store.apply(a, bounce)).isEqualTo(ApplyResult.APPLIED);
+        assertThat(store.read(a).hardBounce().detail()).isEqualTo("General");
+        assertThat(store.history(a, 10)).extracting(HistoryEvent::action).containsExactly(Action.HARD_BOUNCE);
+    }
+
+    @Test
+    void aDedupeRecordExpiresByTheTablesTtlAttributeAndStateAndHistoryNeverExpire() {
+        String ttl = TableDefinition.suppressionTable().ttlAttribute();
+        assertThat(ttl).as("template.yaml's TimeToLiveSpecification").isNotNull();
+        Instant now = Instant.parse("2026-11-01T10:00:00Z");
+        SuppressionStore fixed = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(now, ZoneOffset.UTC));
+        EmailAddress a = addr("ttl@example.com");
+
+        fixed.apply(a, Change.of(Action.SOFT_BOUNCE, Provenance.of(Source.SES_BOUNCE, now)).once("feedback-8/ttl"));
+
+        List<Map<String, AttributeValue>> dedupe = itemsWithKeyPrefix(TableLayout.DEDUPE_PREFIX);
+        assertThat(dedupe).hasSize(1);
+        assertThat(dedupe.get(0)).as("dedupe record").containsKey(ttl);
+        assertThat(dedupe.get(0).get(ttl).n()).isEqualTo(Long.toString(now.plus(Duration.ofDays(30)).getEpochSecond()));
+        assertThat(itemsWithKeyPrefix(TableLayout.ADDRESS_PREFIX)).hasSize(2) // state and history
+                .allSatisfy(item -> assertThat(item).doesNotContainKey(ttl));
+    }
+
+    private List<Map<String, AttributeValue>> itemsWithKeyPrefix(String prefix) {
+        return aws.dynamoDb().scan(r -> r.tableName(table).consistentRead(true)).items().stream()
+                .filter(item -> item.get(TableLayout.PK).s().startsWith(prefix)).toList();
+    }
+
+    /**
+     * Makes the server refuse one kind of item (history items by their sort-key prefix, or the
+     * state item) wherever it is written: a condition that cannot hold is added to that write,
+     * in a transaction or in a request of its own; a batch write of it is refused outright.
+     */
+    private record FailingWrite(String sortKeyPrefix) implements ExecutionInterceptor {
+        private static final String NEVER = "attribute_exists(#injectedFault)";
+
+        @Override
+        public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+            SdkRequest request = context.request();
+            if (request instanceof TransactWriteItemsRequest t) {
+                List<TransactWriteItem> items = new ArrayList<>();
+                for (TransactWriteItem item : t.transactItems()) {
+                    if (item.put() != null && targets(item.put().item())) {
+                        Put p = item.put();
+                        item = item.toBuilder().put(p.toBuilder().conditionExpression(never(p.conditionExpression()))
+                                .expressionAttributeNames(names(p.expressionAttributeNames())).build()).build();
+                    } else if (item.update() != null && targets(item.update().key())) {
+                        Update u = item.update();
+                        item = item.toBuilder().update(u.toBuilder().conditionExpression(never(u.conditionExpression()))
+                                .expressionAttributeNames(names(u.expressionAttributeNames())).build()).build();
+                    }
+                    items.add(item);
+                }
+                return t.toBuilder().transactItems(items).build();
+            }
+            if (request instanceof PutItemRequest p && targets(p.item())) {
+                return p.toBuilder().conditionExpression(never(p.conditionExpression()))
+                        .expressionAttributeNames(names(p.expressionAttributeNames())).build();
+            }
+            if (request instanceof UpdateItemRequest u && targets(u.key())) {
+                return u.toBuilder().conditionExpression(never(u.conditionExpression()))
+                        .expressionAttributeNames(names(u.expressionAttributeNames())).build();
+            }
+            if (request instanceof BatchWriteItemRequest b && b.requestItems().values().stream().flatMap(List::stream)
+                    .anyMatch(w -> w.putRequest() != null && targets(w.putRequest().item()))) {
+                throw SdkClientException.create("injected failure of a batch write");
+            }
+            return request;
+        }
+
+        private boolean targets(Map<String, AttributeValue> item) {
+            AttributeValue sk = item.get(TableLayout.SK);
+            return sk != null && sk.s() != null && sk.s().startsWith(sortKeyPrefix);
+        }
+
+        private static String never(String existing) {
+            return existing == null ? NEVER : "(" + existing + ") AND " + NEVER;
+        }
+
+        private static Map<String, String> names(Map<String, String> existing) {
+            Map<String, String> names = new HashMap<>(existing);
+            names.put("#injectedFault", "injectedFault");
+            return names;
+        }
     }
 }

@@ -8,6 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -23,12 +28,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * A real browser for the page tests: Debian's Chromium ({@code /usr/bin/chromium}) driven through
  * its ChromeDriver ({@code /usr/bin/chromedriver}) by Selenium, headless, with a phone-sized window
- * and a throw-away profile. Tests skip with {@link #SKIP_NOTICE} where either is missing
- * ({@code scripts/setup-test-deps.sh} installs both). Screenshots go to {@code target/screenshots/},
- * kept as a build artifact. Needs Selenium on the test classpath (provided scope here).
+ * and a throw-away profile. Where either is missing, {@link #requireOrSkip()} skips the test with
+ * {@link #SKIP_NOTICE} on a developer's machine and fails it under {@code CI=true}: CI is never green
+ * with no browser test run ({@code scripts/setup-test-deps.sh} installs both). Screenshots go to {@code target/screenshots/},
+ * kept as a build artifact; {@link #assertAccessible} runs axe-core on a page. Needs Selenium and
+ * axe-core's Selenium integration on the test classpath (provided scope here).
  *
  * <pre>
- * assumeTrue(HeadlessChromium.available(), HeadlessChromium.SKIP_NOTICE);
+ * HeadlessChromium.requireOrSkip();
  * try (HeadlessChromium chromium = HeadlessChromium.start("en-US")) {
  *     chromium.driver().get(url);
  *     chromium.screenshot("page");
@@ -42,6 +49,9 @@ public final class HeadlessChromium implements AutoCloseable {
     public static final String SKIP_NOTICE = "NOTICE: browser test skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " missing "
             + "(apt-get install chromium chromium-driver, or run scripts/setup-test-deps.sh)";
 
+    /** axe-core's tags for the WCAG 2.0 and 2.1 level A and AA rules. */
+    public static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+
     private final WebDriver driver;
     private final Path profile;
 
@@ -53,6 +63,22 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Whether Chromium and ChromeDriver are installed where Debian puts them. */
     public static boolean available() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /**
+     * For a browser test's set-up: returns where the browser is installed; otherwise fails the
+     * test under {@code CI=true} (with what to install) and skips it with a notice elsewhere.
+     */
+    public static void requireOrSkip() {
+        if (available()) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("CI=true and the browser tests cannot run: " + CHROMIUM + " or " + CHROMEDRIVER
+                    + " is missing. Install them (apt-get install chromium chromium-driver, or scripts/setup-test-deps.sh).");
+        }
+        System.out.println(SKIP_NOTICE);
+        Assumptions.assumeTrue(false, SKIP_NOTICE);
     }
 
     /** Starts the browser; {@code language} is its UI language and so its Accept-Language (e.g. {@code en-US}, {@code id}). */
@@ -92,6 +118,24 @@ public final class HeadlessChromium implements AutoCloseable {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(ExpectedConditions.stalenessOf(old));
         wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Runs axe-core (Deque) on the page as it stands and fails, listing each violation with the
+     * elements concerned, on any WCAG 2.1 level A or AA rule (the README's accessibility promise).
+     */
+    public void assertAccessible(String page) {
+        Results results = new AxeBuilder().withTags(WCAG_21_AA).analyze(driver);
+        if (results.getViolations().isEmpty()) {
+            return;
+        }
+        StringBuilder report = new StringBuilder(page + " (" + driver.getCurrentUrl() + ") violates WCAG 2.1 A/AA:");
+        for (Rule rule : results.getViolations()) {
+            report.append("\n- ").append(rule.getId()).append(" (").append(rule.getImpact()).append("): ").append(rule.getHelp());
+            rule.getNodes().forEach(node -> report.append("\n    ").append(node.getHtml())
+                    .append("\n      ").append(String.valueOf(node.getFailureSummary()).replace("\n", "\n      ")));
+        }
+        throw new AssertionError(report.toString());
     }
 
     /** Saves the page as {@code target/screenshots/<name>.png}. */

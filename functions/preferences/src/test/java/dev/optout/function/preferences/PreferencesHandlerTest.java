@@ -10,8 +10,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.json.Json;
+import dev.optout.localaws.FunctionDefinition;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.Template;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +190,54 @@ class PreferencesHandlerTest {
 
         assertThat(handle(Fixture.pagePost(form)).getStatusCode()).as("the same form from our page").isEqualTo(200);
         assertThat(f.store.read(ANA).unsubscribedAll()).isNotNull();
+    }
+
+    @Test
+    void aJsonPutFromAForeignOriginIsRefusedAndChangesNothing() throws Exception {
+        APIGatewayV2HTTPEvent put = Fixture.put("{\"receiveMarketing\":false}");
+        put.getHeaders().put("origin", "https://evil.example.net"); // a browser without Sec-Fetch-Site
+
+        APIGatewayV2HTTPResponse r = handle(put);
+
+        assertThat(r.getStatusCode()).isEqualTo(403);
+        assertThat(json(r).get("code").asText()).isEqualTo("CROSS_SITE");
+        assertThat(r.getHeaders().keySet()).noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("access-control-"));
+        assertNothingStored();
+        put.getHeaders().put("origin", Fixture.BASE_URL);
+        assertThat(handle(put).getStatusCode()).as("the same PUT from our own origin").isEqualTo(200);
+    }
+
+    /**
+     * README: "no CORS preflight is ever answered", so a page elsewhere can never send the JSON
+     * PUT. The function refuses OPTIONS without any Access-Control-* header, and the template
+     * routes no OPTIONS to it nor configures CORS on the HTTP API (which would answer it instead).
+     */
+    @Test
+    void aCorsPreflightIsNeverGranted() {
+        APIGatewayV2HTTPEvent preflight = Fixture.event("put-json.json");
+        preflight.getRequestContext().getHttp().setMethod("OPTIONS");
+        preflight.setRouteKey("OPTIONS /p/{token}");
+        preflight.setBody(null);
+        preflight.getHeaders().remove("content-type");
+        preflight.getHeaders().put("origin", "https://evil.example.net");
+        preflight.getHeaders().put("access-control-request-method", "PUT");
+        preflight.getHeaders().put("access-control-request-headers", "content-type");
+
+        APIGatewayV2HTTPResponse r = handle(preflight);
+
+        assertThat(r.getStatusCode()).isEqualTo(405);
+        assertThat(r.getHeaders()).containsEntry("Allow", "GET, POST, PUT");
+        assertThat(r.getHeaders().keySet()).noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("access-control-"));
+        assertNothingStored();
+
+        Template template = Template.load();
+        FunctionDefinition function = FunctionDefinition.named(template, "PreferencesFunction");
+        assertThat(function.eventsOfType("HttpApi")).extracting(e -> e.string("Method"))
+                .containsExactlyInAnyOrder("GET", "POST", "PUT");
+        template.resourcesOfType("AWS::Serverless::HttpApi").forEach((id, api) ->
+                assertThat(String.valueOf(api.get("Properties"))).as("%s configures no CORS", id)
+                        .doesNotContain("CorsConfiguration"));
+        assertThat(template.root().getOrDefault("Globals", Map.of()).toString()).doesNotContain("CorsConfiguration");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.optout.function.feedback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -47,6 +48,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +60,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 import software.amazon.awssdk.services.sesv2.model.PutSuppressedDestinationRequest;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -299,40 +302,54 @@ class SesFeedbackHandlerIntegrationTest {
     }
 
     @Test
-    void mirroringSendsTheSuppressionToSesAndAFailureThereIsRetried() {
-        List<PutSuppressedDestinationRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    void mirroringPutsEachNewSuppressionOnTheSesAccountSuppressionList() {
+        SesV2Client ses = aws.client(SesV2Client.builder());
+        handler = handler(new SesSuppressionMirror(ses));
+        SQSEvent bounce = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-event-bounce-permanent.json").toString());
+        SQSEvent complaint = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-raw-event-complaint.json").toString());
+
+        assertThat(handler.handleRequest(bounce, null).getBatchItemFailures()).isEmpty();
+        assertThat(handler.handleRequest(complaint, null).getBatchItemFailures()).isEmpty();
+
+        // What SES now holds, read back from SES (local-aws' ses_suppression.py serves the list)
+        assertThat(ses.getSuppressedDestination(r -> r.emailAddress("hadi.nobody@example.com"))
+                .suppressedDestination().reasonAsString()).isEqualTo("BOUNCE");
+        assertThat(ses.getSuppressedDestination(r -> r.emailAddress("joko.spam@example.com"))
+                .suppressedDestination().reasonAsString()).isEqualTo("COMPLAINT");
+        assertThat(check("hadi.nobody@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+
+    @Test
+    void aFailedMirrorFailsTheItemAndItsRedeliveryMirrorsWithoutWritingTheTableTwice() {
+        AtomicInteger sesOutages = new AtomicInteger(1);
         SesV2Client ses = aws.client(SesV2Client.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
                 new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        if (context.request() instanceof PutSuppressedDestinationRequest r) {
-                            sent.add(r);
+                        if (context.request() instanceof PutSuppressedDestinationRequest
+                                && sesOutages.getAndDecrement() > 0) {
+                            throw SdkClientException.create("injected SES outage");
                         }
                     }
                 })));
         handler = handler(new SesSuppressionMirror(ses), new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         SQSEvent bounce = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-event-bounce-permanent.json").toString());
-        SQSEvent complaint = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-raw-event-complaint.json").toString());
 
         SQSBatchResponse first = handler.handleRequest(bounce, null);
-        handler.handleRequest(complaint, null);
 
-        assertThat(sent).extracting(r -> r.emailAddress() + " " + r.reasonAsString())
-                .containsExactly("hadi.nobody@example.com BOUNCE", "joko.spam@example.com COMPLAINT");
-        // The table is the authority: the suppression holds whether or not SES took the copy.
+        assertThat(first.getBatchItemFailures()).hasSize(1);
+        assertThat(logs()).contains("SES PutSuppressedDestination failed");
+        // The table is the authority: the suppression holds although SES did not take the copy.
         assertThat(check("hadi.nobody@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
-        boolean sesAccepted = first.getBatchItemFailures().isEmpty();
-        if (sesAccepted) {
-            assertThat(ses.getSuppressedDestination(r -> r.emailAddress("hadi.nobody@example.com")).suppressedDestination()
-                    .reasonAsString()).isEqualTo("BOUNCE");
-        } else {
-            // This moto has no PutSuppressedDestination: the item fails so that SQS redelivers it,
-            // and the redelivery tries the mirror again without writing the table twice.
-            assertThat(logs()).contains("SES PutSuppressedDestination failed");
-            handler.handleRequest(bounce, null);
-            assertThat(sent).hasSize(3);
-            assertThat(store.history(addr("hadi.nobody@example.com"), 10)).hasSize(1);
-        }
+        assertThatThrownBy(() -> ses.getSuppressedDestination(r -> r.emailAddress("hadi.nobody@example.com")))
+                .isInstanceOf(NotFoundException.class);
+
+        SQSBatchResponse redelivery = handler.handleRequest(bounce, null);
+
+        assertThat(redelivery.getBatchItemFailures()).isEmpty();
+        assertThat(ses.getSuppressedDestination(r -> r.emailAddress("hadi.nobody@example.com"))
+                .suppressedDestination().reasonAsString()).isEqualTo("BOUNCE");
+        assertThat(store.history(addr("hadi.nobody@example.com"), 10)).hasSize(1);
     }
 
     // ------------------------------------------------------------------ point 4: per-recipient feedback

@@ -1,7 +1,6 @@
 package dev.optout.function.unsubscribe;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.optout.address.AddressParser;
 import dev.optout.localaws.LocalAws;
@@ -15,12 +14,15 @@ import dev.optout.topic.TopicCatalog;
 import dev.optout.unsubscribe.UnsubscribeService;
 import dev.optout.web.Language;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -28,7 +30,7 @@ import org.openqa.selenium.WebElement;
 /**
  * A real browser (Debian's headless Chromium through Selenium) on the handler served over
  * loopback HTTP: open the link, confirm, see the done page, undo. Skipped with a notice where
- * Chromium or ChromeDriver is not installed (scripts/setup-test-deps.sh installs both).
+ * Chromium or ChromeDriver is not installed (a failure under CI=true) (scripts/setup-test-deps.sh installs both).
  */
 @ExtendWith(LocalAwsExtension.class)
 class UnsubscribeBrowserTest {
@@ -39,7 +41,7 @@ class UnsubscribeBrowserTest {
 
     @BeforeEach
     void start(LocalAws aws) {
-        assumeTrue(HeadlessChromium.available(), HeadlessChromium.SKIP_NOTICE);
+        HeadlessChromium.requireOrSkip();
         f = new Fixture(aws);
         AtomicReference<UnsubscribeHandler> handler = new AtomicReference<>();
         server = LambdaHttpServer.start(e -> handler.get().handleRequest(e, null), "GET /u/{token}", "POST /u/{token}");
@@ -61,8 +63,43 @@ class UnsubscribeBrowserTest {
         }
     }
 
+    /** A screenshot of the page, which must also pass axe-core's WCAG 2.1 A/AA rules. */
     private void screenshot(String name) {
         chromium.screenshot(name);
+        chromium.assertAccessible(name);
+    }
+
+    /**
+     * Every page in both languages against axe-core's WCAG 2.1 A and AA rules: the confirm page
+     * of a topic link and of an all-mail link, done, resubscribed, a damaged and an expired link.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "id"})
+    void everyPageMeetsWcag21LevelAaInBothLanguages(String browserLanguage) {
+        chromium.close();
+        chromium = HeadlessChromium.start(browserLanguage);
+        browser = chromium.driver();
+        String lang = browserLanguage.substring(0, 2);
+        var budi = AddressParser.parseOrNull("budi@example.com");
+        String topicLink = server.baseUri() + "/u/" + f.sealer(Instant.now()).seal(budi, "newsletter", "2026-11-weekly");
+
+        browser.get(topicLink);
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(lang);
+        chromium.assertAccessible("confirm page, topic link, " + lang);
+        chromium.clickAndWaitForPage(By.cssSelector("form button[type=submit]"));
+        assertThat(f.store.read(budi).topicOptOuts()).containsKey("newsletter");
+        chromium.assertAccessible("done page, " + lang);
+        chromium.clickAndWaitForPage(By.xpath("//form[.//input[@name='action' and @value='resubscribe-topic']]//button"));
+        assertThat(f.store.read(budi).topicOptOuts()).doesNotContainKey("newsletter");
+        chromium.assertAccessible("resubscribed page, " + lang);
+
+        browser.get(server.baseUri() + "/u/" + f.sealer(Instant.now()).seal(budi, null, null));
+        chromium.assertAccessible("confirm page, all-mail link, " + lang);
+        browser.get(server.baseUri() + "/u/AQV0ZXN0MS4Vnot-a-real-token");
+        chromium.assertAccessible("damaged link page, " + lang);
+        browser.get(server.baseUri() + "/u/" + f.sealer(Instant.now().minus(Duration.ofDays(500))).seal(budi, "newsletter", null));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("400");
+        chromium.assertAccessible("expired link page, " + lang);
     }
 
     @Test
