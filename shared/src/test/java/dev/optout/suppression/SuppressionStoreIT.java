@@ -50,7 +50,6 @@ class SuppressionStoreIT {
     private LocalAws aws;
     private String table;
     private SuppressionStore store;
-    private LocalAws aws;
 
     @BeforeEach
     void freshTable(LocalAws aws) {
