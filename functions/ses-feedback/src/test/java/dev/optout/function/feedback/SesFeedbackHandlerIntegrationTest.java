@@ -304,7 +304,7 @@ class SesFeedbackHandlerIntegrationTest {
     @Test
     void mirroringPutsEachNewSuppressionOnTheSesAccountSuppressionList() {
         SesV2Client ses = aws.client(SesV2Client.builder());
-        handler = handler(new SesSuppressionMirror(ses));
+        handler = handler(new SesSuppressionMirror(ses), new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         SQSEvent bounce = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-event-bounce-permanent.json").toString());
         SQSEvent complaint = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-raw-event-complaint.json").toString());
 
