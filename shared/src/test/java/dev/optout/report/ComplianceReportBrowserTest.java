@@ -1,7 +1,6 @@
 package dev.optout.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.optout.campaign.GuardThresholds;
 import dev.optout.localaws.LocalAws;
@@ -28,7 +27,7 @@ class ComplianceReportBrowserTest {
 
     @Test
     void theReportOpensInABrowserWithItsChartsAndLoadsNothingElse(LocalAws aws) throws Exception {
-        assumeTrue(HeadlessChromium.available(), HeadlessChromium.SKIP_NOTICE);
+        HeadlessChromium.requireOrSkip();
         ScriptedHistory h = new ScriptedHistory(aws);
         ComplianceReport report = ComplianceReports.build(aws.dynamoDb(), h.table, ScriptedHistory.SINCE,
                 ScriptedHistory.REPORT_CLOCK, GuardThresholds.DEFAULTS, 2);
@@ -54,6 +53,7 @@ class ComplianceReportBrowserTest {
                     .executeScript("return performance.getEntriesByType('resource').length");
             assertThat(((Number) resources).intValue()).as("nothing loaded besides the page").isZero();
             chromium.screenshot("compliance-report");
+            chromium.assertAccessible("compliance report");
         }
         assertThat(HeadlessChromium.SCREENSHOTS.resolve("compliance-report.png")).exists();
     }
