@@ -13,6 +13,11 @@ import dev.optout.inbound.SesReceiptParser;
 import dev.optout.json.Json;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.links.MailtoAddresses;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
+import dev.optout.suppression.SuppressionStore;
+import dev.optout.token.InvalidTokenException;
 import dev.optout.suppression.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +43,9 @@ import java.util.Map;
 public final class InboundUnsubscribeHandler implements RequestStreamHandler {
     private final InboundUnsubscribe inbound;
     private final EventLog log;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: builds everything from the environment, once. */
     public InboundUnsubscribeHandler() {
@@ -50,6 +58,36 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
                         Settings.UNSUBSCRIBE_MAIL_DOMAIN + " is not set: the function needs the domain SES receives unsubscribe mail for")),
                         wiring.clock()),
                 EventLog.stdout(Metrics.INBOUND_UNSUBSCRIBE));
+        MailtoAddresses addresses = wiring.mailtoAddresses().orElseThrow();
+        SuppressionStore store = wiring.store();
+        this.snapStartHooks = wiring.snapStartHooks(() -> prime(addresses, store));
+    }
+
+    /**
+     * SnapStart priming: seals and opens a mailto token for the reserved {@link Priming#ADDRESS},
+     * parses a receipt event for it and reads that address's state, as handling a real mail begins;
+     * applies nothing and logs nothing (the token is never sent anywhere).
+     */
+    void prime(MailtoAddresses addresses, SuppressionStore store) {
+        String uri = addresses.uriFor(Priming.ADDRESS, null);
+        String localPart = uri.substring("mailto:".length(), uri.indexOf('@'));
+        try {
+            Priming.expect(addresses.sealer().open(localPart).topic() == null, "the primed mailto token named a topic");
+        } catch (InvalidTokenException e) {
+            throw new IllegalStateException("SnapStart priming failed: the primed mailto token did not open: " + e.getMessage(), e);
+        }
+        String recipient = localPart + "@" + addresses.domain();
+        String event = "{\"Records\":[{\"eventSource\":\"aws:ses\",\"ses\":{\"mail\":{\"timestamp\":\"2026-01-01T00:00:00.000Z\","
+                + "\"source\":\"" + Priming.ADDRESS.value() + "\",\"messageId\":\"snapstart-priming\",\"destination\":[\"" + recipient + "\"],"
+                + "\"commonHeaders\":{\"from\":[\"" + Priming.ADDRESS.value() + "\"],\"subject\":\"\"}},"
+                + "\"receipt\":{\"recipients\":[\"" + recipient + "\"],\"spamVerdict\":{\"status\":\"PASS\"},"
+                + "\"virusVerdict\":{\"status\":\"PASS\"},\"spfVerdict\":{\"status\":\"PASS\"},"
+                + "\"dkimVerdict\":{\"status\":\"PASS\"},\"dmarcVerdict\":{\"status\":\"PASS\"},"
+                + "\"action\":{\"type\":\"Lambda\",\"invocationType\":\"Event\"}}}}]}";
+        List<ReceivedMail> mails = SesReceiptParser.parse(new java.io.ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Priming.expect(mails.size() == 1, "the primed receipt event did not parse to one mail");
+        store.read(Priming.ADDRESS);
+        Priming.primeLogging(Metrics.INBOUND_UNSUBSCRIBE);
     }
 
     public InboundUnsubscribeHandler(InboundUnsubscribe inbound, EventLog log) {

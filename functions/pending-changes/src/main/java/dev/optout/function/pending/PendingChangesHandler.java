@@ -9,6 +9,12 @@ import dev.optout.config.Settings;
 import dev.optout.config.Wiring;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.Priming;
+import dev.optout.snapstart.SnapStartHooks;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.Source;
+import dev.optout.suppression.SuppressionStore;
+import java.time.Instant;
 import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChangeApplier;
 import dev.optout.preferences.PreferenceException;
@@ -33,6 +39,9 @@ public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQS
     private final PendingChangeApplier applier;
     private final AddressKeys addressKeys;
     private final EventLog log;
+    /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
+    @SuppressWarnings("unused")
+    private SnapStartHooks snapStartHooks;
 
     /** Called by Lambda: builds everything from the environment, once. */
     public PendingChangesHandler() {
@@ -42,6 +51,23 @@ public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQS
     /** Needs TABLE_NAME and the address-hash key. */
     public PendingChangesHandler(Wiring w) {
         this(new PendingChangeApplier(w.store(), w.topics()), w.addressKeys(), EventLog.stdout(Metrics.PENDING_CHANGES));
+        SuppressionStore store = w.store();
+        this.snapStartHooks = w.snapStartHooks(() -> prime(store));
+    }
+
+    /**
+     * SnapStart priming: reads back a queued opt-out of the reserved {@link Priming#ADDRESS} and
+     * that address's state, as applying a real one begins; applies nothing and logs nothing. The
+     * restore hook renews the random sources the history ids come from and re-reads the key.
+     */
+    void prime(SuppressionStore store) {
+        PendingChange sample = new PendingChange("snapstart-priming", Priming.ADDRESS,
+                Provenance.of(Source.ONE_CLICK, Instant.parse("2026-01-01T00:00:00Z")), true, List.of());
+        Priming.expect(PendingChange.fromJson(sample.toJson()).address().equals(Priming.ADDRESS),
+                "the primed pending change did not read back");
+        addressKeys.keyOf(Priming.ADDRESS);
+        store.read(Priming.ADDRESS);
+        Priming.primeLogging(Metrics.PENDING_CHANGES);
     }
 
     public PendingChangesHandler(PendingChangeApplier applier, AddressKeys addressKeys, EventLog log) {
