@@ -9,6 +9,7 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.LocalDeployment;
 import dev.optout.localaws.ProjectRoot;
+import dev.optout.localaws.SampleLinks;
 import dev.optout.localaws.Template;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -102,7 +103,9 @@ class TemplateContractTest {
     @ExtendWith(LocalAwsExtension.class)
     void everyVariableTheCodeReadsIsSetOnEachFunctionThatReadsIt(LocalAws aws, @TempDir Path keys) throws Exception {
         LocalDeployment local = LocalDeployment.deploy(aws, TEMPLATE, "reads-" + System.nanoTime(),
-                Map.of("PublicBaseUrl", "https://optout.example.com"),
+                Map.of("PublicBaseUrl", "https://optout.example.com",
+                        // the inbound function exists only with a receiving domain
+                        "UnsubscribeMailDomain", SampleLinks.MAIL_DOMAIN),
                 LocalKeys.loadOrCreate(keys.resolve("keys.json"), LocalRuntime.secretParameters(TEMPLATE)), line -> { });
         Set<String> settings = settingsNames();
         Set<String> readByAnyFunction = new HashSet<>();

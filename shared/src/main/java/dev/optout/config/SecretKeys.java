@@ -46,6 +46,7 @@ public final class SecretKeys implements LinkKeySource {
     public static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(10);
 
     private final Settings settings;
+    private final boolean linkKeysWanted;
     private final Supplier<SecretsManagerClient> secrets;
     private final Clock clock;
     private final long refreshMillis;
@@ -59,6 +60,12 @@ public final class SecretKeys implements LinkKeySource {
     private long unknownKeyReloadAllowedAt = Long.MIN_VALUE;
 
     public SecretKeys(Settings settings, Supplier<SecretsManagerClient> secrets, Clock clock) {
+        this(settings, secrets, clock, true);
+    }
+
+    /** @param linkKeys false: only the address-hash key is read (a function that handles no links) */
+    public SecretKeys(Settings settings, Supplier<SecretsManagerClient> secrets, Clock clock, boolean linkKeys) {
+        this.linkKeysWanted = linkKeys;
         this.settings = settings;
         this.secrets = secrets;
         this.clock = clock;
@@ -108,7 +115,9 @@ public final class SecretKeys implements LinkKeySource {
         Map<String, String> wanted = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         source(Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.ADDRESS_HASH_KEY, wanted, values);
-        source(Settings.LINK_KEYS_SECRET_ARN, Settings.LINK_KEYS, wanted, values);
+        if (linkKeysWanted) {
+            source(Settings.LINK_KEYS_SECRET_ARN, Settings.LINK_KEYS, wanted, values);
+        }
         values.putAll(fetch(wanted));
 
         String addressKey = values.get(Settings.ADDRESS_HASH_KEY_SECRET_ARN);
@@ -160,7 +169,7 @@ public final class SecretKeys implements LinkKeySource {
      * short and never snapshotted (a function uses {@link #addressKeys()}, which follows the secret).
      */
     public static AddressKeys addressKeysOnce(Settings settings, Supplier<SecretsManagerClient> secrets) {
-        SecretKeys keys = new SecretKeys(settings, secrets, Clock.systemUTC());
+        SecretKeys keys = new SecretKeys(settings, secrets, Clock.systemUTC(), false);
         Map<String, String> wanted = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         keys.source(Settings.ADDRESS_HASH_KEY_SECRET_ARN, Settings.ADDRESS_HASH_KEY, wanted, values);

@@ -35,6 +35,8 @@ public final class Wiring {
     private DynamoDbClient dynamo;
     private SecretsManagerClient secrets;
     private SecretKeys secretKeys;
+    /** false: a function that seals and opens no links (its keys are the address-hash key alone). */
+    private boolean linkKeysWanted = true;
     private TopicCatalog topics;
     private SuppressionStore store;
     private TokenSealer sealer;
@@ -106,9 +108,19 @@ public final class Wiring {
     }
 
     /** The keys from Secrets Manager (or inline, local), refreshed: see {@link SecretKeys}. */
+    /**
+     * For a function that seals and opens no links (SES feedback, pending changes): the secrets read
+     * are the address-hash key alone, and the link-key settings are never asked for. It takes effect
+     * when called before anything reads a key (as the handlers do); later it changes nothing.
+     */
+    public synchronized Wiring withoutLinkKeys() {
+        linkKeysWanted = false;
+        return this;
+    }
+
     public synchronized SecretKeys secretKeys() {
         if (secretKeys == null) {
-            secretKeys = new SecretKeys(settings, this::secrets, clock);
+            secretKeys = new SecretKeys(settings, this::secrets, clock, linkKeysWanted);
         }
         return secretKeys;
     }
@@ -173,6 +185,8 @@ public final class Wiring {
     /** The List-Unsubscribe headers builder: {@code PUBLIC_BASE_URL}, optional {@code UNSUBSCRIBE_MAILTO}. */
     public synchronized ListUnsubscribeHeaders linkHeaders() {
         if (linkHeaders == null) {
+            // Read in both cases: with a receiving domain, each recipient's sealed mailto replaces this fixed one.
+            settings.optional(Settings.UNSUBSCRIBE_MAILTO);
             linkHeaders = mailtoAddresses().isPresent()
                     ? ListUnsubscribeHeaders.withMailto(tokenSealer(), settings.required(Settings.PUBLIC_BASE_URL), mailtoAddresses().get())
                     : ListUnsubscribeHeaders.fromSettings(settings, tokenSealer());
@@ -199,6 +213,6 @@ public final class Wiring {
 
     /** The public base URL, e.g. https://optout.example.com, without trailing slash. */
     public String publicBaseUrl() {
-        return linkHeaders().baseUrl();
+        return ListUnsubscribeHeaders.normalizeBaseUrl(settings.required(Settings.PUBLIC_BASE_URL));
     }
 }

@@ -105,7 +105,8 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
     public record RecipientLinks(Map<String, String> headers, String unsubscribeUrl, String preferencesUrl) {
     }
 
-    static String normalizeBaseUrl(String url) {
+    /** {@code url} without a trailing slash (the form every link is built from). */
+    public static String normalizeBaseUrl(String url) {
         if (url == null || url.isBlank()) {
             throw new ConfigurationException(Settings.PUBLIC_BASE_URL + " is not set");
         }

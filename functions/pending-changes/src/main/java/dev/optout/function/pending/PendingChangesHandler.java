@@ -50,7 +50,8 @@ public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQS
 
     /** Needs TABLE_NAME and the address-hash key. */
     public PendingChangesHandler(Wiring w) {
-        this(new PendingChangeApplier(w.store(), w.topics()), w.addressKeys(), EventLog.stdout(Metrics.PENDING_CHANGES));
+        // seals and opens no links: the address-hash key is its only secret
+        this(new PendingChangeApplier(w.withoutLinkKeys().store(), w.topics()), w.addressKeys(), EventLog.stdout(Metrics.PENDING_CHANGES));
         SuppressionStore store = w.store();
         this.snapStartHooks = w.snapStartHooks(() -> prime(store));
     }

@@ -155,6 +155,7 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     private static FeedbackProcessor processor(Wiring wiring) {
+        wiring.withoutLinkKeys(); // seals and opens no links: the address-hash key is its only secret
         FeedbackRules rules = FeedbackRules.from(wiring.settings());
         SuppressionMirror mirror = rules.mirroring()
                 ? new SesSuppressionMirror(wiring.aws().configure(SesV2Client.builder()).build())
