@@ -36,9 +36,10 @@ public final class CampaignCommand implements Runnable {
 
     /** Counts, rates against the thresholds, paused or not, since when and why, and the log. */
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"A campaign's counts (sends, hard bounces, complaints), its rates against the guard's thresholds,",
-                    "whether it is paused, since when and why, and every pause and resume."},
-            footer = {"", "Exit status: 0 shown (a campaign with nothing counted is shown as such), 1 the table could not be read, 2 usage error."})
+            description = "A campaign's counts (sends, hard bounces, complaints), its rates against the guard's thresholds, "
+                    + "whether it is paused, since when and why, and every pause and resume.",
+            footer = {"", "Exit status: 0 shown (a campaign with nothing counted is shown as such), 1 the table could not be read, "
+                    + "2 usage error."})
     public static final class Status extends OperatorCommand {
         @Parameters(paramLabel = "ID", description = "The campaign id, as given to the check (campaignId) or tagged optout-campaign.")
         String id;
@@ -70,10 +71,10 @@ public final class CampaignCommand implements Runnable {
 
     /** The operator lets a paused campaign send again; reason and actor are recorded in its log. */
     @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = {"Let a paused campaign send again. The reason and who did it are recorded in the campaign's log;",
-                    "the counts so far become the baseline, so rates are judged afresh on what is sent from now on."},
-            footer = {"", "Exit status: 0 resumed, 1 refused (the campaign is not paused: nothing changed) or the table could not be",
-                    "reached, 2 usage error."})
+            description = "Let a paused campaign send again. The reason and who did it are recorded in the campaign's log; "
+                    + "the counts so far become the baseline, so rates are judged afresh on what is sent from now on.",
+            footer = {"", "Exit status: 0 resumed, 1 refused (the campaign is not paused: nothing changed) or the table could not be "
+                    + "reached, 2 usage error."})
     public static final class Resume extends OperatorCommand {
         @Parameters(paramLabel = "ID", description = "The campaign id, as given to the check (campaignId) or tagged optout-campaign.")
         String id;

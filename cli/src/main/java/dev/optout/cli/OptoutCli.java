@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
  * listed in {@code subcommands} below.
  */
 @Command(name = "optout", mixinStandardHelpOptions = true, versionProvider = OptoutCli.Version.class,
-        description = {"Operate optout's suppression table: look people up, suppress, lift, forget, import and export;",
-                "report what the table proves (the compliance clock) and resume campaigns the guard paused."},
+        description = "Operate optout's suppression table: look people up, suppress, lift, forget, import and export; "
+                + "report what the table proves (the compliance clock) and resume campaigns the guard paused.",
         subcommands = {LookupCommand.class, SuppressCommand.class, LiftCommand.class, ForgetCommand.class,
                 ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class},
         footer = {"", "Target: --local (.optout/local.json, written by a running ./optout local) or --stack NAME [--region R].",

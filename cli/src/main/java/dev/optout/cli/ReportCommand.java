@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
  * reads, and is billed for, every item); progress goes to standard error.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"The compliance report of a period: opt-outs by source and day, bounces and complaints by campaign,",
-                "mail sent while suppressed, and the longest opt-out-to-send delay against each legal deadline.",
-                "Scans the whole table (DynamoDB bills every item read): run it for reports, not in a loop."},
+        description = {"The compliance report of a period: opt-outs, bounces, complaints, mail sent while suppressed, the clock.",
+                "Opt-outs by source and day; bounces and complaints by campaign with the guard's rates; every message sent "
+                        + "while suppressed; the longest opt-out-to-send delay against Gmail's, Yahoo's, UU PDP's and CAN-SPAM's "
+                        + "deadlines. Scans the whole table (DynamoDB bills every item read): run it for reports, not in a loop."},
         footer = {"", "Rates are held against the campaign guard's thresholds: a stack's parameters (--stack), else the defaults.",
                 "Exit status: 0 report written, 1 the table could not be read or FILE written, 2 usage error."})
 public final class ReportCommand extends OperatorCommand {
@@ -49,7 +50,7 @@ public final class ReportCommand extends OperatorCommand {
             description = "Write one self-contained HTML page with charts to FILE (and say where; with --json, the JSON still goes to standard output).")
     Path html;
 
-    @Option(names = "--segments", defaultValue = "4", description = "Parallel scan segments, 1..64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--segments", paramLabel = "N", defaultValue = "4", description = "Parallel scan segments, 1..64 (default: ${DEFAULT-VALUE}).")
     int segments;
 
     private Instant start;
