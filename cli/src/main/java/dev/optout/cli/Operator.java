@@ -5,6 +5,7 @@ import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
+import dev.optout.campaign.GuardThresholds;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.SecretKeys;
 import dev.optout.config.Settings;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -49,6 +52,13 @@ public final class Operator implements AutoCloseable {
     /** template.yaml outputs the command line reads from a deployed stack. */
     public static final String TABLE_OUTPUT = "SuppressionTableName";
     public static final String ADDRESS_KEY_OUTPUT = "AddressHashKeySecretArn";
+    /** template.yaml parameters of the campaign guard, and the settings the functions get them as. */
+    static final Map<String, String> GUARD_PARAMETERS = Map.of(
+            "CampaignComplaintRate", Settings.CAMPAIGN_COMPLAINT_RATE,
+            "CampaignComplaintMinSends", Settings.CAMPAIGN_COMPLAINT_MIN_SENDS,
+            "CampaignBounceRate", Settings.CAMPAIGN_BOUNCE_RATE,
+            "CampaignBounceMinSends", Settings.CAMPAIGN_BOUNCE_MIN_SENDS,
+            "CampaignCounterShards", Settings.CAMPAIGN_COUNTER_SHARDS);
 
     private final String description;
     private final SdkHttpClient http;
@@ -56,11 +66,17 @@ public final class Operator implements AutoCloseable {
     private final SuppressionStore store;
     private final TopicCatalog catalog;
     private final String actor;
+    private final Guard guard;
     private final Clock clock = Clock.systemUTC();
 
+    /** The campaign guard's thresholds as the target's functions use them, and where they come from. */
+    public record Guard(GuardThresholds thresholds, String origin) {
+    }
+
     private Operator(String description, SdkHttpClient http, DynamoDbClient dynamo, SuppressionStore store,
-                     TopicCatalog catalog, String actor) {
+                     TopicCatalog catalog, String actor, Guard guard) {
         this.description = description;
+        this.guard = guard;
         this.http = http;
         this.dynamo = dynamo;
         this.store = store;
@@ -85,8 +101,10 @@ public final class Operator implements AutoCloseable {
         }
         // moto accepts any credentials; these are the local runtime's own.
         AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        // ./optout local gives the functions template.yaml's parameter defaults, which are the guard's defaults.
+        Guard guard = new Guard(GuardThresholds.DEFAULTS, "the template's defaults, as ./optout local runs them");
         return open("the local instance (table " + table + ")", table, settings, Region.of(region), URI.create(endpoint),
-                credentials, actor, context);
+                credentials, actor, guard, context);
     }
 
     static Operator forStack(String stack, String regionName, String endpointUrl, String actor, OptoutCli.Context context) {
@@ -99,10 +117,14 @@ public final class Operator implements AutoCloseable {
         URI endpoint = endpointUrl == null ? null : URI.create(endpointUrl);
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         Map<String, String> outputs;
+        Map<String, String> parameters;
         SdkHttpClient http = UrlConnectionHttpClient.builder().build();
         try (CloudFormationClient cfn = configure(CloudFormationClient.builder(), http, region, endpoint, credentials).build()) {
-            outputs = cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).outputs().stream()
+            Stack described = cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0);
+            outputs = described.outputs().stream()
                     .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a));
+            parameters = described.parameters().stream().filter(p -> p.parameterValue() != null)
+                    .collect(Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a));
         } catch (SdkException e) {
             throw new Refusal("cannot read stack " + stack + " in " + region + ": " + e.getMessage()
                     + "\n  Check the name and --region, and that your AWS credentials may call cloudformation:DescribeStacks.");
@@ -118,11 +140,31 @@ public final class Operator implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put(Settings.ADDRESS_HASH_KEY_SECRET_ARN, outputs.get(ADDRESS_KEY_OUTPUT));
         return open("stack " + stack + " in " + region + " (table " + outputs.get(TABLE_OUTPUT) + ")", outputs.get(TABLE_OUTPUT),
-                settings, region, endpoint, credentials, actor, context);
+                settings, region, endpoint, credentials, actor, guard(stack, parameters), context);
+    }
+
+    /**
+     * The guard's thresholds from the stack's parameters, read the way the feedback function reads
+     * them ({@link GuardThresholds#from}); parameters a stack lacks (deployed before the guard) are
+     * the defaults.
+     */
+    static Guard guard(String stack, Map<String, String> parameters) {
+        Map<String, String> values = new HashMap<>();
+        GUARD_PARAMETERS.forEach((parameter, setting) -> {
+            if (parameters.containsKey(parameter)) {
+                values.put(setting, parameters.get(parameter));
+            }
+        });
+        try {
+            return new Guard(GuardThresholds.from(Settings.of(values)), values.size() == GUARD_PARAMETERS.size()
+                    ? "stack " + stack + "'s parameters" : "stack " + stack + "'s parameters, defaults for those it lacks");
+        } catch (ConfigurationException e) {
+            throw new Refusal("stack " + stack + " has a campaign guard parameter this command cannot read: " + e.getMessage());
+        }
     }
 
     private static Operator open(String description, String table, Map<String, String> keySettings, Region region, URI endpoint,
-                                 AwsCredentialsProvider credentials, String actor, OptoutCli.Context context) {
+                                 AwsCredentialsProvider credentials, String actor, Guard guard, OptoutCli.Context context) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30)).build();
         DynamoDbClient dynamo = null;
@@ -146,7 +188,7 @@ public final class Operator implements AutoCloseable {
             String who = actor != null && !actor.isBlank() ? actor.strip() : callerIdentity(http, region, endpoint, credentials);
             dynamo = configure(DynamoDbClient.builder(), http, region, endpoint, credentials)
                     .overrideConfiguration(c -> context.interceptors().forEach(c::addExecutionInterceptor)).build();
-            return new Operator(description, http, dynamo, new SuppressionStore(dynamo, table, keys, Clock.systemUTC()), catalog, who);
+            return new Operator(description, http, dynamo, new SuppressionStore(dynamo, table, keys, Clock.systemUTC()), catalog, who, guard);
         } catch (RuntimeException e) {
             if (dynamo != null) {
                 dynamo.close();
@@ -218,6 +260,11 @@ public final class Operator implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** The campaign guard's thresholds (and shard count) the target's functions use. */
+    public Guard guard() {
+        return guard;
     }
 
     /** A reader of complete states, {@code parallelism} BatchGetItem requests in flight. */

@@ -9,8 +9,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./optout lookup|suppress|lift|forget|import|export}: operating the suppression table
- * with shared's rules (canonical addresses, keys, the store's writes, the check's policy).
+ * {@code ./optout lookup|suppress|lift|forget|import|export|report|campaign}: operating the suppression
+ * table with shared's rules (canonical addresses, keys, the store's writes, the check's policy), the
+ * compliance report and the campaign guard.
  *
  * <p>Exit status: 0 done, 1 refused or some row failed (nothing is half-done: the message says
  * what was and was not changed), 2 usage error. Adding a subcommand: a class annotated
@@ -18,9 +19,10 @@ import picocli.CommandLine.Command;
  * listed in {@code subcommands} below.
  */
 @Command(name = "optout", mixinStandardHelpOptions = true, versionProvider = OptoutCli.Version.class,
-        description = "Operate optout's suppression table: look people up, suppress, lift, forget, import and export.",
+        description = "Operate optout's suppression table: look people up, suppress, lift, forget, import and export; "
+                + "report what the table proves (the compliance clock) and resume campaigns the guard paused.",
         subcommands = {LookupCommand.class, SuppressCommand.class, LiftCommand.class, ForgetCommand.class,
-                ImportCommand.class, ExportCommand.class},
+                ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class},
         footer = {"", "Target: --local (.optout/local.json, written by a running ./optout local) or --stack NAME [--region R].",
                 "Exit status: 0 done, 1 refused or a row failed, 2 usage error.",
                 "Run ./optout COMMAND --help for each command."})
@@ -88,7 +90,7 @@ public final class OptoutCli implements Runnable {
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("optout: " + e.getMessage());
-            c.getErr().println("  See ./optout " + (c.getCommandName().equals("optout") ? "" : c.getCommandName() + " ") + "--help");
+            c.getErr().println("  See ./" + c.getCommandSpec().qualifiedName(" ") + " --help");
             return USAGE;
         });
         int code = cli.execute(args);

@@ -50,4 +50,26 @@ class ParsingTest {
             assertThat(Format.detect(other)).isNull();
         }
     }
+
+    @Test
+    void aReportPeriodIsADurationBackFromNowOrAStartDate() {
+        Instant now = Instant.parse("2026-11-29T09:00:00Z");
+        assertThat(ReportCommand.start("30d", now)).isEqualTo(Instant.parse("2026-10-30T09:00:00Z"));
+        assertThat(ReportCommand.start("24h", now)).isEqualTo(Instant.parse("2026-11-28T09:00:00Z"));
+        assertThat(ReportCommand.start("2w", now)).isEqualTo(Instant.parse("2026-11-15T09:00:00Z"));
+        assertThat(ReportCommand.start("P30D", now)).isEqualTo(Instant.parse("2026-10-30T09:00:00Z"));
+        assertThat(ReportCommand.start("pt12h", now)).isEqualTo(Instant.parse("2026-11-28T21:00:00Z"));
+        assertThat(ReportCommand.start("2026-11-01", now)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        for (String bad : List.of("", "30", "7 days", "-7d", "P-1D", "P1M", "2026-13-01", "2026-12-01")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportCommand.start(bad, now)).as(bad)
+                    .isInstanceOf(UsageError.class).hasMessageContaining("--since");
+        }
+    }
+
+    @Test
+    void campaignIdsInSuggestedCommandsAreOneShellWord() {
+        assertThat(CampaignCommand.shellWord("2026-11-weekly")).isEqualTo("2026-11-weekly");
+        assertThat(CampaignCommand.shellWord("Spring sale!")).isEqualTo("'Spring sale!'");
+        assertThat(CampaignCommand.shellWord("it's")).isEqualTo("'it'\\''s'");
+    }
 }
