@@ -21,6 +21,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -125,7 +126,15 @@ public final class HeadlessChromium implements AutoCloseable {
      * elements concerned, on any WCAG 2.1 level A or AA rule (the README's accessibility promise).
      */
     public void assertAccessible(String page) {
-        Results results = new AxeBuilder().withTags(WCAG_21_AA).analyze(driver);
+        Results results;
+        try {
+            results = analyze();
+        } catch (WebDriverException e) {
+            // axe's script injection raced the page's last DOM changes ("Node with given id does not
+            // belong to the document", seen under heavy load): run it once more on the settled page.
+            // A violation is never retried: it fails below.
+            results = analyze();
+        }
         if (results.getViolations().isEmpty()) {
             return;
         }
@@ -136,6 +145,12 @@ public final class HeadlessChromium implements AutoCloseable {
                     .append("\n      ").append(String.valueOf(node.getFailureSummary()).replace("\n", "\n      ")));
         }
         throw new AssertionError(report.toString());
+    }
+
+    private Results analyze() {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        return new AxeBuilder().withTags(WCAG_21_AA).analyze(driver);
     }
 
     /** Saves the page as {@code target/screenshots/<name>.png}. */
