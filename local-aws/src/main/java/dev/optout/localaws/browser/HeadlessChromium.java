@@ -21,7 +21,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -129,7 +128,7 @@ public final class HeadlessChromium implements AutoCloseable {
         Results results;
         try {
             results = analyze();
-        } catch (WebDriverException e) {
+        } catch (RuntimeException e) { // a WebDriverException, possibly wrapped by axe
             // axe's script injection raced the page's last DOM changes ("Node with given id does not
             // belong to the document", seen under heavy load): run it once more on the settled page.
             // A violation is never retried: it fails below.
