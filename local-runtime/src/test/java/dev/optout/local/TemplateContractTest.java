@@ -133,7 +133,8 @@ class TemplateContractTest {
     @ExtendWith(LocalAwsExtension.class)
     void everyVariableTheCodeReadsIsSetOnEachFunctionThatReadsIt(LocalAws aws, @TempDir Path keys) throws Exception {
         LocalDeployment local = LocalDeployment.deploy(aws, TEMPLATE, "reads-" + System.nanoTime(),
-                Map.of("PublicBaseUrl", "https://optout.example.com"),
+                Map.of("PublicBaseUrl", "https://optout.example.com",
+                        LocalRuntime.MAIL_DOMAIN_PARAMETER, LocalRuntime.LOCAL_MAIL_DOMAIN),
                 LocalKeys.loadOrCreate(keys.resolve("keys.json"), LocalRuntime.secretParameters(TEMPLATE)), line -> { });
         Set<String> settings = settingsNames();
         Set<String> readByAnyFunction = new HashSet<>();
@@ -171,7 +172,7 @@ class TemplateContractTest {
     private static Set<String> namesReadAtInit(FunctionDefinition f, Map<String, String> environment) throws Exception {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {builtJar(f).toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> settingsClass = Class.forName("dev.optout.config.Settings", true, loader);
-            Class<?> wiringClass = Class.forName("dev.optout.config.Wiring", true, loader);
+            Class<?> wiringClass = Class.forName("dev.optout.wiring.Wiring", true, loader);
             Object settings = settingsClass.getMethod("of", Map.class).invoke(null, environment);
             Object wiring = wiringClass.getConstructor(settingsClass).newInstance(settings);
             Class.forName(f.handlerClass(), true, loader).getConstructor(wiringClass).newInstance(wiring);
