@@ -7,11 +7,16 @@
 set -uo pipefail
 
 python_has() { python3 -c "import $1" >/dev/null 2>&1; }
+# moto is pinned in one place (the tests rely on its internals: see the file)
+MOTO_REQUIREMENTS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/local-aws/src/main/resources/dev/optout/localaws/moto-requirements.txt"
+MOTO_PIN="$(grep -v '^#' "$MOTO_REQUIREMENTS" | grep -m1 .)"
+moto_version() { python3 -c "import importlib.metadata as m; print(m.version('moto'))" 2>/dev/null; }
+moto_pinned() { python_has "moto.server, flask" && [ "moto[server]==$(moto_version)" = "$MOTO_PIN" ]; }
 chromium_present() { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }
 
-if ! python_has "moto.server, flask"; then
-  echo "== installing moto[server]"
-  python3 -m pip install --quiet 'moto[server]' || echo "WARN: could not install moto[server]; tests will try LocalStack or OPTOUT_AWS_ENDPOINT"
+if ! moto_pinned; then
+  echo "== installing $MOTO_PIN (found: $(moto_version || true))"
+  python3 -m pip install --quiet -r "$MOTO_REQUIREMENTS" || echo "WARN: could not install $MOTO_PIN; tests will try LocalStack or OPTOUT_AWS_ENDPOINT"
 fi
 if ! command -v cfn-lint >/dev/null 2>&1; then
   echo "== installing cfn-lint"
@@ -29,7 +34,7 @@ fi
 
 if [ "${CI:-}" = "true" ]; then
   missing=()
-  python_has "moto.server, flask" || missing+=("moto's server: python3 -m pip install 'moto[server]'")
+  moto_pinned || missing+=("moto's server, the pinned version: python3 -m pip install '$MOTO_PIN'")
   command -v cfn-lint >/dev/null 2>&1 || missing+=("cfn-lint: python3 -m pip install cfn-lint")
   chromium_present || missing+=("Chromium and ChromeDriver: apt-get install chromium chromium-driver")
   if [ "${#missing[@]}" -gt 0 ]; then

@@ -7,7 +7,7 @@ import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
 import dev.optout.campaign.GuardThresholds;
 import dev.optout.config.ConfigurationException;
-import dev.optout.config.SecretKeys;
+import dev.optout.wiring.SecretKeys;
 import dev.optout.config.Settings;
 import dev.optout.json.Json;
 import dev.optout.suppression.BatchStateReader;

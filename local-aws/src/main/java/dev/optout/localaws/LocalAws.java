@@ -58,7 +58,7 @@ public final class LocalAws implements AutoCloseable {
             return localstack.get();
         }
         throw new IllegalStateException("No local AWS endpoint for the tests. Install moto's server "
-                + "(python3 -m pip install 'moto[server]'), or run Docker for LocalStack, or set "
+                + "(python3 -m pip install '" + MotoServer.requirement() + "'), or run Docker for LocalStack, or set "
                 + ENDPOINT_VARIABLE + " to a running endpoint (e.g. http://127.0.0.1:5000).");
     }
 

@@ -36,14 +36,31 @@ public final class MotoServer implements AutoCloseable {
         return command().isPresent();
     }
 
-    /** Installs moto's server with pip where it is missing; answers whether it is now available. */
+    /**
+     * The pinned requirement, {@code moto[server]==<version>}, from {@code moto-requirements.txt}
+     * (next to moto_server.py, which relies on moto's internals: see that file for why it is pinned).
+     */
+    public static String requirement() {
+        try (var in = MotoServer.class.getResourceAsStream("moto-requirements.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("moto-requirements.txt is missing from optout-local-aws");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("moto-requirements.txt names no requirement"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Installs moto's server (the pinned {@link #requirement()}) with pip where it is missing; answers whether it is now available. */
     public static boolean installIfMissing() {
         if (available()) {
             return true;
         }
         for (String python : List.of("python3", "python")) {
             try {
-                Process p = new ProcessBuilder(python, "-m", "pip", "install", "--quiet", "moto[server]")
+                Process p = new ProcessBuilder(python, "-m", "pip", "install", "--quiet", requirement())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (p.waitFor() == 0 && available()) {
                     return true;

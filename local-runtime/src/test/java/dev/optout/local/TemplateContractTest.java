@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -94,6 +96,35 @@ class TemplateContractTest {
     }
 
     /**
+     * The core/web split holds in what ships: a function the template gives no HttpApi route (the
+     * direct-invoke check, the SQS consumers) has no class or resource of the web module
+     * (dev.optout.http, dev.optout.web, the pages' form tokens, the report's HTML) in its jar.
+     * The web module's build output is the list, so a class added there is covered too.
+     */
+    @TestFactory
+    Stream<DynamicTest> aFunctionWithoutHttpRoutesShipsNoWebModuleClass() throws IOException {
+        Path webClasses = ROOT.resolve("web/target/classes");
+        Set<String> webEntries = new TreeSet<>();
+        if (Files.isDirectory(webClasses)) {
+            try (Stream<Path> files = Files.walk(webClasses)) {
+                files.filter(Files::isRegularFile)
+                        .forEach(p -> webEntries.add(webClasses.relativize(p).toString().replace('\\', '/')));
+            }
+        }
+        assertThat(webEntries).as("web/target/classes is built (mvn verify builds it before this module)")
+                .contains("dev/optout/http/HttpRequest.class", "dev/optout/web/PageLayout.class");
+        return FunctionDefinition.all(TEMPLATE).stream()
+                .filter(f -> f.events().values().stream().noneMatch(e -> e.type().equals("HttpApi")))
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    Set<String> shipped = new TreeSet<>();
+                    try (ZipFile jar = new ZipFile(builtJar(f).toFile())) {
+                        jar.stream().map(ZipEntry::getName).filter(webEntries::contains).forEach(shipped::add);
+                    }
+                    assertThat(shipped).as("%s has no HttpApi route: web module classes in its jar", f.logicalId()).isEmpty();
+                }));
+    }
+
+    /**
      * Which function reads which variable is observed, not typed here: each function's jar is
      * loaded on its own, its handler built (through its Wiring constructor, as the no-argument one
      * does) from the environment the template gives it against a local deployment, and its
@@ -143,7 +174,7 @@ class TemplateContractTest {
     private static Set<String> namesReadAtInit(FunctionDefinition f, Map<String, String> environment) throws Exception {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {builtJar(f).toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> settingsClass = Class.forName("dev.optout.config.Settings", true, loader);
-            Class<?> wiringClass = Class.forName("dev.optout.config.Wiring", true, loader);
+            Class<?> wiringClass = Class.forName("dev.optout.wiring.Wiring", true, loader);
             Object settings = settingsClass.getMethod("of", Map.class).invoke(null, environment);
             Object wiring = wiringClass.getConstructor(settingsClass).newInstance(settings);
             Class.forName(f.handlerClass(), true, loader).getConstructor(wiringClass).newInstance(wiring);

@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>This key is separate from the link-signing keys and must never change: a new key would
  * give every address a new table key, which is a migration, not a rotation. In a deployment
- * {@code dev.optout.config.SecretKeys} still re-reads the secret after each SnapStart restore and
+ * {@code dev.optout.wiring.SecretKeys} still re-reads the secret after each SnapStart restore and
  * at each refresh, and if it ever holds another value, its guard makes {@link #keyOf} refuse (fail
  * closed) rather than look people up under the wrong key.
  */

@@ -6,6 +6,7 @@ import dev.optout.address.EmailAddress;
 import dev.optout.observability.EventLog;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class Priming {
 
     /** A log that writes nowhere: priming runs the logging code without a line reaching the logs or the metrics. */
     public static EventLog discardingLog(String function) {
-        return new EventLog(function, new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
+        return new EventLog(function, new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8), Clock.systemUTC());
     }
 
     /** Runs the log's JSON and metrics code once, writing nowhere. */

@@ -2,7 +2,7 @@ package dev.optout.token;
 
 /**
  * Where the live link keys come from. A fixed {@link LinkKeys} is its own source (tests, local
- * runs); in a deployment {@code dev.optout.config.SecretKeys} follows the Secrets Manager secret,
+ * runs); in a deployment {@code dev.optout.wiring.SecretKeys} follows the Secrets Manager secret,
  * so that a rotation takes effect without publishing a new function version.
  */
 public interface LinkKeySource {

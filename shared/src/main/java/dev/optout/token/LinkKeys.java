@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * listed so that links already sent keep working while new links use the active key.
  *
  * <p>Format (Secrets Manager secret named by {@code LINK_KEYS_SECRET_ARN}, or inline
- * {@code LINK_KEYS} for local runs; read and refreshed by {@code dev.optout.config.SecretKeys}): {@code {"active":"k2","keys":{"k1":"<base64 32 bytes>","k2":"..."}}}.
+ * {@code LINK_KEYS} for local runs; read and refreshed by {@code dev.optout.wiring.SecretKeys}): {@code {"active":"k2","keys":{"k1":"<base64 32 bytes>","k2":"..."}}}.
  */
 public final class LinkKeys implements LinkKeySource {
     /** Key ids travel in every token's clear header: keep them short and plain. */

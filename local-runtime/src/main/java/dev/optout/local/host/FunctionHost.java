@@ -62,8 +62,8 @@ public final class FunctionHost {
     private Object handler;
     private Method method;
     private Throwable initError;
-    /** Nanoseconds the last invocation spent inside the handler method (benchmarks). */
-    private long handlerNanos;
+    /** Nanoseconds the last invocation spent inside the handler method (benchmarks); volatile: read outside invoke's lock. */
+    private volatile long handlerNanos;
 
     private FunctionHost(ClassLoader loader, String handlerSpec, String functionName) {
         this.loader = loader;

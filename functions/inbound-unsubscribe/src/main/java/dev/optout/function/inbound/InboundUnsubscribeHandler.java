@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.inbound.InboundUnsubscribe;
 import dev.optout.inbound.InboundUnsubscribe.Outcome;
 import dev.optout.inbound.InvalidReceiptException;

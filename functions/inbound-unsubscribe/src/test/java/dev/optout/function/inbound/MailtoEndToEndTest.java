@@ -8,7 +8,7 @@ import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResult;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;

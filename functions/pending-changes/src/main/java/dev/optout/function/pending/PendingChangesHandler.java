@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.snapstart.Priming;

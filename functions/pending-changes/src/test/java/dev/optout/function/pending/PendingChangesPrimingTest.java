@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optout.address.AddressParser;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.SampleLinks;

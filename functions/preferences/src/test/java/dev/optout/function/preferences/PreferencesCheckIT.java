@@ -10,7 +10,7 @@ import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResult;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.SampleLinks;

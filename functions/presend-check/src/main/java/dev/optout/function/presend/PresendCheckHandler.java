@@ -9,7 +9,7 @@ import dev.optout.check.CheckResponse;
 import dev.optout.check.InvalidCheckRequestException;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.json.Json;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;

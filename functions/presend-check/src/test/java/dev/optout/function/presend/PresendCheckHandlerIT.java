@@ -11,7 +11,7 @@ import dev.optout.check.InvalidCheckRequestException;
 import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;

@@ -9,7 +9,7 @@ import dev.optout.campaign.CampaignGuard;
 import dev.optout.campaign.CampaignStatus;
 import dev.optout.campaign.GuardThresholds;
 import dev.optout.config.Settings;
-import dev.optout.config.Wiring;
+import dev.optout.wiring.Wiring;
 import dev.optout.feedback.CampaignTally;
 import dev.optout.feedback.ControlMessage;
 import dev.optout.feedback.FeedbackAuthenticity;

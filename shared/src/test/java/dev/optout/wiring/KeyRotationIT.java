@@ -1,10 +1,12 @@
-package dev.optout.config;
+package dev.optout.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.token.InvalidTokenException;

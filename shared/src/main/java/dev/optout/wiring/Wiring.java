@@ -1,16 +1,17 @@
-package dev.optout.config;
+package dev.optout.wiring;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.aws.AwsClients;
+import dev.optout.config.Settings;
 import dev.optout.links.ListUnsubscribeHeaders;
+import dev.optout.links.MailtoAddresses;
 import dev.optout.pending.PendingChanges;
 import dev.optout.snapstart.RenewableRandom;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.BatchStateReader;
-import dev.optout.links.MailtoAddresses;
-import dev.optout.token.MailtoSealer;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeySource;
+import dev.optout.token.MailtoSealer;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;
 import dev.optout.topic.TopicCatalog;

@@ -1,6 +1,8 @@
-package dev.optout.config;
+package dev.optout.wiring;
 
 import dev.optout.address.AddressKeys;
+import dev.optout.config.ConfigurationException;
+import dev.optout.config.Settings;
 import dev.optout.observability.EventLog;
 import dev.optout.token.LinkKeySource;
 import dev.optout.token.LinkKeys;
