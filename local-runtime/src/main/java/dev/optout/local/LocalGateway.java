@@ -3,6 +3,8 @@ package dev.optout.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.optout.localaws.http.HttpApiEvents;
+import dev.optout.localaws.http.HttpApiRoute;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -11,6 +11,7 @@ import dev.optout.localaws.LocalDeployment;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SqsEventSourceMapping;
 import dev.optout.localaws.Template;
+import dev.optout.localaws.http.HttpApiRoute;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;

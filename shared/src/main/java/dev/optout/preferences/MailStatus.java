@@ -2,6 +2,7 @@ package dev.optout.preferences;
 
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Mark;
+import dev.optout.suppression.SendPolicy;
 import java.time.Instant;
 
 /**
@@ -31,21 +32,19 @@ public record MailStatus(Kind kind, Instant since, String detail) {
         return kind != Kind.RECEIVING && kind != Kind.BOUNCED;
     }
 
-    /** Same precedence as {@link dev.optout.suppression.SendPolicy}. */
+    /** The strongest address-wide stop of {@link SendPolicy} (the check's own precedence), in the person's terms. */
     public static MailStatus of(AddressState s) {
-        if (s.hardBounce() != null) {
-            return from(Kind.BOUNCED, s.hardBounce());
+        SendPolicy.Stop stop = SendPolicy.stop(s);
+        if (stop == null) {
+            return new MailStatus(Kind.RECEIVING, null, null);
         }
-        if (s.softBounce() != null) {
-            return from(Kind.SOFT_BOUNCED, s.softBounce());
-        }
-        if (s.complaint() != null) {
-            return from(Kind.COMPLAINED, s.complaint());
-        }
-        if (s.unsubscribedAll() != null) {
-            return from(Kind.UNSUBSCRIBED, s.unsubscribedAll());
-        }
-        return new MailStatus(Kind.RECEIVING, null, null);
+        Kind kind = switch (stop) {
+            case HARD_BOUNCE -> Kind.BOUNCED;
+            case SOFT_BOUNCE -> Kind.SOFT_BOUNCED;
+            case COMPLAINT -> Kind.COMPLAINED;
+            case UNSUBSCRIBED_ALL -> Kind.UNSUBSCRIBED;
+        };
+        return from(kind, stop.markIn(s));
     }
 
     private static MailStatus from(Kind kind, Mark m) {

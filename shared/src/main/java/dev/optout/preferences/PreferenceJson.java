@@ -133,7 +133,6 @@ public final class PreferenceJson {
         return root;
     }
 
-    /** {@code {"code": "...", "message": "..."}}. */
     /**
      * The answer (202) to a save whose opt-outs wait in the queue of pending changes:
      * {@code {"pending": true, "message": "...", "changes": [{"action": "UNSUBSCRIBE_TOPIC", "topic": "promotions"}]}}.
@@ -150,13 +149,6 @@ public final class PreferenceJson {
                 o.put("topic", c.topic());
             }
         });
-        return n.toString();
-    }
-
-    public static String error(String code, String message) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("code", code);
-        n.put("message", message);
         return n.toString();
     }
 

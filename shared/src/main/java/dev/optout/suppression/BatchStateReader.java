@@ -69,8 +69,8 @@ public final class BatchStateReader implements AutoCloseable {
 
     /**
      * The state of each address key for {@code topic}; keys never seen map to
-     * {@link AddressState#unknown}. A {@code null} topic reads only the address-wide flags (bounces,
-     * complaint, global opt-out): what a transactional check needs.
+     * {@link AddressState#unknown}. A {@code null} topic (a transactional check) reads the whole
+     * item, as {@link #readComplete} does.
      */
     public Map<String, AddressState> read(Collection<String> addressKeys, Topic topic, Deadline deadline) {
         List<String> keys = new ArrayList<>(addressKeys);
@@ -152,22 +152,26 @@ public final class BatchStateReader implements AutoCloseable {
     }
 
     /**
-     * Only what {@link SendPolicy} reads for this topic: expression attribute names, each used as
-     * is in the ProjectionExpression (public so the check benchmark's floor reads exactly this).
+     * Only what {@link SendPolicy} reads for this topic ({@link SendPolicy.Reads}): expression
+     * attribute names, each used as is in the ProjectionExpression (public so the check benchmark's
+     * floor reads exactly this).
      */
     public static Map<String, String> projectionNames(Topic topic) {
+        Objects.requireNonNull(topic, "topic");
         Map<String, String> names = new HashMap<>();
         names.put("#pk", PK);
         names.put("#updatedAt", UPDATED_AT);
-        names.put("#unsub", UNSUBSCRIBED_ALL);
-        names.put("#hard", HARD_BOUNCE);
-        names.put("#soft", SOFT_BOUNCE);
-        names.put("#complaint", COMPLAINT);
-        names.put("#freq", FREQUENCY);
-        if (topic != null) {
-            names.put("#out", TOPIC_OPT_OUT + topic.id());
-            names.put("#in", TOPIC_OPT_IN + topic.id());
-            names.put("#tfreq", TOPIC_FREQUENCY + topic.id());
+        for (SendPolicy.Reads r : SendPolicy.Reads.values()) {
+            switch (r) {
+                case HARD_BOUNCE -> names.put("#hard", HARD_BOUNCE);
+                case SOFT_BOUNCE -> names.put("#soft", SOFT_BOUNCE);
+                case COMPLAINT -> names.put("#complaint", COMPLAINT);
+                case UNSUBSCRIBED_ALL -> names.put("#unsub", UNSUBSCRIBED_ALL);
+                case FREQUENCY -> names.put("#freq", FREQUENCY);
+                case TOPIC_OPT_OUT -> names.put("#out", TOPIC_OPT_OUT + topic.id());
+                case TOPIC_OPT_IN -> names.put("#in", TOPIC_OPT_IN + topic.id());
+                case TOPIC_FREQUENCY -> names.put("#tfreq", TOPIC_FREQUENCY + topic.id());
+            }
         }
         return names;
     }

@@ -20,5 +20,16 @@ public enum BlockReason {
      * Marketing mail of a campaign the campaign guard paused (complaint or bounce rate over its
      * threshold) until an operator resumes it. Given to recipients who would otherwise be allowed.
      */
-    CAMPAIGN_PAUSED
+    CAMPAIGN_PAUSED;
+
+    /** The reason the check gives once {@code action} is applied, or {@code null} for an action that blocks nothing. */
+    public static BlockReason setBy(Action action) {
+        return switch (action) {
+            case HARD_BOUNCE, SOFT_BOUNCE_SUPPRESS -> BOUNCED;
+            case COMPLAINT -> COMPLAINED;
+            case UNSUBSCRIBE_ALL -> UNSUBSCRIBED_ALL;
+            case UNSUBSCRIBE_TOPIC -> UNSUBSCRIBED_TOPIC;
+            default -> null;
+        };
+    }
 }

@@ -17,18 +17,67 @@ public final class SendPolicy {
     private SendPolicy() {
     }
 
+    /**
+     * The address-wide marks that stop all marketing mail whatever the topic, strongest first: the
+     * head of the precedence above. The preference center's mail status is the first one set.
+     */
+    public enum Stop {
+        HARD_BOUNCE(BlockReason.BOUNCED),
+        SOFT_BOUNCE(BlockReason.BOUNCED),
+        COMPLAINT(BlockReason.COMPLAINED),
+        UNSUBSCRIBED_ALL(BlockReason.UNSUBSCRIBED_ALL);
+
+        private static final Stop[] STRONGEST_FIRST = values();
+
+        private final BlockReason reason;
+
+        Stop(BlockReason reason) {
+            this.reason = reason;
+        }
+
+        /** What the check answers for it. */
+        public BlockReason reason() {
+            return reason;
+        }
+
+        /** This stop's mark in {@code state}, or {@code null}. */
+        public Mark markIn(AddressState state) {
+            return switch (this) {
+                case HARD_BOUNCE -> state.hardBounce();
+                case SOFT_BOUNCE -> state.softBounce();
+                case COMPLAINT -> state.complaint();
+                case UNSUBSCRIBED_ALL -> state.unsubscribedAll();
+            };
+        }
+
+        /** A bounce: the address does not take mail, so transactional mail stops too. */
+        public boolean undeliverable() {
+            return reason == BlockReason.BOUNCED;
+        }
+    }
+
+    /**
+     * What {@link #decide} reads of an address's state: the check's batch read projects exactly
+     * these ({@code BatchStateReader#projectionNames}), so a rule that reads more must say so here.
+     */
+    public enum Reads {
+        HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, UNSUBSCRIBED_ALL, FREQUENCY, TOPIC_OPT_OUT, TOPIC_OPT_IN, TOPIC_FREQUENCY
+    }
+
+    /** The strongest address-wide stop set in {@code state}, or {@code null} while marketing mail may flow. */
+    public static Stop stop(AddressState state) {
+        for (Stop s : Stop.STRONGEST_FIRST) {
+            if (s.markIn(state) != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     public static Decision decide(AddressState state, Topic topic) {
-        if (state.hardBounce() != null) {
-            return Decision.block(BlockReason.BOUNCED, state.hardBounce().at());
-        }
-        if (state.softBounce() != null) {
-            return Decision.block(BlockReason.BOUNCED, state.softBounce().at());
-        }
-        if (state.complaint() != null) {
-            return Decision.block(BlockReason.COMPLAINED, state.complaint().at());
-        }
-        if (state.unsubscribedAll() != null) {
-            return Decision.block(BlockReason.UNSUBSCRIBED_ALL, state.unsubscribedAll().at());
+        Stop stop = stop(state);
+        if (stop != null) {
+            return Decision.block(stop.reason(), stop.markIn(state).at());
         }
         Mark optOut = state.topicOptOuts().get(topic.id());
         if (optOut != null) {
@@ -46,11 +95,9 @@ public final class SendPolicy {
      * choices and complaints do not block it (the caller reports a complaint).
      */
     public static Decision decideTransactional(AddressState state) {
-        if (state.hardBounce() != null) {
-            return Decision.block(BlockReason.BOUNCED, state.hardBounce().at());
-        }
-        if (state.softBounce() != null) {
-            return Decision.block(BlockReason.BOUNCED, state.softBounce().at());
+        Stop stop = stop(state);
+        if (stop != null && stop.undeliverable()) {
+            return Decision.block(stop.reason(), stop.markIn(state).at());
         }
         return Decision.allow(null);
     }

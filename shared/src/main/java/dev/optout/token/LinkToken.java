@@ -1,6 +1,8 @@
 package dev.optout.token;
 
 import dev.optout.address.EmailAddress;
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.Source;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -23,5 +25,10 @@ public record LinkToken(EmailAddress address, String topic, String campaignId, I
     /** Whether the link covers all marketing mail rather than one topic. */
     public boolean allMarketingMail() {
         return topic == null;
+    }
+
+    /** The proof of a change made through this link at {@code at}: its campaign and when it was issued. */
+    public Provenance provenance(Source source, Instant at) {
+        return new Provenance(source, at, campaignId, issuedAt, null);
     }
 }

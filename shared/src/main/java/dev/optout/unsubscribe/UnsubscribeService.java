@@ -156,7 +156,7 @@ public final class UnsubscribeService {
     }
 
     private Provenance provenance(LinkToken token, Source source) {
-        return new Provenance(source, clock.instant(), token.campaignId(), token.issuedAt(), null);
+        return token.provenance(source, clock.instant());
     }
 
     private static void requireTopic(LinkToken token, Scope scope) {

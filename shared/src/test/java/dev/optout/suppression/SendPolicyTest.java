@@ -79,4 +79,56 @@ class SendPolicyTest {
         assertThat(SendPolicy.decide(s, NEWSLETTER).frequency()).isEqualTo(Frequency.WEEKLY);
         assertThat(SendPolicy.decide(s, new Topic("promotions", true, Map.of(), Map.of())).frequency()).isEqualTo(Frequency.MONTHLY);
     }
+
+    /**
+     * The check's batch read projects only {@link SendPolicy.Reads}: a rule that reads any other
+     * part of the state would decide differently on the projected item than on the whole one.
+     */
+    @Test
+    void theCheckDecidesOnTheProjectedStateAsOnTheWholeOne() {
+        Mark m = mark(T2);
+        List<AddressState> states = new java.util.ArrayList<>();
+        for (int bits = 0; bits < 1 << 7; bits++) {
+            states.add(new AddressState("k", "ana@example.com", (bits & 1) != 0 ? m : null, (bits & 2) != 0 ? m : null,
+                    (bits & 4) != 0 ? m : null, (bits & 8) != 0 ? m : null,
+                    (bits & 16) != 0 ? Map.of("newsletter", m, "events", m) : Map.of("events", m),
+                    (bits & 32) != 0 ? Map.of("events", m, "newsletter", m) : Map.of("newsletter", m),
+                    (bits & 64) != 0 ? Map.of("newsletter", Frequency.WEEKLY, "events", Frequency.MONTHLY) : Map.of("events", Frequency.IMMEDIATE),
+                    (bits & 64) != 0 ? Frequency.IMMEDIATE : null, List.of(T1, T3), T4, (bits & 1) != 0 ? m : null));
+        }
+        for (AddressState whole : states) {
+            for (Topic topic : List.of(NEWSLETTER, EVENTS)) {
+                assertThat(SendPolicy.decide(projected(whole, topic), topic)).as(whole + " " + topic.id())
+                        .isEqualTo(SendPolicy.decide(whole, topic));
+                assertThat(SendPolicy.decideTransactional(projected(whole, topic))).isEqualTo(SendPolicy.decideTransactional(whole));
+            }
+        }
+    }
+
+    /** What the projection of {@link SendPolicy.Reads} keeps of a state: everything else as for an unknown address. */
+    private static AddressState projected(AddressState s, Topic topic) {
+        java.util.Set<SendPolicy.Reads> reads = java.util.EnumSet.allOf(SendPolicy.Reads.class);
+        return new AddressState(s.key(), null,
+                reads.contains(SendPolicy.Reads.UNSUBSCRIBED_ALL) ? s.unsubscribedAll() : null,
+                reads.contains(SendPolicy.Reads.HARD_BOUNCE) ? s.hardBounce() : null,
+                reads.contains(SendPolicy.Reads.SOFT_BOUNCE) ? s.softBounce() : null,
+                reads.contains(SendPolicy.Reads.COMPLAINT) ? s.complaint() : null,
+                reads.contains(SendPolicy.Reads.TOPIC_OPT_OUT) ? only(s.topicOptOuts(), topic) : Map.of(),
+                reads.contains(SendPolicy.Reads.TOPIC_OPT_IN) ? only(s.topicOptIns(), topic) : Map.of(),
+                reads.contains(SendPolicy.Reads.TOPIC_FREQUENCY) ? only(s.topicFrequency(), topic) : Map.of(),
+                reads.contains(SendPolicy.Reads.FREQUENCY) ? s.frequency() : null, List.of(), s.updatedAt(), null);
+    }
+
+    private static <V> Map<String, V> only(Map<String, V> perTopic, Topic topic) {
+        return perTopic.containsKey(topic.id()) ? Map.of(topic.id(), perTopic.get(topic.id())) : Map.of();
+    }
+
+    @Test
+    void theMailStatusIsTheChecksStrongestAddressWideStop() {
+        AddressState s = state(mark(T1), null, mark(T3), mark(T2), Map.of(), Map.of());
+        assertThat(dev.optout.preferences.MailStatus.of(s).kind()).isEqualTo(dev.optout.preferences.MailStatus.Kind.SOFT_BOUNCED);
+        assertThat(SendPolicy.decide(s, NEWSLETTER)).isEqualTo(Decision.block(BlockReason.BOUNCED, T3));
+        assertThat(BlockReason.setBy(Action.SOFT_BOUNCE_SUPPRESS)).isEqualTo(BlockReason.BOUNCED);
+        assertThat(BlockReason.setBy(Action.DELIVERY)).isNull();
+    }
 }

@@ -1,49 +1,31 @@
 package dev.optout.http;
 
 import dev.optout.web.Language;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
 
 /** Picks a page language from an {@code Accept-Language} header (RFC 9110 section 12.5.4). */
 public final class AcceptLanguage {
+    private static final List<String> OFFERED = Arrays.stream(Language.values()).map(Language::code).toList();
+
     private AcceptLanguage() {
     }
 
-    /** The offered language the browser prefers most (by q-value, then order), else {@code fallback}. */
+    /**
+     * The offered language the browser prefers most (by q-value, then order; {@code q=0} excludes),
+     * matched by RFC 4647 lookup ({@code en-GB} falls back to {@code en}), else {@code fallback}: also
+     * for a header that only says {@code *} and for one that cannot be parsed.
+     */
     public static Language negotiate(String header, Language fallback) {
         if (header == null || header.isBlank()) {
             return fallback;
         }
-        record Ranged(String tag, double q, int order) {
+        try {
+            String tag = Locale.lookupTag(Locale.LanguageRange.parse(header), OFFERED);
+            return tag == null ? fallback : Language.of(tag).orElse(fallback);
+        } catch (IllegalArgumentException malformed) {
+            return fallback;
         }
-        List<Ranged> ranges = new ArrayList<>();
-        String[] parts = header.split(",");
-        for (int i = 0; i < parts.length && i < 32; i++) {
-            String[] bits = parts[i].strip().split(";");
-            double q = 1.0;
-            for (int j = 1; j < bits.length; j++) {
-                String b = bits[j].strip();
-                if (b.startsWith("q=")) {
-                    try {
-                        q = Double.parseDouble(b.substring(2));
-                    } catch (NumberFormatException e) {
-                        q = 0;
-                    }
-                }
-            }
-            if (q > 0 && !bits[0].isBlank()) {
-                ranges.add(new Ranged(bits[0].strip(), q, i));
-            }
-        }
-        ranges.sort(Comparator.comparingDouble(Ranged::q).reversed().thenComparingInt(Ranged::order));
-        for (Ranged r : ranges) {
-            Optional<Language> l = Language.of(r.tag());
-            if (l.isPresent()) {
-                return l.get();
-            }
-        }
-        return fallback;
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +47,7 @@ public final class FormData {
     /** Parses a body by its Content-Type (absent means urlencoded, as some clients send). */
     public static FormData parse(String contentType, byte[] body) {
         String type = contentType == null ? "" : contentType.strip();
-        String mime = (type.contains(";") ? type.substring(0, type.indexOf(';')) : type).strip().toLowerCase(Locale.ROOT);
+        String mime = MediaType.essence(type);
         if (mime.isEmpty() || mime.equals("application/x-www-form-urlencoded")) {
             return urlEncoded(new String(body, StandardCharsets.UTF_8));
         }

@@ -41,10 +41,6 @@ public final class HttpRequest {
         return new HttpRequest(event == null ? new APIGatewayV2HTTPEvent() : event);
     }
 
-    public APIGatewayV2HTTPEvent event() {
-        return event;
-    }
-
     /** GET, POST, ... in upper case, from the request context, else the route key. */
     public String method() {
         var ctx = event.getRequestContext();

@@ -1,6 +1,8 @@
 package dev.optout.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.optout.json.Json;
 import dev.optout.web.Page;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +37,14 @@ public final class HttpResponses {
 
     public static APIGatewayV2HTTPResponse json(int status, String json) {
         return response(status, "application/json", json, STRICT_CSP);
+    }
+
+    /** An error for API clients: {@code {"code": "...", "message": "..."}}. */
+    public static APIGatewayV2HTTPResponse jsonError(int status, String code, String message) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("code", code);
+        n.put("message", message);
+        return json(status, n.toString());
     }
 
     /** The same response with one more header (e.g. {@code Allow} on a 405). */

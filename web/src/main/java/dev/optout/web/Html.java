@@ -1,6 +1,6 @@
 package dev.optout.web;
 
-/** HTML output helpers. Everything that is not a literal of ours goes through {@link #escape}. */
+/** HTML escaping for the markup still written in Java (the compliance report); pages are jte templates, which escape by default. */
 public final class Html {
     private Html() {
     }
@@ -31,15 +31,5 @@ public final class Html {
             }
         }
         return sb == null ? text : sb.toString();
-    }
-
-    /** {@code <input type="hidden" name=".." value="..">} */
-    public static String hidden(String name, String value) {
-        return "<input type=\"hidden\" name=\"" + escape(name) + "\" value=\"" + escape(value) + "\">";
-    }
-
-    /** A {@code <time>} element: machine-readable ISO instant, readable text. */
-    public static String time(java.time.Instant at, Language language) {
-        return "<time datetime=\"" + escape(at.toString()) + "\">" + escape(language.formatDateTime(at)) + "</time>";
     }
 }

@@ -15,13 +15,11 @@ public enum Language {
 
     private final String code;
     private final String nativeName;
-    private final Locale locale;
     private final DateTimeFormatter dateTime;
 
     Language(String code, String nativeName, Locale locale, String dateTimePattern) {
         this.code = code;
         this.nativeName = nativeName;
-        this.locale = locale;
         this.dateTime = DateTimeFormatter.ofPattern(dateTimePattern, locale).withZone(ZoneOffset.UTC);
     }
 
@@ -33,10 +31,6 @@ public enum Language {
     /** The language's name in itself, for the language switch. */
     public String nativeName() {
         return nativeName;
-    }
-
-    public Locale locale() {
-        return locale;
     }
 
     /** A time as people read it in this language, in UTC: "1 November 2026, 10:00 UTC". */

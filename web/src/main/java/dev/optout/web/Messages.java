@@ -18,8 +18,8 @@ import java.util.TreeSet;
  * {@code dev/optout/web/common_*.properties} (layout texts). Loading checks that every language
  * has every key, so a missing translation fails the build's tests, not a person's page.
  *
- * <p>Placeholders are {@code {0}}, {@code {1}}, ... replaced as plain text; callers escape the
- * result with {@link Html#escape} when writing it into a page.
+ * <p>Placeholders are {@code {0}}, {@code {1}}, ... replaced as plain text; the page templates
+ * escape the result when they write it (jte, content type HTML).
  */
 public final class Messages {
     private static final String COMMON = "dev/optout/web/common";
@@ -67,11 +67,6 @@ public final class Messages {
             t = t.replace("{" + i + "}", String.valueOf(args[i]));
         }
         return t;
-    }
-
-    /** {@link #text} escaped for HTML. */
-    public String html(Language language, String key, Object... args) {
-        return Html.escape(text(language, key, args));
     }
 
     public Set<String> keys(Language language) {

@@ -1,10 +1,16 @@
 package dev.optout.web;
 
+import gg.jte.Content;
+import gg.jte.html.HtmlTemplateOutput;
+import gg.jte.html.OwaspHtmlTemplateOutput;
+import gg.jte.output.StringOutput;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -88,42 +94,41 @@ public final class PageLayout {
      * A whole page whose language switch links to {@code ?lang=xx} of the same URL (the pages'
      * forms post the language back in a {@link #LANG} field).
      */
-    public Page render(Language language, String title, String mainHtml) {
-        return render(language, title, mainHtml, l -> "?" + LANG + "=" + l.code());
+    public Page render(Language language, String title, Content main) {
+        return render(language, title, main, l -> "?" + LANG + "=" + l.code());
     }
 
     /**
-     * A whole page.
+     * A whole page, from {@code layout.jte}.
      *
-     * @param title      plain text (escaped here)
-     * @param mainHtml   the page's content, already-escaped HTML
+     * @param title      plain text (escaped by the template)
+     * @param main       the page's content: a template's output ({@link #content})
      * @param switchHref where each language's version of this page is, e.g. {@code l -> "?lang=" + l.code()}
      */
-    public Page render(Language language, String title, String mainHtml, Function<Language, String> switchHref) {
-        StringBuilder b = new StringBuilder(4096 + mainHtml.length());
-        b.append("<!DOCTYPE html>\n<html lang=\"").append(language.code()).append("\">\n<head>\n")
-                .append("<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
-                .append("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
-                .append("<title>").append(Html.escape(title)).append(" · ")
-                .append(messages.html(language, "layout.site")).append("</title>\n")
-                .append("<style>").append(CSS).append("</style>\n")
-                .append("</head>\n<body>\n<header>\n<nav aria-label=\"").append(messages.html(language, "layout.languages"))
-                .append("\">\n<ul>\n");
-        for (Language l : Language.values()) {
-            b.append("<li><a href=\"").append(Html.escape(switchHref.apply(l))).append("\" lang=\"").append(l.code())
-                    .append("\" hreflang=\"").append(l.code()).append("\"");
-            if (l == language) {
-                b.append(" aria-current=\"true\"");
-            }
-            b.append(">").append(Html.escape(l.nativeName())).append("</a></li>\n");
-        }
-        b.append("</ul>\n</nav>\n</header>\n<main id=\"main\">\n<h1>").append(Html.escape(title)).append("</h1>\n")
-                .append(mainHtml)
-                .append("\n</main>\n<footer>\n<p>").append(messages.html(language, "layout.footer")).append("</p>\n</footer>\n")
-                .append("</body>\n</html>\n");
-        return new Page(b.toString(), CONTENT_SECURITY_POLICY);
+    public Page render(Language language, String title, Content main, Function<Language, String> switchHref) {
+        StringOutput out = new StringOutput(8192);
+        JtelayoutGenerated.render(new OwaspHtmlTemplateOutput(out), null, messages, language, title, switchHref, main);
+        return new Page(out.toString(), CONTENT_SECURITY_POLICY);
+    }
+
+    /**
+     * A template's output as content for another template (templates of different modules cannot
+     * call each other by name): {@code PageLayout.content(out -> JtexGenerated.render(out, null, ...))}.
+     * The output is always the HTML one a page is rendered with.
+     */
+    public static Content content(Consumer<HtmlTemplateOutput> template) {
+        return output -> template.accept((HtmlTemplateOutput) output);
+    }
+
+    /** The one-button form every page uses (a fieldset, the hidden language, form token and action). */
+    public static Content oneButtonForm(Language l, String formToken, String legend, String action, String button,
+                                        boolean secondary) {
+        return content(out -> JteoneButtonFormGenerated.render(out, null, legend, l.code(), formToken, action, button, secondary));
+    }
+
+    /** A {@code <time>} element: machine-readable ISO instant, readable text in the page's language. */
+    public static Content time(Instant at, Language l) {
+        return content(out -> JtetimeGenerated.render(out, null, at, l));
     }
 
     private static String sha256Base64(String text) {

@@ -25,28 +25,28 @@ public final class ProblemPages {
 
     public Page token(Language l, InvalidTokenException.Reason reason, long lifetimeDays) {
         String text = reason == InvalidTokenException.Reason.EXPIRED
-                ? m.html(l, "error.token.expired", lifetimeDays) : m.html(l, "error.token.invalid");
+                ? m.text(l, "error.token.expired", lifetimeDays) : m.text(l, "error.token.invalid");
         return box(l, "error.token.title", text);
     }
 
     public Page request(Language l) {
-        return box(l, "error.request.title", m.html(l, "error.request.body"));
+        return box(l, "error.request.title", m.text(l, "error.request.body"));
     }
 
     public Page store(Language l) {
-        return box(l, "error.store.title", m.html(l, "error.store.body"));
+        return box(l, "error.store.title", m.text(l, "error.store.body"));
     }
 
     public Page notFound(Language l) {
-        return box(l, "error.notfound.title", m.html(l, "error.notfound.body"));
+        return box(l, "error.notfound.title", m.text(l, "error.notfound.body"));
     }
 
     /** Refused as cross-site, or without the page's form token. */
     public Page forbidden(Language l) {
-        return box(l, "error.forbidden.title", m.html(l, "error.forbidden.body"));
+        return box(l, "error.forbidden.title", m.text(l, "error.forbidden.body"));
     }
 
-    private Page box(Language l, String titleKey, String html) {
-        return layout.render(l, m.text(l, titleKey), "<div class=\"problem\" role=\"alert\"><p>" + html + "</p></div>\n");
+    private Page box(Language l, String titleKey, String text) {
+        return layout.render(l, m.text(l, titleKey), PageLayout.content(out -> JteproblemGenerated.render(out, null, text)));
     }
 }

@@ -89,6 +89,19 @@ class HttpRequestTest {
     }
 
     @Test
+    void acceptLanguageWeighsQValuesAndLeavesWildcardsAndNonsenseToTheDefault() {
+        assertThat(AcceptLanguage.negotiate("en;q=0.2, id-ID;q=0.9, fr", Language.EN)).isEqualTo(Language.ID);
+        assertThat(AcceptLanguage.negotiate("id;q=0.5, en;q=0.5", Language.ID)).as("equal weights: header order").isEqualTo(Language.ID);
+        assertThat(AcceptLanguage.negotiate("en;q=0.5, id;q=0.5", Language.ID)).isEqualTo(Language.EN);
+        assertThat(AcceptLanguage.negotiate("in", Language.EN)).as("the legacy code of Indonesian").isEqualTo(Language.ID);
+        assertThat(AcceptLanguage.negotiate("*", Language.ID)).isEqualTo(Language.ID);
+        assertThat(AcceptLanguage.negotiate("fr, *;q=0.5", Language.EN)).isEqualTo(Language.EN);
+        assertThat(AcceptLanguage.negotiate("de, en;q=0, *;q=0.1", Language.ID)).isEqualTo(Language.ID);
+        assertThat(AcceptLanguage.negotiate("en;q=banana", Language.ID)).isEqualTo(Language.ID);
+        assertThat(AcceptLanguage.negotiate(";;,,", Language.ID)).isEqualTo(Language.ID);
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeaders() {
         for (APIGatewayV2HTTPResponse r : new APIGatewayV2HTTPResponse[] {
                 HttpResponses.text(200, "ok"), HttpResponses.html(400, "<p>x</p>", HttpResponses.STRICT_CSP),

@@ -17,12 +17,15 @@ class PageLayoutTest {
                 "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
         assertThat(Html.escape("plain")).isEqualTo("plain");
         assertThat(Html.escape(null)).isEmpty();
-        assertThat(Html.hidden("a\"b", "<v>")).isEqualTo("<input type=\"hidden\" name=\"a&quot;b\" value=\"&lt;v&gt;\">");
+        String form = layout.render(Language.EN, "T", PageLayout.oneButtonForm(Language.EN, "\"><script>", "<b>legend</b>", "a'b",
+                "<i>go</i>", true)).html();
+        assertThat(form).contains("<legend>&lt;b&gt;legend&lt;/b&gt;</legend>", "value=\"&#34;>&lt;script>\"", "value=\"a&#39;b\"",
+                "<button type=\"submit\" class=\"secondary\">&lt;i&gt;go&lt;/i&gt;</button>").doesNotContain("<script>", "<b>", "<i>");
     }
 
     @Test
     void aPageDeclaresItsLanguageViewportAndOffersTheOtherLanguage() {
-        Page p = layout.render(Language.ID, "Judul <b>", "<p>isi</p>", l -> "?lang=" + l.code());
+        Page p = layout.render(Language.ID, "Judul <b>", out -> out.writeContent("<p>isi</p>"), l -> "?lang=" + l.code());
         assertThat(p.html()).startsWith("<!DOCTYPE html>\n<html lang=\"id\">")
                 .contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .contains("<h1>Judul &lt;b&gt;</h1>")
@@ -33,7 +36,7 @@ class PageLayoutTest {
 
     @Test
     void thePageLoadsNothingAndRunsNoScript() {
-        String html = layout.render(Language.EN, "T", "<p>x</p>", l -> "?lang=" + l.code()).html();
+        String html = layout.render(Language.EN, "T", out -> out.writeContent("<p>x</p>"), l -> "?lang=" + l.code()).html();
         assertThat(html).doesNotContain("<script", "<link", "<img", "src=", "http://", "https://", "style=\"");
     }
 
@@ -41,7 +44,7 @@ class PageLayoutTest {
     void theInlineStyleIsAllowedByItsHashAndNothingElse() throws Exception {
         String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
                 .digest(PageLayout.CSS.getBytes(StandardCharsets.UTF_8)));
-        Page p = layout.render(Language.EN, "T", "", l -> "?lang=" + l.code());
+        Page p = layout.render(Language.EN, "T", out -> out.writeContent(""), l -> "?lang=" + l.code());
         assertThat(p.contentSecurityPolicy()).isEqualTo("default-src 'none'; style-src 'sha256-" + hash
                 + "'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         assertThat(p.html()).contains("<style>" + PageLayout.CSS + "</style>");
@@ -61,6 +64,6 @@ class PageLayoutTest {
         assertThat(Language.EN.formatDateTime(t)).isEqualTo("1 November 2026, 10:05 UTC");
         assertThat(Language.ID.formatDateTime(t)).isEqualTo("1 November 2026, 10.05 UTC");
         assertThat(Language.ID.formatDateTime(Instant.parse("2026-08-17T00:00:00Z"))).isEqualTo("17 Agustus 2026, 00.00 UTC");
-        assertThat(Html.time(t, Language.EN)).isEqualTo("<time datetime=\"2026-11-01T10:05:00Z\">1 November 2026, 10:05 UTC</time>");
+        assertThat(layout.render(Language.EN, "T", PageLayout.time(t, Language.EN)).html()).contains("<time datetime=\"2026-11-01T10:05:00Z\">1 November 2026, 10:05 UTC</time>");
     }
 }

@@ -30,13 +30,11 @@ import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
-import dev.optout.suppression.Action;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,17 +360,11 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
 
     /** New suppressions by the reason the check will give. */
     private static Map<String, Integer> suppressions(FeedbackOutcome outcome) {
-        Map<Action, String> reasons = new EnumMap<>(Action.class);
-        reasons.put(Action.HARD_BOUNCE, "BOUNCED");
-        reasons.put(Action.SOFT_BOUNCE_SUPPRESS, "BOUNCED");
-        reasons.put(Action.COMPLAINT, "COMPLAINED");
-        reasons.put(Action.UNSUBSCRIBE_ALL, "UNSUBSCRIBED_ALL");
-        reasons.put(Action.UNSUBSCRIBE_TOPIC, "UNSUBSCRIBED_TOPIC");
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (FeedbackOutcome.Effect e : outcome.effects()) {
-            String reason = reasons.get(e.action());
+            BlockReason reason = BlockReason.setBy(e.action());
             if (reason != null && e.result() == ApplyResult.APPLIED) {
-                counts.merge(reason, 1, Integer::sum);
+                counts.merge(reason.name(), 1, Integer::sum);
             }
         }
         return counts;

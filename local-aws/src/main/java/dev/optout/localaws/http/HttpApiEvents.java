@@ -1,4 +1,4 @@
-package dev.optout.local;
+package dev.optout.localaws.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * API Gateway HTTP API payload format 2.0, both ways: the event API Gateway sends a function for a
- * request, and the HTTP response it makes of the function's answer. Follows
+ * request, and the HTTP response it makes of the function's answer. The one translation of both
+ * the local runtime's gateway ({@code ./optout local}) and the tests' {@link LambdaHttpServer}. Follows
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
 public final class HttpApiEvents {
@@ -112,7 +113,7 @@ public final class HttpApiEvents {
      * API Gateway passes text bodies as they are and base64-encodes the rest (form posts included),
      * so a function must honour {@code isBase64Encoded}.
      */
-    static boolean isText(String contentType) {
+    public static boolean isText(String contentType) {
         if (contentType == null) {
             return false;
         }
@@ -149,7 +150,7 @@ public final class HttpApiEvents {
     }
 
     /** Decoded query parameters; repeated names are joined with commas, as API Gateway does. */
-    static Map<String, String> queryParameters(String raw) {
+    public static Map<String, String> queryParameters(String raw) {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;

@@ -1,4 +1,4 @@
-package dev.optout.local;
+package dev.optout.localaws.http;
 
 import java.util.LinkedHashMap;
 import java.util.List;
