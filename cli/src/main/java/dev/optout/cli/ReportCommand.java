@@ -53,8 +53,6 @@ public final class ReportCommand extends OperatorCommand {
     @Option(names = "--segments", paramLabel = "N", defaultValue = "4", description = "Parallel scan segments, 1..64 (default: ${DEFAULT-VALUE}).")
     int segments;
 
-    private Instant start;
-
     public ReportCommand(OptoutCli.Context context) {
         super(context);
     }
@@ -64,7 +62,7 @@ public final class ReportCommand extends OperatorCommand {
         if (segments < 1 || segments > 64) {
             throw new UsageError("--segments is between 1 and 64");
         }
-        start = start(since, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        start(since, Instant.now()); // a usage error (exit 2) before anything is read
     }
 
     /**
@@ -105,7 +103,8 @@ public final class ReportCommand extends OperatorCommand {
     @Override
     protected int call(Operator operator) {
         Instant began = Instant.now();
-        context.err().println("optout: scanning " + operator.description() + " for the report since " + start
+        Instant periodStart = start(since, began.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        context.err().println("optout: scanning " + operator.description() + " for the report since " + periodStart
                 + " (" + segments + " segments; a Scan reads every item) ...");
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "optout-report-progress");
@@ -117,7 +116,7 @@ public final class ReportCommand extends OperatorCommand {
                 PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         ComplianceReport report;
         try {
-            report = ComplianceReports.build(operator.dynamo(), operator.tableName(), start, operator.clock(),
+            report = ComplianceReports.build(operator.dynamo(), operator.tableName(), periodStart, operator.clock(),
                     operator.guard().thresholds(), segments);
         } finally {
             ticker.shutdownNow();
