@@ -16,9 +16,11 @@ Usage: python3 moto_server.py -H 127.0.0.1 -p PORT
 """
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
+import time
 
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -86,10 +88,26 @@ def _dynamodb_fault(operation, start_response):
     return None
 
 
+def _exit_with_parent():
+    """Ends this server when the process that started it is gone (a JVM killed without running its
+    shutdown hooks, e.g. a PIT minion past its timeout): the child is then re-parented, so its
+    parent pid changes. --keep-running (a server started by hand or by a script) skips it."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=5000)
+    parser.add_argument("--keep-running", action="store_true",
+                        help="do not exit when the parent process ends")
     args = parser.parse_args(argv)
 
     moto_app = DomainDispatcherApplication(create_backend_app)
@@ -110,6 +128,8 @@ def main(argv):
         return moto_app(environ, start_response)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if not args.keep_running:
+        _exit_with_parent()
     run_simple(args.host, args.port, ses_suppression.wrap(app), threaded=True, use_reloader=False)
 
 
