@@ -42,4 +42,21 @@ class PurposeTest {
         assertThat(SesTags.value("x".repeat(300)).length()).isLessThanOrEqualTo(SesTags.MAX_VALUE);
         assertThat(SesTags.value("spring sale 2026")).as("the same id always maps to the same value").isEqualTo(spaced);
     }
+
+    @Test
+    void anUnknownPurposeIsQuotedInTheErrorCutToFortyCharacters() {
+        String forty = "p".repeat(40);
+        assertThatThrownBy(() -> Purpose.parse(forty)).hasMessageContaining("\"" + forty + "\"");
+        assertThatThrownBy(() -> Purpose.parse(forty + "q")).hasMessageContaining("\"" + forty + "…\"")
+                .hasMessageNotContaining("q");
+    }
+
+    @Test
+    void onlyTagValuesOfTheSesCharsetAreValid() {
+        assertThat(SesTags.isValid("2026-11_weekly")).isTrue();
+        assertThat(SesTags.isValid("spring sale")).isFalse();
+        assertThat(SesTags.isValid("")).isFalse();
+        assertThat(SesTags.isValid(null)).isFalse();
+        assertThat(SesTags.value(null)).isNull();
+    }
 }
