@@ -66,6 +66,20 @@ class SuppressionStoreActionsIT {
     }
 
     @Test
+    void theHistoryKeepsTheProofOfAnOptOutTheLinksIssueTimeTheCampaignAndTheEvidence() {
+        EmailAddress a = addr("proof@example.com");
+        Instant issued = T.minusSeconds(86_400);
+        store.apply(a, Change.unsubscribeTopic("promotions", at(Source.ONE_CLICK, 0).withCampaign("2026-11-weekly")
+                .withTokenIssuedAt(issued).withEvidence(Map.of("userAgent", "Mozilla/5.0"))));
+
+        HistoryEvent event = store.fullHistory(a).get(0);
+
+        assertThat(event).isEqualTo(new HistoryEvent(Action.UNSUBSCRIBE_TOPIC, T, Source.ONE_CLICK, "promotions", null,
+                "2026-11-weekly", issued, Map.of("userAgent", "Mozilla/5.0")));
+        assertThat(store.read(a).topicOptOuts().get("promotions").campaignId()).isEqualTo("2026-11-weekly");
+    }
+
+    @Test
     void resubscribingLiftsTheOptOutTheComplaintAndTheSoftBounceSuppressionButNeverAHardBounce() {
         EmailAddress a = addr("back@example.com");
         store.apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
