@@ -319,15 +319,17 @@ class SuppressionStoreActionsIT {
         store.forget(gone, Provenance.byOperator(Source.OPERATOR, T, "ops", "erasure"));
         EmailAddress kept = addr("kept@example.com");
         List<SuppressionStore.BulkChange> changes = List.of(
-                new SuppressionStore.BulkChange(gone, Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops",
-                        "gone@example.com from the old list")).once("import/gone"), true),
-                new SuppressionStore.BulkChange(kept, Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops",
-                        "kept@example.com from the old list")).once("import/kept"), false));
+                new SuppressionStore.BulkChange(gone, Change.withDetail(Action.UNSUBSCRIBE_ALL, "list of gone@example.com",
+                        Provenance.byOperator(Source.IMPORT, T, "ops", "gone@example.com from the old list")).once("import/gone"), true),
+                new SuppressionStore.BulkChange(kept, Change.withDetail(Action.UNSUBSCRIBE_ALL, "list of kept@example.com",
+                        Provenance.byOperator(Source.IMPORT, T, "ops", "kept@example.com from the old list")).once("import/kept"), false));
 
         store.applyBulk(changes, T.plusSeconds(60), pool);
 
         assertThat(store.read(gone).unsubscribedAll()).isNotNull();
+        assertThat(store.read(gone).unsubscribedAll().detail()).isNull();
         assertThat(store.read(gone).address()).isNull();
+        assertThat(store.read(kept).unsubscribedAll().detail()).isEqualTo("list of kept@example.com");
         assertThat(store.fullHistory(gone)).filteredOn(h -> h.action() == Action.UNSUBSCRIBE_ALL)
                 .singleElement().extracting(HistoryEvent::reason).isNull();
         assertThat(store.read(kept).address()).isEqualTo("kept@example.com");
@@ -353,6 +355,28 @@ class SuppressionStoreActionsIT {
             assertThat(store.fullHistory(a)).as("history of row " + i).hasSize(1);
             assertThat(store.read(a).unsubscribedAll()).isNotNull();
         }
+    }
+
+    @Test
+    void aBulkWhoseHistoryWritesStayThrottledFailsAfterItsRetriesAndChangesNoState() {
+        ExecutionInterceptor alwaysThrottled = new ExecutionInterceptor() {
+            @Override
+            public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+                if (context.response() instanceof BatchWriteItemResponse && context.request() instanceof BatchWriteItemRequest r) {
+                    return BatchWriteItemResponse.builder().unprocessedItems(r.requestItems()).build();
+                }
+                return context.response();
+            }
+        };
+        SuppressionStore throttled = new SuppressionStore(aws.client(DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.addExecutionInterceptor(alwaysThrottled))), table, KEYS, Clock.systemUTC());
+        EmailAddress a = addr("stuck@example.com");
+
+        assertThatThrownBy(() -> throttled.applyBulk(List.of(new SuppressionStore.BulkChange(a,
+                Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/stuck"), false)),
+                T.plusSeconds(60), pool))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("still unprocessed");
+        assertThat(store.read(a).exists()).isFalse();
     }
 
     /**
