@@ -15,6 +15,8 @@ class PurposeTest {
     @Test
     void marketingIsTheDefaultAndTransactionalNeedsNoTopic() {
         assertThat(parse("{\"topic\":\"newsletter\",\"recipients\":[\"a@example.com\"]}").purpose()).isEqualTo(Purpose.MARKETING);
+        assertThat(parse("{\"topic\":\"newsletter\",\"purpose\":null,\"recipients\":[\"a@example.com\"]}").purpose())
+                .isEqualTo(Purpose.MARKETING);
         CheckRequest t = parse("{\"purpose\":\"transactional\",\"recipients\":[\"a@example.com\"]}");
         assertThat(t.purpose()).isEqualTo(Purpose.TRANSACTIONAL);
         assertThat(t.topic()).isNull();
