@@ -44,4 +44,29 @@ class CheckRequestTest {
         String json = sb.append("]}").toString();
         assertThatThrownBy(() -> parse(json)).hasMessageContaining("10001").hasMessageContaining("at most 10000");
     }
+
+    @Test
+    void anEmptyBodyIsRefusedAsNotAnObject() {
+        assertThatThrownBy(() -> parse("")).isInstanceOf(InvalidCheckRequestException.class).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> parse("null")).isInstanceOf(InvalidCheckRequestException.class).hasMessageContaining("JSON object");
+    }
+
+    @Test
+    void aCampaignIdUpToTheLinkLimitInUtf8BytesIsAcceptedAndOneByteMoreIsRefused() {
+        String longest = "é".repeat(CheckRequest.MAX_CAMPAIGN_ID_BYTES / 2) + "x".repeat(CheckRequest.MAX_CAMPAIGN_ID_BYTES % 2);
+        assertThat(parse("{\"topic\":\"newsletter\",\"campaignId\":\"" + longest + "\",\"recipients\":[\"a@example.com\"]}")
+                .campaignId()).isEqualTo(longest);
+        assertThatThrownBy(() -> parse("{\"topic\":\"newsletter\",\"campaignId\":\"" + longest + "x\",\"recipients\":[\"a@example.com\"]}"))
+                .isInstanceOf(InvalidCheckRequestException.class).hasMessageContaining("UTF-8").hasMessageContaining("shorten");
+        assertThat(parse("{\"topic\":\"newsletter\",\"campaignId\":null,\"recipients\":[\"a@example.com\"]}").campaignId()).isNull();
+    }
+
+    @Test
+    void exactlyTenThousandRecipientsAreAccepted() {
+        StringBuilder sb = new StringBuilder("{\"topic\":\"newsletter\",\"recipients\":[");
+        for (int i = 0; i < CheckRequest.MAX_RECIPIENTS; i++) {
+            sb.append(i == 0 ? "" : ",").append("\"u").append(i).append("@example.com\"");
+        }
+        assertThat(parse(sb.append("]}").toString()).recipients()).hasSize(10_000);
+    }
 }

@@ -15,6 +15,8 @@ class PurposeTest {
     @Test
     void marketingIsTheDefaultAndTransactionalNeedsNoTopic() {
         assertThat(parse("{\"topic\":\"newsletter\",\"recipients\":[\"a@example.com\"]}").purpose()).isEqualTo(Purpose.MARKETING);
+        assertThat(parse("{\"topic\":\"newsletter\",\"purpose\":null,\"recipients\":[\"a@example.com\"]}").purpose())
+                .isEqualTo(Purpose.MARKETING);
         CheckRequest t = parse("{\"purpose\":\"transactional\",\"recipients\":[\"a@example.com\"]}");
         assertThat(t.purpose()).isEqualTo(Purpose.TRANSACTIONAL);
         assertThat(t.topic()).isNull();
@@ -41,5 +43,22 @@ class PurposeTest {
         assertThat(SesTags.value("a.b@c")).matches("[A-Za-z0-9_-]+");
         assertThat(SesTags.value("x".repeat(300)).length()).isLessThanOrEqualTo(SesTags.MAX_VALUE);
         assertThat(SesTags.value("spring sale 2026")).as("the same id always maps to the same value").isEqualTo(spaced);
+    }
+
+    @Test
+    void anUnknownPurposeIsQuotedInTheErrorCutToFortyCharacters() {
+        String forty = "p".repeat(40);
+        assertThatThrownBy(() -> Purpose.parse(forty)).hasMessageContaining("\"" + forty + "\"");
+        assertThatThrownBy(() -> Purpose.parse(forty + "q")).hasMessageContaining("\"" + forty + "…\"")
+                .hasMessageNotContaining("q");
+    }
+
+    @Test
+    void onlyTagValuesOfTheSesCharsetAreValid() {
+        assertThat(SesTags.isValid("2026-11_weekly")).isTrue();
+        assertThat(SesTags.isValid("spring sale")).isFalse();
+        assertThat(SesTags.isValid("")).isFalse();
+        assertThat(SesTags.isValid(null)).isFalse();
+        assertThat(SesTags.value(null)).isNull();
     }
 }

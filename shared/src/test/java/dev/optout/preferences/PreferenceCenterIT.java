@@ -175,4 +175,79 @@ class PreferenceCenterIT {
         assertThat(written).as("history items written").isIn(0, 3);
         assertThat(transactions.get()).as("TransactWriteItems calls for one save").isEqualTo(1);
     }
+
+    private List<Change> plan(dev.optout.suppression.AddressState current, PreferenceUpdate update) {
+        return center.plan(current, update, page());
+    }
+
+    private static dev.optout.suppression.AddressState withFrequency(Frequency overall, Map<String, Frequency> perTopic) {
+        return new dev.optout.suppression.AddressState("k", null, null, null, null, null, Map.of(), Map.of(), perTopic,
+                overall, List.of(), T);
+    }
+
+    @Test
+    void anOverallFrequencyIsAChangeOnlyWhenItDiffersFromWhatThePersonGetsAlready() {
+        var fresh = dev.optout.suppression.AddressState.unknown("k");
+        assertThat(plan(fresh, new PreferenceUpdate(Map.of(), Map.of(), Frequency.IMMEDIATE, null))).as("the default").isEmpty();
+        assertThat(plan(fresh, new PreferenceUpdate(Map.of(), Map.of(), Frequency.WEEKLY, null)))
+                .singleElement().extracting(Change::frequency).isEqualTo(Frequency.WEEKLY);
+        var weekly = withFrequency(Frequency.WEEKLY, Map.of());
+        assertThat(plan(weekly, new PreferenceUpdate(Map.of(), Map.of(), Frequency.WEEKLY, null))).isEmpty();
+        assertThat(plan(weekly, new PreferenceUpdate(Map.of(), Map.of(), Frequency.IMMEDIATE, null)))
+                .singleElement().extracting(Change::frequency).isEqualTo(Frequency.IMMEDIATE);
+    }
+
+    @Test
+    void aTopicGetsItsOwnFrequencyOnlyWhenItDiffersFromTheOverallOneItWouldFollow() {
+        var weekly = withFrequency(Frequency.WEEKLY, Map.of());
+        assertThat(plan(weekly, new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.WEEKLY), null, null)))
+                .as("same as the current overall").isEmpty();
+        assertThat(plan(weekly, new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.MONTHLY), Frequency.MONTHLY, null)))
+                .as("same as the new overall").extracting(Change::topic).containsExactly((String) null);
+        assertThat(plan(dev.optout.suppression.AddressState.unknown("k"),
+                new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.IMMEDIATE), null, null))).as("same as the default").isEmpty();
+        assertThat(plan(weekly, new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.IMMEDIATE), null, null)))
+                .singleElement().satisfies(c -> assertThat(c.topic()).isEqualTo("newsletter"));
+        var ownMonthly = withFrequency(Frequency.WEEKLY, Map.of("newsletter", Frequency.MONTHLY));
+        assertThat(plan(ownMonthly, new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.MONTHLY), null, null))).isEmpty();
+        assertThat(plan(ownMonthly, new PreferenceUpdate(Map.of(), Map.of("newsletter", Frequency.WEEKLY), null, null)))
+                .as("back to the overall one, but chosen for the topic").singleElement()
+                .satisfies(c -> assertThat(c.frequency()).isEqualTo(Frequency.WEEKLY));
+    }
+
+    @Test
+    void thePageShowsTheOverallFrequencyChosenAndTheDefaultBeforeAnyChoice() {
+        assertThat(center.load(ana).frequency()).isEqualTo(Frequency.IMMEDIATE);
+        center.save(ana, new PreferenceUpdate(Map.of(), Map.of(), Frequency.MONTHLY, null), page());
+        assertThat(center.load(ana).frequency()).isEqualTo(Frequency.MONTHLY);
+        assertThat(center.catalog()).isSameAs(catalog);
+    }
+
+    @Test
+    void theJsonStateSaysWhyMailStoppedSinceWhenAndWhatChanged() {
+        store.apply(ana, Change.withDetail(Action.COMPLAINT, "abuse", Provenance.of(Source.SES_COMPLAINT, T)));
+        center.save(ana, new PreferenceUpdate(Map.of("promotions", false), Map.of("newsletter", Frequency.MONTHLY), null, null),
+                page());
+
+        var json = PreferenceJson.state(center.load(ana), "en");
+
+        assertThat(json.get("status").toString()).isEqualTo(
+                "{\"receiving\":false,\"reason\":\"COMPLAINED\",\"since\":\"" + T + "\",\"detail\":\"abuse\",\"canResume\":true}");
+        assertThat(json.get("topics").get("newsletter").get("frequency").asText()).isEqualTo("MONTHLY");
+        assertThat(json.get("topics").get("newsletter").get("ownFrequency").asBoolean()).isTrue();
+        assertThat(json.get("topics").get("promotions").get("chosen").asBoolean()).isFalse();
+        var history = json.get("history");
+        assertThat(history).hasSize(3);
+        assertThat(history.findValuesAsText("topic")).containsExactlyInAnyOrder("promotions", "newsletter");
+        assertThat(history.findValuesAsText("frequency")).containsExactly("MONTHLY");
+        assertThat(PreferenceJson.state(center.load(AddressParser.parseOrNull("new@example.com")), "en").get("status").toString())
+                .isEqualTo("{\"receiving\":true,\"canResume\":false}");
+    }
+
+    @Test
+    void theAnswerToAQueuedSaveListsEachOptOutWaiting() {
+        String json = PreferenceJson.pending(List.of(Change.unsubscribeTopic("promotions", page()), Change.unsubscribeAll(page())));
+        assertThat(json).contains("\"pending\":true")
+                .contains("\"changes\":[{\"action\":\"UNSUBSCRIBE_TOPIC\",\"topic\":\"promotions\"},{\"action\":\"UNSUBSCRIBE_ALL\"}]");
+    }
 }

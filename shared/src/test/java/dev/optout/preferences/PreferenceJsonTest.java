@@ -25,4 +25,14 @@ class PreferenceJsonTest {
                 .isInstanceOf(PreferenceException.class)
                 .extracting(e -> ((PreferenceException) e).code()).isEqualTo(PreferenceException.Code.UNKNOWN_FREQUENCY);
     }
+
+    @Test
+    void aTopicChoiceOrAResumeThatIsNotABooleanIsMalformed() {
+        assertThatThrownBy(() -> parse("{\"topics\":{\"newsletter\":\"no\"}}")).isInstanceOf(PreferenceException.class)
+                .hasMessageContaining("topics.newsletter must be true or false")
+                .extracting(e -> ((PreferenceException) e).code()).isEqualTo(PreferenceException.Code.MALFORMED);
+        assertThatThrownBy(() -> parse("{\"receiveMarketing\":\"yes\"}")).isInstanceOf(PreferenceException.class)
+                .hasMessageContaining("receiveMarketing must be true or false");
+        assertThat(parse("{\"topics\":{\"newsletter\":false},\"receiveMarketing\":true}").topics()).containsEntry("newsletter", false);
+    }
 }

@@ -131,4 +131,36 @@ class SendPolicyTest {
         assertThat(BlockReason.setBy(Action.SOFT_BOUNCE_SUPPRESS)).isEqualTo(BlockReason.BOUNCED);
         assertThat(BlockReason.setBy(Action.DELIVERY)).isNull();
     }
+
+    @Test
+    void transactionalMailIsStoppedOnlyByABounce() {
+        assertThat(SendPolicy.decideTransactional(state(null, mark(T2), null, null, Map.of(), Map.of())))
+                .isEqualTo(Decision.block(BlockReason.BOUNCED, T2));
+        assertThat(SendPolicy.decideTransactional(state(null, null, mark(T3), null, Map.of(), Map.of())))
+                .isEqualTo(Decision.block(BlockReason.BOUNCED, T3));
+        AddressState optedOutAndComplained = state(mark(T1), null, null, mark(T2), Map.of("newsletter", mark(T3)), Map.of());
+        assertThat(SendPolicy.decideTransactional(optedOutAndComplained)).isEqualTo(Decision.allow(null));
+        assertThat(SendPolicy.decideTransactional(AddressState.unknown("k"))).isEqualTo(Decision.allow(null));
+    }
+
+    @Test
+    void onlyABounceMakesAnAddressUndeliverable() {
+        assertThat(SendPolicy.Stop.HARD_BOUNCE.undeliverable()).isTrue();
+        assertThat(SendPolicy.Stop.SOFT_BOUNCE.undeliverable()).isTrue();
+        assertThat(SendPolicy.Stop.COMPLAINT.undeliverable()).isFalse();
+        assertThat(SendPolicy.Stop.UNSUBSCRIBED_ALL.undeliverable()).isFalse();
+    }
+
+    @Test
+    void theTopicChoiceShownIgnoresTheGlobalStopAndFollowsOptOutsThenOptInsThenTheDefault() {
+        AddressState unsubscribedAll = state(mark(T1), mark(T1), null, null, Map.of(), Map.of());
+        assertThat(SendPolicy.topicChosen(unsubscribedAll, NEWSLETTER)).as("default topic").isTrue();
+        assertThat(SendPolicy.topicChosen(unsubscribedAll, EVENTS)).as("opt-in topic never chosen").isFalse();
+        AddressState optedIn = state(null, null, null, null, Map.of(), Map.of("events", mark(T2)));
+        assertThat(SendPolicy.topicChosen(optedIn, EVENTS)).isTrue();
+        AddressState optedOut = state(null, null, null, null, Map.of("newsletter", mark(T2), "events", mark(T3)),
+                Map.of("events", mark(T2)));
+        assertThat(SendPolicy.topicChosen(optedOut, NEWSLETTER)).isFalse();
+        assertThat(SendPolicy.topicChosen(optedOut, EVENTS)).isFalse();
+    }
 }

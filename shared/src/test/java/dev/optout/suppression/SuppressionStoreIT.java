@@ -260,7 +260,8 @@ class SuppressionStoreIT {
                         new FailingWrite(failing.equals("history") ? TableLayout.HISTORY_PREFIX : TableLayout.STATE_SK)))),
                 table, KEYS, Clock.systemUTC());
 
-        assertThatThrownBy(() -> failingStore.apply(a, bounce)).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> failingStore.apply(a, bounce)).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("HARD_BOUNCE").hasMessageContaining("ConditionalCheckFailed");
 
         assertThat(store.read(a).exists()).as("state written").isFalse();
         assertThat(store.history(a, 10)).as("history written").isEmpty();
@@ -269,6 +270,25 @@ class SuppressionStoreIT {
         assertThat(store.apply(a, bounce)).isEqualTo(ApplyResult.APPLIED);
         assertThat(store.read(a).hardBounce().detail()).isEqualTo("General");
         assertThat(store.history(a, 10)).extracting(HistoryEvent::action).containsExactly(Action.HARD_BOUNCE);
+    }
+
+    @Test
+    void aBulkWhoseStateWritesFailIsAnErrorThatNamesTheChange() {
+        SuppressionStore failingStore = new SuppressionStore(
+                aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+                        new FailingWrite(TableLayout.STATE_SK)))), table, KEYS, Clock.systemUTC());
+        EmailAddress a = addr("bulkfail@example.com");
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            assertThatThrownBy(() -> failingStore.applyBulk(List.of(new SuppressionStore.BulkChange(a,
+                    Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, Instant.parse("2026-11-01T10:00:00Z"), "ops", "list"))
+                            .once("import/bulkfail"), false)), Instant.parse("2026-11-05T00:00:00Z"), pool))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageStartingWith("suppression table unavailable for UNSUBSCRIBE_ALL");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.read(a).exists()).isFalse();
     }
 
     @Test

@@ -1,0 +1,423 @@
+package dev.optout.suppression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.optout.address.AddressKeys;
+import dev.optout.address.AddressParser;
+import dev.optout.address.EmailAddress;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+
+/** What each kind of change does to an address's state and history, against moto through the real SDK. */
+@ExtendWith(LocalAwsExtension.class)
+class SuppressionStoreActionsIT {
+    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
+    private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");
+    private LocalAws aws;
+    private String table;
+    private SuppressionStore store;
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @BeforeEach
+    void freshTable(LocalAws aws) {
+        this.aws = aws;
+        table = aws.createSuppressionTable();
+        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    private static EmailAddress addr(String s) {
+        return AddressParser.parseOrNull(s);
+    }
+
+    private static Provenance at(Source source, long seconds) {
+        return Provenance.of(source, T.plusSeconds(seconds));
+    }
+
+    private Map<String, AttributeValue> stateItem(EmailAddress a) {
+        return aws.dynamoDb().getItem(r -> r.tableName(table).key(TableLayout.stateKey(KEYS.keyOf(a))).consistentRead(true)).item();
+    }
+
+    @Test
+    void theHistoryKeepsTheProofOfAnOptOutTheLinksIssueTimeTheCampaignAndTheEvidence() {
+        EmailAddress a = addr("proof@example.com");
+        Instant issued = T.minusSeconds(86_400);
+        store.apply(a, Change.unsubscribeTopic("promotions", at(Source.ONE_CLICK, 0).withCampaign("2026-11-weekly")
+                .withTokenIssuedAt(issued).withEvidence(Map.of("userAgent", "Mozilla/5.0"))));
+
+        HistoryEvent event = store.fullHistory(a).get(0);
+
+        assertThat(event).isEqualTo(new HistoryEvent(Action.UNSUBSCRIBE_TOPIC, T, Source.ONE_CLICK, "promotions", null,
+                "2026-11-weekly", issued, Map.of("userAgent", "Mozilla/5.0")));
+        assertThat(store.read(a).topicOptOuts().get("promotions").campaignId()).isEqualTo("2026-11-weekly");
+    }
+
+    @Test
+    void resubscribingLiftsTheOptOutTheComplaintAndTheSoftBounceSuppressionButNeverAHardBounce() {
+        EmailAddress a = addr("back@example.com");
+        store.apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
+        store.apply(a, Change.withDetail(Action.COMPLAINT, "abuse", at(Source.SES_COMPLAINT, 1)));
+        store.apply(a, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 2)));
+        store.apply(a, Change.of(Action.SOFT_BOUNCE_SUPPRESS, at(Source.SES_BOUNCE, 3)));
+        EmailAddress dead = addr("dead@example.com");
+        store.apply(dead, Change.withDetail(Action.HARD_BOUNCE, "General", at(Source.SES_BOUNCE, 0)));
+
+        store.apply(a, Change.resubscribeAll(at(Source.PREFERENCE_CENTER, 10)));
+        store.apply(dead, Change.resubscribeAll(at(Source.PREFERENCE_CENTER, 10)));
+
+        AddressState back = store.read(a);
+        assertThat(back.unsubscribedAll()).isNull();
+        assertThat(back.complaint()).isNull();
+        assertThat(back.softBounce()).isNull();
+        assertThat(back.softBounceTimes()).isEmpty();
+        assertThat(SendPolicy.stop(back)).isNull();
+        assertThat(store.read(dead).hardBounce().detail()).isEqualTo("General");
+        assertThat(store.history(a, 10).get(0).action()).isEqualTo(Action.RESUBSCRIBE_ALL);
+    }
+
+    @Test
+    void liftingABounceLetsMailFlowAgainButKeepsThePersonsOwnOptOut() {
+        EmailAddress a = addr("lifted@example.com");
+        store.apply(a, Change.withDetail(Action.HARD_BOUNCE, "General", at(Source.SES_BOUNCE, 0)));
+        store.apply(a, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 1)));
+        store.apply(a, Change.of(Action.SOFT_BOUNCE_SUPPRESS, at(Source.SES_BOUNCE, 2)));
+        store.apply(a, Change.unsubscribeTopic("promotions", at(Source.ONE_CLICK, 3)));
+
+        store.apply(a, Change.of(Action.LIFT_BOUNCE, Provenance.byOperator(Source.OPERATOR, T.plusSeconds(10), "ops", "mailbox fixed")));
+
+        AddressState state = store.read(a);
+        assertThat(state.hardBounce()).isNull();
+        assertThat(state.softBounce()).isNull();
+        assertThat(state.softBounceTimes()).isEmpty();
+        assertThat(state.topicOptOuts()).containsKey("promotions");
+    }
+
+    @Test
+    void aSoftBounceSuppressionBlocksAsABounceAndADeliveryForgetsTheCountedSoftBounces() {
+        EmailAddress a = addr("flaky@example.com");
+        store.apply(a, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 0)));
+        store.apply(a, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 1)));
+        assertThat(store.read(a).softBounceTimes()).containsExactly(T, T.plusSeconds(1));
+
+        store.apply(a, Change.of(Action.DELIVERY, at(Source.SES_DELIVERY, 2)));
+        assertThat(store.read(a).softBounceTimes()).isEmpty();
+
+        store.apply(a, Change.of(Action.SOFT_BOUNCE_SUPPRESS, at(Source.SES_BOUNCE, 3)));
+        assertThat(SendPolicy.stop(store.read(a))).isEqualTo(SendPolicy.Stop.SOFT_BOUNCE);
+        assertThat(store.read(a).softBounce().at()).isEqualTo(T.plusSeconds(3));
+    }
+
+    @Test
+    void softBouncesAtTheSameInstantCountTwiceWithOrWithoutAnIdempotencyKey() {
+        EmailAddress keyed = addr("keyed@example.com");
+        store.apply(keyed, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 0)).once("feedback-1/keyed"));
+        store.apply(keyed, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 0)).once("feedback-2/keyed"));
+        EmailAddress bare = addr("bare@example.com");
+        store.apply(bare, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 0)));
+        store.apply(bare, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, 0)));
+
+        assertThat(store.read(keyed).softBounceTimes()).containsExactly(T, T);
+        assertThat(store.read(bare).softBounceTimes()).containsExactly(T, T);
+    }
+
+    @Test
+    void optingOutOfATopicOnceOptedInLeavesOnlyTheOptOut() {
+        EmailAddress a = addr("events@example.com");
+        store.apply(a, Change.subscribeTopic("events", at(Source.PREFERENCE_CENTER, 0)));
+        store.apply(a, Change.unsubscribeTopic("events", at(Source.ONE_CLICK, 5)));
+
+        AddressState state = store.read(a);
+        assertThat(state.topicOptIns()).doesNotContainKey("events");
+        assertThat(state.topicOptOuts().get("events").at()).isEqualTo(T.plusSeconds(5));
+    }
+
+    @Test
+    void clearingATopicsFrequencyMakesItFollowTheOverallOneAgain() {
+        EmailAddress a = addr("freq@example.com");
+        store.apply(a, Change.frequency(null, Frequency.MONTHLY, at(Source.PREFERENCE_CENTER, 0)));
+        store.apply(a, Change.frequency("newsletter", Frequency.WEEKLY, at(Source.PREFERENCE_CENTER, 0)));
+
+        store.apply(a, Change.clearFrequency("newsletter", at(Source.PREFERENCE_CENTER, 5)));
+
+        AddressState state = store.read(a);
+        assertThat(state.topicFrequency()).isEmpty();
+        assertThat(state.frequencyFor("newsletter")).isEqualTo(Frequency.MONTHLY);
+    }
+
+    @Test
+    void theStateItemKeepsWhenTheAddressWasFirstSeenAndWhenItLastChanged() {
+        EmailAddress a = addr("times@example.com");
+        Instant first = Instant.parse("2026-11-01T10:00:00Z");
+        Instant later = Instant.parse("2026-11-03T12:00:00Z");
+        new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(first, ZoneOffset.UTC))
+                .apply(a, Change.unsubscribeTopic("promotions", at(Source.ONE_CLICK, 0)));
+        new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(later, ZoneOffset.UTC))
+                .apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
+
+        assertThat(store.read(a).updatedAt()).isEqualTo(later);
+        assertThat(stateItem(a).get(TableLayout.CREATED_AT).s()).isEqualTo(first.toString());
+    }
+
+    @Test
+    void changesOneWriterMakesInTheSameMillisecondAreListedInTheOrderTheyWereMade() {
+        EmailAddress a = addr("burst@example.com");
+        SuppressionStore frozen = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(T, ZoneOffset.UTC));
+        List<String> topics = List.of("t1", "t2", "t3", "t4", "t5", "t6");
+        topics.forEach(t -> frozen.apply(a, Change.unsubscribeTopic(t, at(Source.PREFERENCE_CENTER, 0))));
+
+        assertThat(store.history(a, 10)).extracting(HistoryEvent::topic).containsExactly("t6", "t5", "t4", "t3", "t2", "t1");
+    }
+
+    @Test
+    void twoWritersChangingOneAddressInTheSameMillisecondBothKeepTheirHistoryEvent() {
+        EmailAddress a = addr("twice@example.com");
+        Clock frozen = Clock.fixed(T, ZoneOffset.UTC);
+        new SuppressionStore(aws.dynamoDb(), table, KEYS, frozen).apply(a, Change.unsubscribeTopic("t1", at(Source.ONE_CLICK, 0)));
+        new SuppressionStore(aws.dynamoDb(), table, KEYS, frozen).apply(a, Change.unsubscribeTopic("t2", at(Source.ONE_CLICK, 0)));
+
+        assertThat(store.fullHistory(a)).extracting(HistoryEvent::topic).containsExactlyInAnyOrder("t1", "t2");
+    }
+
+    @Test
+    void aSaveOfTheMostChangesOneTransactionTakesIsAppliedAndOneMoreIsRefusedWritingNothing() {
+        EmailAddress a = addr("many@example.com");
+        List<Change> most = new ArrayList<>();
+        for (int i = 0; i < SuppressionStore.MAX_CHANGES_PER_TRANSACTION; i++) {
+            most.add(Change.unsubscribeTopic("topic" + i, at(Source.PREFERENCE_CENTER, 0)));
+        }
+        List<Change> tooMany = new ArrayList<>(most);
+        tooMany.add(Change.unsubscribeAll(at(Source.PREFERENCE_CENTER, 0)));
+        EmailAddress b = addr("toomany@example.com");
+
+        assertThat(store.applyAll(a, most, null)).isEqualTo(ApplyResult.APPLIED);
+        assertThatThrownBy(() -> store.applyAll(b, tooMany, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("99");
+        assertThatThrownBy(() -> store.applyAll(b, List.of(), null)).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.read(a).topicOptOuts()).hasSize(98);
+        assertThat(store.read(b).exists()).isFalse();
+    }
+
+    @Test
+    void aChangeByTableKeyKeepsTheAddressTheItemHoldsAndCannotForgetIt() {
+        EmailAddress a = addr("mailto@example.com");
+        store.apply(a, Change.unsubscribeTopic("promotions", at(Source.ONE_CLICK, 0)));
+
+        ApplyResult result = store.applyToKey(KEYS.keyOf(a), Change.unsubscribeAll(at(Source.MAILTO, 5)).once("mail-1"));
+
+        assertThat(result).isEqualTo(ApplyResult.APPLIED);
+        assertThat(store.applyToKey(KEYS.keyOf(a), Change.unsubscribeAll(at(Source.MAILTO, 5)).once("mail-1")))
+                .isEqualTo(ApplyResult.DUPLICATE);
+        AddressState state = store.read(a);
+        assertThat(state.unsubscribedAll().source()).isEqualTo(Source.MAILTO);
+        assertThat(state.address()).isEqualTo("mailto@example.com");
+        assertThatThrownBy(() -> store.applyToKey(KEYS.keyOf(a), Change.of(Action.FORGET_ADDRESS, at(Source.OPERATOR, 9))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.read(a).forgotten()).isNull();
+    }
+
+    @Test
+    void aFindingIsRecordedInTheHistoryOnceWithoutChangingTheState() {
+        EmailAddress a = addr("audit@example.com");
+        store.apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
+        Change finding = Change.of(Action.SENT_WHILE_SUPPRESSED, at(Source.SES_DELIVERY, 60)
+                .withEvidence(Map.of("reason", "UNSUBSCRIBED_ALL", "sesMessageId", "m-9"))).once("m-9/audit");
+        AddressState before = store.read(a);
+
+        assertThat(store.recordEvent(a, finding)).isEqualTo(ApplyResult.APPLIED);
+        assertThat(store.recordEvent(a, finding)).isEqualTo(ApplyResult.DUPLICATE);
+        assertThat(store.recordEvent(a, Change.of(Action.SENT_WHILE_SUPPRESSED, at(Source.SES_DELIVERY, 70))))
+                .isEqualTo(ApplyResult.APPLIED);
+
+        assertThat(store.read(a)).isEqualTo(before);
+        List<HistoryEvent> history = store.fullHistory(a);
+        assertThat(history).extracting(HistoryEvent::action)
+                .containsExactlyInAnyOrder(Action.SENT_WHILE_SUPPRESSED, Action.SENT_WHILE_SUPPRESSED, Action.UNSUBSCRIBE_ALL);
+        assertThat(history).filteredOn(h -> "m-9".equals(h.evidence().get("sesMessageId"))).hasSize(1);
+    }
+
+    @Test
+    void prunedSoftBouncesAreOnlyThoseBeforeTheCutoffAndAnUnknownAddressGetsNoItem() {
+        EmailAddress a = addr("prune@example.com");
+        for (int day = 0; day < 4; day++) {
+            store.apply(a, Change.of(Action.SOFT_BOUNCE, at(Source.SES_BOUNCE, day * 86_400L)));
+        }
+
+        store.dropSoftBouncesBefore(a, T.plusSeconds(2 * 86_400L));
+        assertThat(store.read(a).softBounceTimes()).containsExactly(T.plusSeconds(2 * 86_400L), T.plusSeconds(3 * 86_400L));
+        store.dropSoftBouncesBefore(a, T);
+        assertThat(store.read(a).softBounceTimes()).hasSize(2);
+        store.dropSoftBouncesBefore(a, T.plusSeconds(9 * 86_400L));
+        assertThat(store.read(a).softBounceTimes()).isEmpty();
+        assertThat(store.read(a).exists()).isTrue();
+
+        EmailAddress unknown = addr("never@example.com");
+        store.dropSoftBouncesBefore(unknown, T);
+        assertThat(store.read(unknown).exists()).isFalse();
+    }
+
+    @Test
+    void forgetAnswersHowManyHistoryItemsHadSomethingRemoved() {
+        EmailAddress a = addr("count.me@example.com");
+        store.apply(a, Change.withDetail(Action.HARD_BOUNCE, "General", at(Source.SES_BOUNCE, 0)
+                .withEvidence(Map.of("diagnosticCode", "550 unknown", "sesMessageId", "m-1"))));
+        store.apply(a, Change.withDetail(Action.COMPLAINT, "abuse", at(Source.SES_COMPLAINT, 1)
+                .withEvidence(Map.of("userAgent", "Yahoo!-Mail-Feedback/2.0"))));
+        store.apply(a, Change.unsubscribeAll(Provenance.byOperator(Source.OPERATOR, T, "ops", "count.me@example.com asked")));
+
+        int scrubbed = store.forget(a, Provenance.byOperator(Source.OPERATOR, T.plusSeconds(60), "ops", "Art. 17 request"));
+
+        // three history items held free text or the address; the erasure's own event and the state
+        // item (already without addr) held nothing to remove
+        assertThat(scrubbed).isEqualTo(3);
+        assertThat(store.forget(a, Provenance.byOperator(Source.OPERATOR, T.plusSeconds(90), "ops", "again"))).isZero();
+    }
+
+    @Test
+    void aChangeToAForgottenAddressIsAppliedWithoutNamingIt() {
+        EmailAddress a = addr("erased@example.com");
+        store.forget(a, Provenance.byOperator(Source.OPERATOR, T, "ops", "erasure"));
+
+        ApplyResult result = store.apply(a, Change.withDetail(Action.COMPLAINT, "erased@example.com complained",
+                at(Source.SES_COMPLAINT, 5)));
+
+        assertThat(result).isEqualTo(ApplyResult.APPLIED);
+        assertThat(store.read(a).complaint().detail()).isNull();
+        assertThat(store.read(a).address()).isNull();
+    }
+
+    @Test
+    void aBulkChangeKnownToBeForgottenNeverWritesTheAddressAndOthersKeepTheirReasonAsProof() {
+        EmailAddress gone = addr("gone@example.com");
+        store.forget(gone, Provenance.byOperator(Source.OPERATOR, T, "ops", "erasure"));
+        EmailAddress kept = addr("kept@example.com");
+        List<SuppressionStore.BulkChange> changes = List.of(
+                new SuppressionStore.BulkChange(gone, Change.withDetail(Action.UNSUBSCRIBE_ALL, "list of gone@example.com",
+                        Provenance.byOperator(Source.IMPORT, T, "ops", "gone@example.com from the old list")).once("import/gone"), true),
+                new SuppressionStore.BulkChange(kept, Change.withDetail(Action.UNSUBSCRIBE_ALL, "list of kept@example.com",
+                        Provenance.byOperator(Source.IMPORT, T, "ops", "kept@example.com from the old list")).once("import/kept"), false));
+
+        store.applyBulk(changes, T.plusSeconds(60), pool);
+
+        assertThat(store.read(gone).unsubscribedAll()).isNotNull();
+        assertThat(store.read(gone).unsubscribedAll().detail()).isNull();
+        assertThat(store.read(gone).address()).isNull();
+        assertThat(store.read(kept).unsubscribedAll().detail()).isEqualTo("list of kept@example.com");
+        assertThat(store.fullHistory(gone)).filteredOn(h -> h.action() == Action.UNSUBSCRIBE_ALL)
+                .singleElement().extracting(HistoryEvent::reason).isNull();
+        assertThat(store.read(kept).address()).isEqualTo("kept@example.com");
+        assertThat(store.fullHistory(kept)).extracting(HistoryEvent::reason).containsExactly("kept@example.com from the old list");
+    }
+
+    @Test
+    void aBulkOfWholeBatchesWritesEveryHistoryItemAndThrottledItemsAreRetried() {
+        UnprocessedOnce throttle = new UnprocessedOnce(2);
+        SuppressionStore throttled = new SuppressionStore(aws.client(DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.addExecutionInterceptor(throttle))), table, KEYS, Clock.systemUTC());
+        List<SuppressionStore.BulkChange> changes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            changes.add(new SuppressionStore.BulkChange(addr("row" + i + "@example.com"),
+                    Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/" + i), false));
+        }
+
+        throttled.applyBulk(changes, T.plusSeconds(60), pool);
+
+        assertThat(throttle.handedBack.get()).isEqualTo(2);
+        for (int i = 0; i < 50; i++) {
+            EmailAddress a = addr("row" + i + "@example.com");
+            assertThat(store.fullHistory(a)).as("history of row " + i).hasSize(1);
+            assertThat(store.read(a).unsubscribedAll()).isNotNull();
+        }
+    }
+
+    @Test
+    void aBulkWhoseHistoryWritesStayThrottledFailsAfterItsRetriesAndChangesNoState() {
+        ExecutionInterceptor alwaysThrottled = new ExecutionInterceptor() {
+            @Override
+            public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+                if (context.response() instanceof BatchWriteItemResponse && context.request() instanceof BatchWriteItemRequest r) {
+                    return BatchWriteItemResponse.builder().unprocessedItems(r.requestItems()).build();
+                }
+                return context.response();
+            }
+        };
+        SuppressionStore throttled = new SuppressionStore(aws.client(DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.addExecutionInterceptor(alwaysThrottled))), table, KEYS, Clock.systemUTC());
+        EmailAddress a = addr("stuck@example.com");
+
+        assertThatThrownBy(() -> throttled.applyBulk(List.of(new SuppressionStore.BulkChange(a,
+                Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/stuck"), false)),
+                T.plusSeconds(60), pool))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("still unprocessed");
+        assertThat(store.read(a).exists()).isFalse();
+    }
+
+    /**
+     * Rewrites real BatchWriteItem answers as DynamoDB does under throttling: the first
+     * {@code times} answers to a request of several items hand its last item back unprocessed (it
+     * was not written).
+     */
+    private static final class UnprocessedOnce implements ExecutionInterceptor {
+        final AtomicInteger handedBack = new AtomicInteger();
+        private final int times;
+
+        UnprocessedOnce(int times) {
+            this.times = times;
+        }
+
+        @Override
+        public software.amazon.awssdk.core.SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+            if (context.request() instanceof BatchWriteItemRequest r && handedBack.get() < times
+                    && r.requestItems().values().stream().allMatch(w -> w.size() > 1)) {
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> kept = new HashMap<>();
+                r.requestItems().forEach((t, w) -> kept.put(t, w.subList(0, w.size() - 1)));
+                attributes.putAttribute(HELD_BACK, r.requestItems());
+                return r.toBuilder().requestItems(kept).build();
+            }
+            return context.request();
+        }
+
+        @Override
+        public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> all = attributes.getAttribute(HELD_BACK);
+            if (all != null && context.response() instanceof BatchWriteItemResponse) {
+                handedBack.incrementAndGet();
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> unprocessed = new HashMap<>();
+                all.forEach((t, w) -> unprocessed.put(t, List.of(w.get(w.size() - 1))));
+                return BatchWriteItemResponse.builder().unprocessedItems(unprocessed).build();
+            }
+            return context.response();
+        }
+
+        private static final software.amazon.awssdk.core.interceptor.ExecutionAttribute<
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>>> HELD_BACK =
+                new software.amazon.awssdk.core.interceptor.ExecutionAttribute<>("optout-test-held-back");
+    }
+}
