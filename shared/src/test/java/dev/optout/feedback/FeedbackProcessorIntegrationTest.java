@@ -91,8 +91,10 @@ class FeedbackProcessorIntegrationTest {
 
     @Test
     void theSameNotificationAgainChangesNothing() {
-        process(Fixtures.ses("notification-bounce-permanent"));
+        FeedbackOutcome first = process(Fixtures.ses("notification-bounce-permanent"));
         FeedbackOutcome again = process(Fixtures.ses("notification-bounce-permanent"));
+
+        assertThat(first.duplicates()).isZero();
 
         assertThat(again.effects()).extracting(FeedbackOutcome.Effect::result).containsOnly(ApplyResult.DUPLICATE);
         assertThat(again.duplicates()).isEqualTo(2);

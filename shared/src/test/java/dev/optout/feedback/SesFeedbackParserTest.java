@@ -108,6 +108,14 @@ class SesFeedbackParserTest {
     }
 
     @Test
+    void everyEventTypeIsKnownByTheNameSesGivesIt() {
+        for (SesEventType type : SesEventType.values()) {
+            assertThat(SesEventType.fromWire(type.wireName())).as(type.wireName()).isEqualTo(type);
+        }
+        assertThat(SesEventType.RENDERING_FAILURE.wireName()).isEqualTo("Rendering Failure");
+    }
+
+    @Test
     void aDeliveryLeavesOutAndReportsEachRecipientThatIsNotAnAddress() {
         String body = "{\"eventType\":\"Delivery\",\"mail\":{\"messageId\":\"m-1\",\"destination\":[\"ok@example.com\"]},"
                 + "\"delivery\":{\"timestamp\":\"2026-03-07T00:00:01Z\",\"recipients\":[\"ok@example.com\",\"not an address\",5,"

@@ -231,6 +231,7 @@ class InboundUnsubscribeTest {
         List<Case> cases = List.of(
                 new Case("citra@example.org", "citra@example.org", Kind.SENDER_UNSUBSCRIBED),
                 new Case("<bounce@Mail.Example.org>", "citra2@example.org", Kind.SENDER_UNSUBSCRIBED),
+                new Case("@example.org", "citra9@example.org", Kind.SENDER_UNSUBSCRIBED), // SPF vouches for the domain only
                 new Case("bounce@example.org", "citra3@news.example.org", Kind.SENDER_UNSUBSCRIBED),
                 new Case("bounce@notexample.org", "citra4@example.org", Kind.SENDER_NOT_AUTHENTICATED),
                 new Case("bounce@example.org.evil.example", "citra5@example.org", Kind.SENDER_NOT_AUTHENTICATED),
