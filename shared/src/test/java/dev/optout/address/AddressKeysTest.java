@@ -32,4 +32,33 @@ class AddressKeysTest {
     void refusesShortKeys() {
         assertThatThrownBy(() -> new AddressKeys(new byte[16])).hasMessageContaining("32 bytes");
     }
+
+    @Test
+    void aKeyFromConfigurationReadsTheSameInEitherBase64Alphabet() throws Exception {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) 0xFB); // "+/v7..." in the standard alphabet, "-_v7..." in the url one
+        String standard = java.util.Base64.getEncoder().encodeToString(bytes);
+        String url = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        assertThat(standard).contains("+").contains("/");
+        assertThat(AddressKeys.decode(" " + standard + "\n")).isEqualTo(bytes);
+        assertThat(AddressKeys.decode(url)).isEqualTo(bytes);
+        EmailAddress jane = AddressParser.parse("jane@example.com");
+        assertThat(AddressKeys.fromBase64(url).keyOf(jane)).isEqualTo(new AddressKeys(bytes).keyOf(jane));
+    }
+
+    @Test
+    void hasKeyTellsWhetherTheseAreTheKeyBytes() {
+        AddressKeys keys = new AddressKeys(key(1));
+        assertThat(keys.hasKey(key(1))).isTrue();
+        assertThat(keys.hasKey(key(2))).isFalse();
+    }
+
+    @Test
+    void aGuardThatRefusesStopsEveryLookUp() throws Exception {
+        AddressKeys keys = new AddressKeys(key(1), () -> {
+            throw new IllegalStateException("address hash key changed");
+        });
+        EmailAddress jane = AddressParser.parse("jane@example.com");
+        assertThatThrownBy(() -> keys.keyOf(jane)).isInstanceOf(IllegalStateException.class).hasMessageContaining("changed");
+    }
 }

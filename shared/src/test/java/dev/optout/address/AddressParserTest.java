@@ -119,4 +119,62 @@ class AddressParserTest {
         assertThat(AddressParser.parse("abc@example.com").masked()).isEqualTo("a***@example.com");
         assertThat(AddressParser.parse("abcd@example.com").masked()).isEqualTo("a***d@example.com");
     }
+
+    @Test
+    void parseOrNullAnswersTheAddressOrNothing() {
+        assertThat(AddressParser.parseOrNull("Jane <Jane@Example.com>").value()).isEqualTo("jane@example.com");
+        assertThat(AddressParser.parseOrNull("not an address")).isNull();
+        assertThat(AddressParser.parseOrNull(null)).isNull();
+    }
+
+    @Test
+    void theCanonicalAddressKeepsItsPartsAndIsOnePersonAsAKey() throws Exception {
+        EmailAddress a = AddressParser.parse("Siti <Siti@BÜCHER.example>");
+        assertThat(a.localPart()).isEqualTo("siti");
+        assertThat(a.domain()).isEqualTo("xn--bcher-kva.example");
+        assertThat(a).hasToString("siti@xn--bcher-kva.example");
+        assertThat(new java.util.HashSet<>(java.util.List.of(a, AddressParser.parse("siti@xn--bcher-kva.example")))).hasSize(1);
+        assertThat(a.hashCode()).isEqualTo(AddressParser.parse("SITI@bücher.example").hashCode());
+    }
+
+    /** RFC 6532: non-ASCII letters, digits and combining marks are allowed before '@'; other non-ASCII is not. */
+    @Test
+    void internationalLocalPartsAreAcceptedAndNonAsciiPunctuationIsNot() throws Exception {
+        assertThat(AddressParser.parse("José@example.com").value()).isEqualTo("josé@example.com");
+        assertThat(AddressParser.parse("用户@例子.example").value()).isEqualTo("用户@xn--fsqu00a.example");
+        assertThat(AddressParser.parse("x\u0301y@example.com").value()).isEqualTo("x\u0301y@example.com"); // no precomposed form
+        assertThat(AddressParser.parse("\uD83D\uDE00@example.com").value()).isEqualTo("\uD83D\uDE00@example.com");
+        for (String bad : new String[] {"x\u00A0y@example.com", "x\u00ABy@example.com", "x\u2014y@example.com", "x\u007Fy@example.com"}) {
+            assertThatThrownBy(() -> AddressParser.parse(bad)).as(bad).isInstanceOf(InvalidAddressException.class)
+                    .hasMessageContaining("is not allowed before '@'");
+        }
+    }
+
+    @Test
+    void theFirstSpecialCharacterOfAtextIsAccepted() throws Exception {
+        assertThat(AddressParser.parse("!x~@example.com").value()).isEqualTo("!x~@example.com");
+    }
+
+    @Test
+    void quotedDisplayNamesMayBeEmptyOrHoldEscapedQuotesAndBrackets() throws Exception {
+        assertThat(AddressParser.parse("\"\" <jane@example.com>").value()).isEqualTo("jane@example.com");
+        assertThat(AddressParser.parse("\"Jane \\\"JJ\\\" <Doe>\" <jane@example.com>").value()).isEqualTo("jane@example.com");
+    }
+
+    @Test
+    void anUnterminatedQuoteInTheDisplayNameIsRefused() {
+        assertThatThrownBy(() -> AddressParser.parse("x \"<jane@example.com>")).isInstanceOf(InvalidAddressException.class);
+        assertThatThrownBy(() -> AddressParser.parse("\"Jane <jane@example.com>")).isInstanceOf(InvalidAddressException.class);
+    }
+
+    /** What a person reads when an address is refused, for each kind of mistake at the first position. */
+    @Test
+    void aMistakeAtTheFirstCharacterIsNamedAsSuch() {
+        assertThatThrownBy(() -> AddressParser.parse("@example.com")).hasMessage("nothing before '@'");
+        assertThatThrownBy(() -> AddressParser.parse("<jane@example.com")).hasMessage("unbalanced angle brackets");
+        assertThatThrownBy(() -> AddressParser.parse(">jane@example.com")).hasMessage("unbalanced angle brackets");
+        assertThatThrownBy(() -> AddressParser.parse("Jane <>jane@example.com>")).hasMessage("nested angle brackets");
+        assertThatThrownBy(() -> AddressParser.parse("x[y@example.com")).hasMessage("character '[' is not allowed before '@'");
+        assertThatThrownBy(() -> AddressParser.parse("x\ty@example.com")).hasMessage("character 'U+0009' is not allowed before '@'");
+    }
 }

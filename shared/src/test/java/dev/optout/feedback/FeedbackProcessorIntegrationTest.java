@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,10 +91,14 @@ class FeedbackProcessorIntegrationTest {
 
     @Test
     void theSameNotificationAgainChangesNothing() {
-        process(Fixtures.ses("notification-bounce-permanent"));
+        FeedbackOutcome first = process(Fixtures.ses("notification-bounce-permanent"));
         FeedbackOutcome again = process(Fixtures.ses("notification-bounce-permanent"));
 
+        assertThat(first.duplicates()).isZero();
+
         assertThat(again.effects()).extracting(FeedbackOutcome.Effect::result).containsOnly(ApplyResult.DUPLICATE);
+        assertThat(again.duplicates()).isEqualTo(2);
+        assertThat(again.applied(Action.HARD_BOUNCE)).isZero();
         assertThat(store.history(addr("ana.gone@example.com"), 10)).hasSize(1);
     }
 
@@ -290,5 +295,104 @@ class FeedbackProcessorIntegrationTest {
         processor = new FeedbackProcessor(store, catalog, new FeedbackRules(1, Duration.ofDays(1), false), SuppressionMirror.NONE);
         process(softBounce("once@example.com", "o1", "2026-03-01T00:00:00Z"));
         assertThat(decide("once@example.com", "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+
+    private static SesEvent event(SesEventType type, String messageId, Map<String, List<String>> tags, SesEvent.Bounce bounce,
+                                  SesEvent.Complaint complaint, SesEvent.Delivery delivery) {
+        return new SesEvent(type, type.wireName(), SesEvent.Format.EVENT_PUBLISHING, messageId, null, List.of(), tags,
+                bounce, complaint, delivery, null, null);
+    }
+
+    private static List<FeedbackRecipient> recipients(String... addresses) {
+        return java.util.Arrays.stream(addresses).map(a -> new FeedbackRecipient(addr(a), null, null, null)).toList();
+    }
+
+    private static SesEvent hardBounce(String feedbackId, Map<String, List<String>> tags, String... to) {
+        return event(SesEventType.BOUNCE, "m-" + feedbackId, tags, new SesEvent.Bounce("Permanent", "General", recipients(to),
+                Instant.parse("2026-03-02T10:00:00Z"), feedbackId, null, null), null, null);
+    }
+
+    @Test
+    void eachEffectSaysWhetherItWasMirroredIntoTheSesSuppressionList() {
+        assertThat(process(Fixtures.ses("notification-bounce-permanent")).effects())
+                .extracting(FeedbackOutcome.Effect::mirrored).containsExactly(true, true);
+        assertThat(process(Fixtures.ses("notification-bounce-onaccountsuppressionlist")).effects())
+                .extracting(FeedbackOutcome.Effect::mirrored).containsExactly(false);
+        assertThat(process(Fixtures.ses("notification-complaint-abuse")).effects())
+                .extracting(FeedbackOutcome.Effect::mirrored).containsExactly(true);
+
+        FeedbackProcessor unmirrored = new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, SuppressionMirror.NONE);
+        assertThat(unmirrored.process(hardBounce("fb-plain", Map.of(), "hana@example.com")).effects())
+                .extracting(FeedbackOutcome.Effect::mirrored).containsExactly(false);
+        assertThat(store.read(addr("hana@example.com")).hardBounce()).isNotNull();
+    }
+
+    /** A complaint SES reports for an address on the account's suppression list: recorded, not mirrored (SES has it). */
+    @Test
+    void aComplaintOnTheAccountSuppressionListIsRecordedButNotMirrored() {
+        mirrored.clear();
+        SesEvent onList = event(SesEventType.COMPLAINT, "m-c", Map.of(), null, new SesEvent.Complaint("abuse", "OnAccountSuppressionList",
+                recipients("ika@example.com"), Instant.parse("2026-03-02T10:00:00Z"), "fb-c", null), null);
+
+        FeedbackOutcome outcome = processor.process(onList);
+
+        assertThat(outcome.effects()).extracting(FeedbackOutcome.Effect::mirrored).containsExactly(false);
+        assertThat(mirrored).isEmpty();
+        assertThat(decide("ika@example.com", "newsletter").reason()).isEqualTo(BlockReason.COMPLAINED);
+        assertThat(store.history(addr("ika@example.com"), 1).get(0).evidence()).containsEntry("sesAccountSuppressed", "true");
+        processor.process(event(SesEventType.COMPLAINT, "m-d", Map.of(), null, new SesEvent.Complaint("abuse", null,
+                recipients("joko@example.com"), Instant.parse("2026-03-02T10:00:00Z"), "fb-d", null), null));
+        assertThat(store.history(addr("joko@example.com"), 1).get(0).evidence()).doesNotContainKey("sesAccountSuppressed");
+    }
+
+    /** The check's optout-campaign tag first, then the names senders used before it: campaignId, then campaign. */
+    @Test
+    void theCampaignRecordedIsTheChecksTagThenTheOlderTagNames() {
+        processor.process(hardBounce("b1", Map.of("optout-campaign", List.of("from-check"), "campaign", List.of("old")), "k1@example.com"));
+        processor.process(hardBounce("b2", Map.of("optout-campaign", List.of(), "campaignId", List.of("by-id"), "campaign", List.of("old")),
+                "k2@example.com"));
+        processor.process(hardBounce("b3", Map.of("campaign", List.of("old")), "k3@example.com"));
+        processor.process(hardBounce("b4", Map.of("ses:configuration-set", List.of("optout")), "k4@example.com"));
+
+        assertThat(store.read(addr("k1@example.com")).hardBounce().campaignId()).isEqualTo("from-check");
+        assertThat(store.read(addr("k2@example.com")).hardBounce().campaignId()).isEqualTo("by-id");
+        assertThat(store.read(addr("k3@example.com")).hardBounce().campaignId()).isEqualTo("old");
+        assertThat(store.read(addr("k4@example.com")).hardBounce().campaignId()).isNull();
+    }
+
+    /** The window is inclusive: bounces exactly the window apart still count together. */
+    @Test
+    void softBouncesExactlyTheWindowApartStillSuppress() {
+        String a = "edge@example.com";
+        process(softBounce(a, "w1", "2026-03-01T00:00:00Z"));
+        process(softBounce(a, "w2", "2026-03-08T00:00:00Z"));
+        FeedbackOutcome third = process(softBounce(a, "w3", "2026-03-15T00:00:00Z"));
+
+        assertThat(third.applied(Action.SOFT_BOUNCE_SUPPRESS)).isEqualTo(1);
+        assertThat(third.effects()).filteredOn(e -> e.action() == Action.SOFT_BOUNCE_SUPPRESS)
+                .extracting(FeedbackOutcome.Effect::mirrored).containsExactly(true);
+        assertThat(decide(a, "newsletter").reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+
+    /** SES may leave out mail.messageId: deliveries are then told apart by their own time. */
+    @Test
+    void deliveriesWithoutAMessageIdResetTheCountEachTime() {
+        String a = "noid@example.com";
+        process(softBounce(a, "n1", "2026-03-01T00:00:00Z"));
+        SesEvent first = event(SesEventType.DELIVERY, null, Map.of(), null, null,
+                new SesEvent.Delivery(List.of(addr(a)), 0, Instant.parse("2026-03-02T00:00:00Z"), null));
+        assertThat(processor.process(first).applied(Action.DELIVERY)).isEqualTo(1);
+        process(softBounce(a, "n2", "2026-03-03T00:00:00Z"));
+        SesEvent second = event(SesEventType.DELIVERY, null, Map.of(), null, null,
+                new SesEvent.Delivery(List.of(addr(a)), 0, Instant.parse("2026-03-04T00:00:00Z"), null));
+
+        assertThat(processor.process(second).applied(Action.DELIVERY)).isEqualTo(1);
+        assertThat(store.read(addr(a)).softBounceTimes()).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionEventThatChangesNothingSaysSo() {
+        assertThat(process(Fixtures.ses("event-subscription")).note()).isNull();
+        assertThat(process(Fixtures.ses("event-subscription")).note()).isEqualTo("preferences already as chosen");
     }
 }

@@ -43,4 +43,25 @@ class FeedbackReaderTest {
         assertThat(m).isInstanceOfSatisfying(ControlMessage.class,
                 c -> assertThat(c.kind()).isEqualTo(ControlMessage.Kind.SUBSCRIPTION_CONFIRMATION));
     }
+
+    @Test
+    void fromTheSettingsAnEnvelopeNamingAnotherTopicIsRefusedEvenWithSignatureCheckingOff() {
+        FeedbackReader reader = FeedbackReader.from(new FeedbackAuthenticity(TOPIC, false, false));
+        String bounce = Fixtures.ses("notification-bounce-permanent");
+
+        assertThatThrownBy(() -> reader.read(SNS.notification("arn:aws:sns:us-east-1:123456789012:someone-else", "m-2", bounce, 2)))
+                .isInstanceOf(UnauthenticFeedbackException.class);
+        assertThat(reader.read(SNS.notification(TOPIC, "m-3", bounce, 2))).isInstanceOf(SesEvent.class);
+    }
+
+    @Test
+    void theSettingsDefaultToSignedEnvelopesOnly() {
+        FeedbackAuthenticity defaults = FeedbackAuthenticity.from(dev.optout.config.Settings.of(
+                java.util.Map.of(dev.optout.config.Settings.SES_EVENTS_TOPIC_ARN, TOPIC)));
+        assertThat(defaults).isEqualTo(new FeedbackAuthenticity(TOPIC, true, false));
+        FeedbackAuthenticity local = FeedbackAuthenticity.from(dev.optout.config.Settings.of(java.util.Map.of(
+                dev.optout.config.Settings.SES_EVENTS_TOPIC_ARN, TOPIC, dev.optout.config.Settings.SNS_SIGNATURE_VERIFICATION, "false",
+                dev.optout.config.Settings.SES_RAW_MESSAGE_DELIVERY, "true")));
+        assertThat(local).isEqualTo(new FeedbackAuthenticity(TOPIC, false, true));
+    }
 }

@@ -108,6 +108,28 @@ class SesFeedbackParserTest {
     }
 
     @Test
+    void everyEventTypeIsKnownByTheNameSesGivesIt() {
+        for (SesEventType type : SesEventType.values()) {
+            assertThat(SesEventType.fromWire(type.wireName())).as(type.wireName()).isEqualTo(type);
+        }
+        assertThat(SesEventType.RENDERING_FAILURE.wireName()).isEqualTo("Rendering Failure");
+    }
+
+    @Test
+    void aDeliveryLeavesOutAndReportsEachRecipientThatIsNotAnAddress() {
+        String body = "{\"eventType\":\"Delivery\",\"mail\":{\"messageId\":\"m-1\",\"destination\":[\"ok@example.com\"]},"
+                + "\"delivery\":{\"timestamp\":\"2026-03-07T00:00:01Z\",\"recipients\":[\"ok@example.com\",\"not an address\",5,"
+                + "\"two@@example.com\",\"also.ok@example.com\"]}}";
+
+        SesEvent e = event(body);
+
+        assertThat(e.delivery().recipients()).extracting(EmailAddress::value).containsExactly("ok@example.com", "also.ok@example.com");
+        assertThat(e.delivery().skipped()).isEqualTo(3);
+        assertThat(e.rejectedRecipients()).extracting(r -> r.field() + "[" + r.index() + "]")
+                .containsExactly("recipients[1]", "recipients[2]", "recipients[3]");
+    }
+
+    @Test
     void subscriptionCarriesTheNewTopicPreferences() {
         SesEvent e = event(Fixtures.sqsBody("sqs-sns-event-subscription.json"));
         SesEvent.Subscription s = e.subscription();

@@ -97,6 +97,29 @@ class ListUnsubscribeHeadersTest {
     }
 
     @Test
+    void theCheckGetsLinksForItsTopicOrForAllMarketingMail() throws Exception {
+        LinkProvider provider = new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", null);
+        TokenOpener opener = new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, CLOCK);
+        LinkToken topical = opener.open(tokenOf(provider.linksFor(ANA, TopicCatalog.bundled().require("promotions"), "c1").preferencesUrl()));
+        assertThat(topical.topic()).isEqualTo("promotions");
+        assertThat(topical.campaignId()).isEqualTo("c1");
+        assertThat(opener.open(tokenOf(provider.linksFor(ANA, null, null).preferencesUrl())).allMarketingMail()).isTrue();
+    }
+
+    @Test
+    void theReceivingDomainIsKeptInLowerCaseWithoutItsRootDotAndNamesThePlainAddress() throws Exception {
+        MailtoSealer sealer = new MailtoSealer(KEYS, List.of("newsletter"), TokenOpener.DEFAULT_LIFETIME, CLOCK);
+        AddressKeys addressKeys = new AddressKeys(new byte[32]);
+        MailtoAddresses addresses = new MailtoAddresses(" Unsubscribe.Example.COM. ", sealer, addressKeys);
+        assertThat(addresses.domain()).isEqualTo("unsubscribe.example.com");
+        assertThat(addresses.plainAddress()).isEqualTo("unsubscribe@unsubscribe.example.com");
+        String uri = addresses.uriFor(ANA, "newsletter");
+        assertThat(uri).matches("mailto:[a-z2-7]{64}@unsubscribe\\.example\\.com\\?subject=unsubscribe");
+        assertThat(addresses.sealer().open(uri.substring("mailto:".length(), uri.indexOf('@'))))
+                .isEqualTo(new MailtoToken(addressKeys.keyOf(ANA), "newsletter", LocalDate.of(2026, 11, 1)));
+    }
+
+    @Test
     void fromSettingsReadsBaseUrlAndMailbox() {
         var h = ListUnsubscribeHeaders.fromSettings(Settings.of(Map.of(Settings.PUBLIC_BASE_URL, "https://u.example.org",
                 Settings.UNSUBSCRIBE_MAILTO, "mailto:leave@example.org")), SEALER);

@@ -151,4 +151,84 @@ class MailtoSealerTest {
                 .isNotEqualTo(s.seal(other, "newsletter"))
                 .isNotEqualTo(s.seal(JANE, "promotions"));
     }
+
+    /**
+     * A fixed vector for the layout in MailtoSealer's Javadoc, computed outside Java (Python's hmac
+     * and hashlib, AES-CTR from the cryptography package): link key k1 = 32 bytes of 0x11, table key
+     * = HMAC-SHA256(32 bytes of 0x09, "jane.doe@example.com"), issued on 2026-11-01 (day 20758).
+     */
+    @Test
+    void theTokenIsExactlyTheDocumentedConstruction() throws Exception {
+        LinkKeys k1 = new LinkKeys("k1", java.util.Map.of("k1", fill(0x11)));
+        MailtoSealer s = sealer(k1, AT_ISSUE);
+        assertThat(JANE).isEqualTo("OsuQPIqJPjhzFZoTCpA_mkJWM29BrOsHIP3fQ0pstoI");
+        assertThat(s.seal(JANE, null)).isEqualTo("fjyce2qo7qtqcpq64ihdau6blgsdxvk7eg224orckn64qbol54wleo5qlfeiqqnq");
+        assertThat(s.seal(JANE, "newsletter")).isEqualTo("fjnxwtimdh6vyfj3mirq2loysmtz6ttotfqmmvonpuneacoz2np7t35ynffbvcjd");
+        assertThat(s.open("fjnxwtimdh6vyfj3mirq2loysmtz6ttotfqmmvonpuneacoz2np7t35ynffbvcjd"))
+                .isEqualTo(new MailtoToken(JANE, "newsletter", LocalDate.of(2026, 11, 1)));
+    }
+
+    @Test
+    void aTopicTokenDoesNotCoverAllMarketingMail() throws Exception {
+        MailtoSealer s = sealer(ONLY_K1, AT_ISSUE);
+        assertThat(s.open(s.seal(JANE, "tips")).allMarketingMail()).isFalse();
+    }
+
+    @Test
+    void aLifetimeShorterThanADayIsRefused() {
+        assertThatThrownBy(() -> new MailtoSealer(ONLY_K1, TOPICS, Duration.ofHours(23), AT_ISSUE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least a day");
+        assertThat(new MailtoSealer(ONLY_K1, TOPICS, Duration.ofDays(1), AT_ISSUE).seal(JANE, null)).hasSize(64);
+    }
+
+    /** The issue day travels as two bytes of days since 1970: 1970-01-01 up to 2149-06-06. */
+    @Test
+    void issueDaysAtBothEndsOfTheFieldOpenAndBeyondThemCannotBeSealed() throws Exception {
+        for (LocalDate edge : List.of(LocalDate.EPOCH, LocalDate.ofEpochDay(0xFFFF))) {
+            MailtoSealer s = sealer(ONLY_K1, Clock.fixed(edge.atStartOfDay(ZoneOffset.UTC).toInstant(), ZoneOffset.UTC));
+            assertThat(s.open(s.seal(new MailtoToken(JANE, null, edge))).issuedOn()).isEqualTo(edge);
+        }
+        for (LocalDate beyond : List.of(LocalDate.EPOCH.minusDays(1), LocalDate.ofEpochDay(0x10000))) {
+            assertThatThrownBy(() -> sealer(ONLY_K1, AT_ISSUE).seal(new MailtoToken(JANE, null, beyond)))
+                    .as(beyond.toString()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("issue day");
+        }
+    }
+
+    @Test
+    void anAddressSealedUnderAKeyAddedSinceTheKeysWereLastReadOpensAfterOneReRead() throws Exception {
+        String sealedUnderK2 = sealer(ROTATED, AT_ISSUE).seal(JANE, "newsletter");
+        List<String> reReads = new java.util.ArrayList<>();
+        LinkKeySource staleUntilAsked = new LinkKeySource() {
+            @Override
+            public LinkKeys current() {
+                return reReads.isEmpty() ? ONLY_K1 : ROTATED;
+            }
+
+            @Override
+            public LinkKeys afterUnknownKey(String keyId) {
+                reReads.add(keyId);
+                return ROTATED;
+            }
+        };
+        MailtoSealer s = new MailtoSealer(staleUntilAsked, TOPICS, TokenOpener.DEFAULT_LIFETIME, AT_ISSUE);
+        assertThat(s.open(sealedUnderK2).topic()).isEqualTo("newsletter");
+        assertThat(reReads).hasSize(1);
+        assertThat(s.open(sealer(ONLY_K1, AT_ISSUE).seal(JANE, null)).addressKey()).isEqualTo(JANE);
+        assertThat(reReads).as("a key already held costs no re-read").hasSize(1);
+    }
+
+    /** A secret rotated in place (new bytes under the same id) applies to the next address, without a restart. */
+    @Test
+    void aKeyReplacedUnderTheSameIdSealsTheNextAddress() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<LinkKeys> live = new java.util.concurrent.atomic.AtomicReference<>(ONLY_K1);
+        MailtoSealer s = new MailtoSealer(live::get, TOPICS, TokenOpener.DEFAULT_LIFETIME, AT_ISSUE);
+        String before = s.seal(JANE, null);
+        LinkKeys replaced = new LinkKeys("k1", java.util.Map.of("k1", fill(0x22)));
+        live.set(replaced);
+        String after = s.seal(JANE, null);
+
+        assertThat(sealer(replaced, AT_ISSUE).open(after).addressKey()).isEqualTo(JANE);
+        assertThat(s.open(after).addressKey()).isEqualTo(JANE);
+        assertThat(catchThrowableOfType(() -> s.open(before), InvalidTokenException.class).reason()).isEqualTo(Reason.TAMPERED);
+    }
 }

@@ -169,6 +169,7 @@ class TokenTest {
         assertThat(e.reason()).isEqualTo(Reason.EXPIRED);
         TokenOpener shortLived = new TokenOpener(ONLY_K1, Duration.ofDays(30), Clock.fixed(ISSUED.plus(Duration.ofDays(31)), ZoneOffset.UTC));
         assertThat(catchThrowableOfType(InvalidTokenException.class, () -> shortLived.open(token)).reason()).isEqualTo(Reason.EXPIRED);
+        assertThat(shortLived.lifetime()).isEqualTo(Duration.ofDays(30)); // what the pages tell people about their links
     }
 
     @Test
@@ -176,9 +177,97 @@ class TokenTest {
         assertThatThrownBy(() -> LinkKeys.parse("{\"active\":\"k3\",\"keys\":{\"k1\":\"" + K1 + "\"}}"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("k3");
         assertThatThrownBy(() -> LinkKeys.parse("{\"active\":\"k1\",\"keys\":{\"k1\":\"c2hvcnQ=\"}}"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("32 bytes");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("32 bytes").hasMessageContaining("got 5");
         assertThatThrownBy(() -> LinkKeys.parse("not json")).isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> LinkKeys.parse("{\"active\":\"bad id!\",\"keys\":{\"bad id!\":\"" + K1 + "\"}}"))
                 .isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
+    void keysWrittenInTheUrlSafeBase64AlphabetAreTheSameKeys() throws Exception {
+        byte[] b = new byte[32];
+        java.util.Arrays.fill(b, (byte) 0xFB); // "+/v7..." in the standard alphabet, "-_v7..." in the url-safe one
+        LinkKeys standard = LinkKeys.parse("{\"active\":\"k1\",\"keys\":{\"k1\":\"" + Base64.getEncoder().encodeToString(b) + "\"}}");
+        LinkKeys urlSafe = LinkKeys.parse("{\"active\":\"k1\",\"keys\":{\"k1\":\"" + Base64.getUrlEncoder().encodeToString(b) + "\"}}");
+        assertThat(urlSafe.sameAs(standard)).isTrue();
+        String token = new TokenSealer(urlSafe, AT_ISSUE).seal(JANE, null, null);
+        assertThat(opener(standard, AT_ISSUE).open(token).address()).isEqualTo(JANE);
+    }
+
+    /** A reload of the secret that changed nothing keeps the keys; any other change replaces them. */
+    @Test
+    void reloadedKeysAreTheSameOnlyWithTheSameActiveIdAndBytes() {
+        assertThat(ROTATED.sameAs(LinkKeys.parse("{\"active\":\"k2\",\"keys\":{\"k2\":\"" + K2 + "\",\"k1\":\"" + K1 + "\"}}"))).isTrue();
+        assertThat(ROTATED.sameAs(null)).isFalse();
+        assertThat(ROTATED.sameAs(new LinkKeys("k1", java.util.Map.of("k1", bytes(1), "k2", bytes(2))))).as("another active key").isFalse();
+        assertThat(ROTATED.sameAs(new LinkKeys("k2", java.util.Map.of("k2", bytes(2))))).as("k1 retired").isFalse();
+        assertThat(ROTATED.sameAs(new LinkKeys("k2", java.util.Map.of("k1", bytes(1), "k2", bytes(2), "k3", bytes(3))))).as("k3 added").isFalse();
+        assertThat(ROTATED.sameAs(new LinkKeys("k2", java.util.Map.of("k1", bytes(1), "k2", bytes(3))))).as("k2 replaced").isFalse();
+    }
+
+    @Test
+    void aKeyAddedSinceTheKeysWereLastReadOpensItsLinksAfterOneReRead() throws Exception {
+        String sealedUnderK2 = new TokenSealer(ROTATED, AT_ISSUE).seal(JANE, "newsletter", null);
+        java.util.List<String> reReads = new java.util.ArrayList<>();
+        LinkKeySource staleUntilAsked = new LinkKeySource() {
+            @Override
+            public LinkKeys current() {
+                return reReads.isEmpty() ? ONLY_K1 : ROTATED;
+            }
+
+            @Override
+            public LinkKeys afterUnknownKey(String keyId) {
+                reReads.add(keyId);
+                return ROTATED;
+            }
+        };
+        TokenOpener opener = new TokenOpener(staleUntilAsked, TokenOpener.DEFAULT_LIFETIME, AT_ISSUE);
+        assertThat(opener.open(sealedUnderK2).topic()).isEqualTo("newsletter");
+        assertThat(reReads).containsExactly("k2");
+        assertThat(opener.open(new TokenSealer(ONLY_K1, AT_ISSUE).seal(JANE, null, null)).address()).isEqualTo(JANE);
+        assertThat(reReads).as("a key already held costs no re-read").hasSize(1);
+    }
+
+    @Test
+    void aChangeMadeThroughALinkRecordsItsCampaignAndWhenItWasIssued() throws Exception {
+        LinkToken t = opener(ONLY_K1, AT_ISSUE).open(new TokenSealer(ONLY_K1, AT_ISSUE).seal(JANE, "newsletter", "2026-11-weekly"));
+        Instant at = ISSUED.plusSeconds(3600);
+        dev.optout.suppression.Provenance p = t.provenance(dev.optout.suppression.Source.ONE_CLICK, at);
+        assertThat(p.source()).isEqualTo(dev.optout.suppression.Source.ONE_CLICK);
+        assertThat(p.at()).isEqualTo(at);
+        assertThat(p.campaignId()).isEqualTo("2026-11-weekly");
+        assertThat(p.tokenIssuedAt()).isEqualTo(ISSUED);
+    }
+
+    /** The issue time travels as four unsigned bytes of epoch seconds: 1970 up to 2106-02-07T06:28:15Z. */
+    @Test
+    void issueTimesAtBothEndsOfTheFieldOpenAndBeyondThemCannotBeSealed() throws Exception {
+        for (Instant edge : new Instant[] {Instant.EPOCH, Instant.ofEpochSecond(0xFFFF_FFFFL)}) {
+            String token = new TokenSealer(ONLY_K1, AT_ISSUE).seal(new LinkToken(JANE, null, null, edge));
+            assertThat(opener(ONLY_K1, Clock.fixed(edge, ZoneOffset.UTC)).open(token).issuedAt()).isEqualTo(edge);
+        }
+        for (Instant beyond : new Instant[] {Instant.ofEpochSecond(-1), Instant.ofEpochSecond(0x1_0000_0000L)}) {
+            assertThatThrownBy(() -> new TokenSealer(ONLY_K1, AT_ISSUE).seal(new LinkToken(JANE, null, null, beyond)))
+                    .as(beyond.toString()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("issue time");
+        }
+    }
+
+    /**
+     * The shortest token that could be one of ours (header, nonce, tag, five bytes of content) is
+     * judged by its tag; anything shorter is malformed without trying the key.
+     */
+    @Test
+    void aForgedTokenOfTheShortestPossibleLengthIsTamperedAndOneByteShorterMalformed() {
+        byte[] header = {1, 2, 'k', '1'};
+        byte[] shortest = new byte[header.length + 12 + 16 + 5];
+        java.util.Arrays.fill(shortest, (byte) 0x5A);
+        System.arraycopy(header, 0, shortest, 0, header.length);
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        TokenOpener opener = opener(ONLY_K1, AT_ISSUE);
+        assertThat(catchThrowableOfType(InvalidTokenException.class, () -> opener.open(b64.encodeToString(shortest))).reason())
+                .isEqualTo(Reason.TAMPERED);
+        byte[] shorter = java.util.Arrays.copyOf(shortest, shortest.length - 1);
+        assertThat(catchThrowableOfType(InvalidTokenException.class, () -> opener.open(b64.encodeToString(shorter))).reason())
+                .isEqualTo(Reason.MALFORMED);
     }
 }
