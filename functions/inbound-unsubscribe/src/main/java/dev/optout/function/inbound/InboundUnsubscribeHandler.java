@@ -87,7 +87,7 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
         List<ReceivedMail> mails = SesReceiptParser.parse(new java.io.ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Priming.expect(mails.size() == 1, "the primed receipt event did not parse to one mail");
         store.read(Priming.ADDRESS);
-        Priming.primeLogging(Metrics.INBOUND_UNSUBSCRIBE);
+        EventLog.prime(Metrics.INBOUND_UNSUBSCRIBE);
     }
 
     public InboundUnsubscribeHandler(InboundUnsubscribe inbound, EventLog log) {

@@ -98,7 +98,7 @@ public final class PresendCheckHandler implements RequestStreamHandler {
         } catch (IOException e) {
             throw new IllegalStateException("SnapStart priming failed: the answer cannot be written", e);
         }
-        Priming.primeLogging(Metrics.PRESEND_CHECK);
+        EventLog.prime(Metrics.PRESEND_CHECK);
     }
 
     @Override
