@@ -66,7 +66,8 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
 
     /**
      * SnapStart priming: seals and opens a mailto token for the reserved {@link Priming#ADDRESS},
-     * then handles a receipt event for it, and the same mail refused, through the whole handler in a
+     * then handles a receipt event for it, the same mail refused, and an unauthenticated mail to the
+     * plain unsubscribe address, through the whole handler in a
      * {@link DryRun}: writes are built and never sent, nothing is logged (the token is never sent anywhere).
      */
     void prime(MailtoAddresses addresses, SuppressionStore store) {
@@ -93,6 +94,12 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
         // sent (so it fails as in an outage); the same mail with failed verdicts is refused and answered.
         byte[] refusedMail = event.replace("\"spamVerdict\":{\"status\":\"PASS\"}", "\"spamVerdict\":{\"status\":\"FAIL\"}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // and a mail to the plain unsubscribe address whose sender is not authenticated: refused
+        byte[] plainMail = event.replace(recipient, addresses.plainAddress())
+                .replace("\"spfVerdict\":{\"status\":\"PASS\"}", "\"spfVerdict\":{\"status\":\"FAIL\"}")
+                .replace("\"dkimVerdict\":{\"status\":\"PASS\"}", "\"dkimVerdict\":{\"status\":\"FAIL\"}")
+                .replace("\"dmarcVerdict\":{\"status\":\"PASS\"}", "\"dmarcVerdict\":{\"status\":\"FAIL\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         DryRun.run(() -> {
             try {
                 handleRequest(new java.io.ByteArrayInputStream(tokenMail), OutputStream.nullOutputStream(), null);
@@ -101,13 +108,15 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            try {
-                java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
-                handleRequest(new java.io.ByteArrayInputStream(refusedMail), answer, null);
-                Priming.expect(answer.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\"results\""),
-                        "the refused primed mail was not answered");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            for (byte[] refused : List.of(refusedMail, plainMail)) {
+                try {
+                    java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+                    handleRequest(new java.io.ByteArrayInputStream(refused), answer, null);
+                    Priming.expect(answer.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\"results\""),
+                            "a refused primed mail was not answered");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
             return null;
         });
