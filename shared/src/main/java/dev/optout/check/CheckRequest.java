@@ -59,12 +59,13 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
         } else if (!(topic instanceof String t) || t.isBlank()) {
             throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
         }
-        Object campaign = object.get("campaignId");
-        if (campaign != null && !(campaign instanceof String)) {
+        Object campaignValue = object.get("campaignId");
+        if (campaignValue != null && !(campaignValue instanceof String)) {
             throw new InvalidCheckRequestException("\"campaignId\" must be a string");
         }
-        if (campaign instanceof String c) {
-            int bytes = c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        String campaign = (String) campaignValue;
+        if (campaign != null) {
+            int bytes = campaign.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > MAX_CAMPAIGN_ID_BYTES) {
                 throw new InvalidCheckRequestException("\"campaignId\" is " + bytes + " bytes in UTF-8; at most " + MAX_CAMPAIGN_ID_BYTES
                         + " (it goes into every unsubscribe link, and a longer link could not be opened): shorten it");
@@ -87,7 +88,7 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
             }
             recipients.add(r);
         }
-        return new CheckRequest((String) topic, (String) campaign, recipients, purpose);
+        return new CheckRequest((String) topic, campaign, recipients, purpose);
     }
 
     /** JSON's name for a value's type, as a message shows it (Jackson's node type names). */
