@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -79,20 +76,13 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     }
 
     /**
-     * An invoker for a handler in this JVM: the event JSON is read into {@link SQSEvent} and the
-     * answer written back with Lambda's own Java runtime serialization, as Lambda would.
+     * An invoker for a {@code RequestStreamHandler} in this JVM (the SQS functions as Lambda calls
+     * them): the event's JSON goes to its stream entry point and its JSON answer comes back, as in AWS.
      */
-    public static Invoker inProcess(RequestHandler<SQSEvent, SQSBatchResponse> handler, String functionName) {
-        PojoSerializer<SQSEvent> in = LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEventSourceMapping.class.getClassLoader());
-        PojoSerializer<SQSBatchResponse> out = LambdaEventSerializers.serializerFor(SQSBatchResponse.class,
-                SqsEventSourceMapping.class.getClassLoader());
+    public static Invoker inProcess(RequestStreamHandler handler, String functionName) {
         return json -> {
-            SQSBatchResponse answer = handler.handleRequest(in.fromJson(new ByteArrayInputStream(json)),
-                    new LocalLambdaContext(functionName, Duration.ofSeconds(30)));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            if (answer != null) {
-                out.toJson(answer, bytes);
-            }
+            handler.handleRequest(new ByteArrayInputStream(json), bytes, new LocalLambdaContext(functionName, Duration.ofSeconds(30)));
             return bytes.toByteArray();
         };
     }

@@ -1,8 +1,6 @@
 package dev.optout.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.optout.config.Settings;
 import dev.optout.wiring.Wiring;
 import dev.optout.function.feedback.SesFeedbackHandler;
@@ -82,9 +80,9 @@ final class InProcessStack implements AutoCloseable {
         } finally {
             System.setOut(stdout);
         }
-        unsubscribeHttp = LambdaHttpServer.start(e -> unsubscribe.handleRequest(e, new LocalLambdaContext("UnsubscribeFunction",
+        unsubscribeHttp = LambdaHttpServer.start((in, out, c) -> unsubscribe.handleRequest(in, out, new LocalLambdaContext("UnsubscribeFunction",
                 Duration.ofSeconds(30))), httpThreads, "GET /u/{token}", "POST /u/{token}");
-        preferencesHttp = LambdaHttpServer.start(e -> preferences.handleRequest(e, new LocalLambdaContext("PreferencesFunction",
+        preferencesHttp = LambdaHttpServer.start((in, out, c) -> preferences.handleRequest(in, out, new LocalLambdaContext("PreferencesFunction",
                 Duration.ofSeconds(30))), httpThreads, "GET /p/{token}", "POST /p/{token}", "PUT /p/{token}");
         toClose.add(unsubscribeHttp);
         toClose.add(preferencesHttp);
@@ -95,7 +93,7 @@ final class InProcessStack implements AutoCloseable {
         return new Wiring(Settings.of(LocalRuntime.environment(FunctionDefinition.named(template, logicalId), deployment.intrinsics(), aws)));
     }
 
-    private void poll(Template template, String logicalId, RequestHandler<SQSEvent, SQSBatchResponse> handler, Consumer<String> log) {
+    private void poll(Template template, String logicalId, RequestStreamHandler handler, Consumer<String> log) {
         for (FunctionDefinition.EventSource e : FunctionDefinition.named(template, logicalId).eventsOfType("SQS")) {
             String queueArn = deployment.intrinsics().resolve(e.properties().get("Queue"));
             String queueUrl = sqs.getQueueUrl(r -> r.queueName(queueArn.substring(queueArn.lastIndexOf(':') + 1))).queueUrl();

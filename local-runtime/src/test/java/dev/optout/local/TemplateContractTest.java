@@ -318,7 +318,20 @@ class TemplateContractTest {
                 }
             }
         }
-        return List.of("(" + type.getName() + " does not implement " + REQUEST_HANDLER + ")");
+        if (implementsInterface(type, STREAM_HANDLER)) {
+            // A stream handler (the HTTP and SQS functions: their own JSON, no runtime POJO
+            // serialization) names the event it reads by its typed handleRequest(event, Context),
+            // which its stream entry point calls.
+            for (java.lang.reflect.Method m : type.getMethods()) {
+                Class<?>[] p = m.getParameterTypes();
+                if (m.getName().equals("handleRequest") && p.length == 2 && !p[0].equals(java.io.InputStream.class)
+                        && p[1].getName().equals("com.amazonaws.services.lambda.runtime.Context")) {
+                    return List.of(p[0].getName(), m.getReturnType().getName());
+                }
+            }
+        }
+        return List.of("(" + type.getName() + " implements neither " + REQUEST_HANDLER
+                + " nor a stream handler with a typed handleRequest(event, Context))");
     }
 
     private static boolean implementsInterface(Class<?> type, String name) {

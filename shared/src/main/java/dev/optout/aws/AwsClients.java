@@ -39,6 +39,7 @@ public final class AwsClients {
                 .credentialsProvider(credentials())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(20))
+                        .addExecutionInterceptor(DryRunInterceptor.INSTANCE)
                         .build());
         settings.optional(Settings.AWS_ENDPOINT_URL).ifPresent(u -> builder.endpointOverride(URI.create(u)));
         return builder;

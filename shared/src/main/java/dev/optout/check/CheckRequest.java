@@ -1,12 +1,12 @@
 package dev.optout.check;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code {"topic": "newsletter", "campaignId": "2026-11-weekly", "purpose": "marketing", "recipients": ["ana@example.com", ...]}}
@@ -33,44 +33,45 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
 
     /** Parses and validates a request; every problem is an {@link InvalidCheckRequestException}. */
     public static CheckRequest parse(InputStream json) {
-        JsonNode root;
+        Object root;
         try {
-            root = Json.MAPPER.readTree(json);
+            byte[] bytes = json.readAllBytes();
+            root = isBlank(bytes) ? null : LightJson.parse(new java.io.ByteArrayInputStream(bytes));
         } catch (JsonProcessingException e) {
             throw new InvalidCheckRequestException("request is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new InvalidCheckRequestException("request could not be read: " + e.getMessage());
+            throw new InvalidCheckRequestException("request is not valid JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(root instanceof Map<?, ?> object)) {
             throw new InvalidCheckRequestException("request must be a JSON object with \"topic\" and \"recipients\"");
         }
-        JsonNode purposeNode = root.get("purpose");
-        if (purposeNode != null && !purposeNode.isNull() && !purposeNode.isTextual()) {
+        Object purposeValue = object.get("purpose");
+        if (purposeValue != null && !(purposeValue instanceof String)) {
             throw new InvalidCheckRequestException("\"purpose\" must be \"marketing\" or \"transactional\"");
         }
-        Purpose purpose = Purpose.parse(purposeNode == null || purposeNode.isNull() ? null : purposeNode.asText());
-        JsonNode topic = root.get("topic");
+        Purpose purpose = Purpose.parse((String) purposeValue);
+        Object topic = object.get("topic");
         boolean topicRequired = purpose == Purpose.MARKETING;
-        if (topic == null || topic.isNull()) {
+        if (topic == null) {
             if (topicRequired) {
                 throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
             }
-        } else if (!topic.isTextual() || topic.asText().isBlank()) {
+        } else if (!(topic instanceof String t) || t.isBlank()) {
             throw new InvalidCheckRequestException("\"topic\" is required and must be a string");
         }
-        JsonNode campaign = root.get("campaignId");
-        if (campaign != null && !campaign.isNull() && !campaign.isTextual()) {
+        Object campaignValue = object.get("campaignId");
+        if (campaignValue != null && !(campaignValue instanceof String)) {
             throw new InvalidCheckRequestException("\"campaignId\" must be a string");
         }
-        if (campaign != null && campaign.isTextual()) {
-            int bytes = campaign.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        String campaign = (String) campaignValue;
+        if (campaign != null) {
+            int bytes = campaign.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > MAX_CAMPAIGN_ID_BYTES) {
                 throw new InvalidCheckRequestException("\"campaignId\" is " + bytes + " bytes in UTF-8; at most " + MAX_CAMPAIGN_ID_BYTES
                         + " (it goes into every unsubscribe link, and a longer link could not be opened): shorten it");
             }
         }
-        JsonNode list = root.get("recipients");
-        if (list == null || !list.isArray()) {
+        if (!(object.get("recipients") instanceof List<?> list)) {
             throw new InvalidCheckRequestException("\"recipients\" is required and must be an array of strings");
         }
         if (list.isEmpty()) {
@@ -82,13 +83,34 @@ public record CheckRequest(String topic, String campaignId, List<String> recipie
         }
         List<String> recipients = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            JsonNode r = list.get(i);
-            if (!r.isTextual()) {
-                throw new InvalidCheckRequestException("\"recipients\"[" + i + "] must be a string, got " + r.getNodeType());
+            if (!(list.get(i) instanceof String r)) {
+                throw new InvalidCheckRequestException("\"recipients\"[" + i + "] must be a string, got " + jsonType(list.get(i)));
             }
-            recipients.add(r.asText());
+            recipients.add(r);
         }
-        return new CheckRequest(topic == null || topic.isNull() ? null : topic.asText(),
-                campaign == null || campaign.isNull() ? null : campaign.asText(), recipients, purpose);
+        return new CheckRequest((String) topic, campaign, recipients, purpose);
+    }
+
+    /** JSON's name for a value's type, as a message shows it (Jackson's node type names). */
+    private static String jsonType(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof Map) {
+            return "OBJECT";
+        }
+        if (value instanceof List) {
+            return "ARRAY";
+        }
+        return value instanceof Boolean ? "BOOLEAN" : "NUMBER";
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,7 +1,6 @@
 package dev.optout.feedback;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.optout.json.Json;
+import dev.optout.json.JsonTree;
 import java.util.Objects;
 
 /**
@@ -26,7 +25,7 @@ public final class FeedbackReader {
      * @throws InvalidFeedbackException     when it does, but is not feedback a rule can act on
      */
     public FeedbackMessage read(String body) {
-        JsonNode envelope = envelopeOrNull(body);
+        JsonTree envelope = envelopeOrNull(body);
         if (envelope != null) {
             verifier.verify(envelope);
         } else if (!verifier.authenticity().acceptRawDelivery()) {
@@ -36,12 +35,12 @@ public final class FeedbackReader {
     }
 
     /** The body as an SNS envelope (a JSON object with a string {@code Type}), else {@code null}. */
-    private static JsonNode envelopeOrNull(String body) {
+    private static JsonTree envelopeOrNull(String body) {
         if (body == null || !body.strip().startsWith("{")) {
             return null;
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(body);
+            JsonTree root = JsonTree.parse(body);
             return root != null && root.isObject() && root.path("Type").isTextual() ? root : null;
         } catch (java.io.IOException e) {
             return null;

@@ -1,11 +1,10 @@
 package dev.optout.feedback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
-import dev.optout.json.Json;
+import dev.optout.json.JsonTree;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,14 +40,14 @@ public final class SesFeedbackParser {
         if (isDestinationTest(text)) {
             return new ControlMessage(ControlMessage.Kind.SES_DESTINATION_TEST, null, null);
         }
-        JsonNode root = readJson(text, "message body");
+        JsonTree root = readJson(text, "message body");
         if (root.hasNonNull("Type") && root.get("Type").isTextual()) {
             return fromEnvelope(root);
         }
         return fromSes(root, null, null);
     }
 
-    private static FeedbackMessage fromEnvelope(JsonNode envelope) {
+    private static FeedbackMessage fromEnvelope(JsonTree envelope) {
         String type = envelope.get("Type").asText();
         String topicArn = textOrNull(envelope, "TopicArn");
         String snsMessageId = textOrNull(envelope, "MessageId");
@@ -62,7 +61,7 @@ public final class SesFeedbackParser {
             default:
                 throw new InvalidFeedbackException("SNS message of unknown Type '" + type + "'");
         }
-        JsonNode message = envelope.get("Message");
+        JsonTree message = envelope.get("Message");
         if (message == null || !message.isTextual()) {
             throw new InvalidFeedbackException("SNS notification without a Message string");
         }
@@ -73,7 +72,7 @@ public final class SesFeedbackParser {
         return fromSes(readJson(inner, "SNS Message"), topicArn, snsMessageId);
     }
 
-    private static FeedbackMessage fromSes(JsonNode root, String topicArn, String snsMessageId) {
+    private static FeedbackMessage fromSes(JsonTree root, String topicArn, String snsMessageId) {
         if (!root.isObject()) {
             throw new InvalidFeedbackException("not from SES: the JSON is not an object");
         }
@@ -92,14 +91,14 @@ public final class SesFeedbackParser {
             throw new InvalidFeedbackException("not from SES: neither eventType nor notificationType");
         }
         SesEventType type = SesEventType.fromWire(typeName);
-        JsonNode mail = root.path("mail");
+        JsonTree mail = root.path("mail");
         String sesMessageId = textOrNull(mail, "messageId");
         Instant mailTimestamp = FeedbackTimestamps.parseOrNull(textOrNull(mail, "timestamp"));
         List<String> destination = new ArrayList<>();
         mail.path("destination").forEach(d -> destination.add(d.asText()));
         Map<String, List<String>> tags = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = mail.path("tags").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Iterator<Map.Entry<String, JsonTree>> it = mail.path("tags").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonTree> e = it.next();
             List<String> values = new ArrayList<>();
             e.getValue().forEach(v -> values.add(v.asText()));
             tags.put(e.getKey(), values);
@@ -123,7 +122,7 @@ public final class SesFeedbackParser {
                 bounce, complaint, delivery, subscription, snsMessageId, rejected);
     }
 
-    private static SesEvent.Bounce bounce(JsonNode b, String sesMessageId, Instant mailTimestamp,
+    private static SesEvent.Bounce bounce(JsonTree b, String sesMessageId, Instant mailTimestamp,
                                           List<RejectedRecipient> rejected) {
         if (!b.isObject()) {
             throw new InvalidFeedbackException("Bounce without a bounce object");
@@ -138,7 +137,7 @@ public final class SesFeedbackParser {
                 textOrNull(b, "reportingMTA"), textOrNull(b, "remoteMtaIp"));
     }
 
-    private static SesEvent.Complaint complaint(JsonNode c, String sesMessageId, Instant mailTimestamp,
+    private static SesEvent.Complaint complaint(JsonTree c, String sesMessageId, Instant mailTimestamp,
                                                 List<RejectedRecipient> rejected) {
         if (!c.isObject()) {
             throw new InvalidFeedbackException("Complaint without a complaint object");
@@ -149,14 +148,14 @@ public final class SesFeedbackParser {
                 textOrNull(c, "userAgent"));
     }
 
-    private static SesEvent.Delivery delivery(JsonNode d, Instant mailTimestamp, List<RejectedRecipient> rejected) {
+    private static SesEvent.Delivery delivery(JsonTree d, Instant mailTimestamp, List<RejectedRecipient> rejected) {
         if (!d.isObject()) {
             throw new InvalidFeedbackException("Delivery without a delivery object");
         }
         List<EmailAddress> recipients = new ArrayList<>();
         int skipped = 0;
         int i = 0;
-        for (JsonNode r : d.path("recipients")) {
+        for (JsonTree r : d.path("recipients")) {
             // An address optout cannot parse was never counted, so a delivery to it resets nothing:
             // skipped (and reported), never a reason to fail the message.
             try {
@@ -171,16 +170,16 @@ public final class SesFeedbackParser {
                 textOrNull(d, "reportingMTA"));
     }
 
-    private static SesEvent.Subscription subscription(JsonNode s, Instant mailTimestamp) {
+    private static SesEvent.Subscription subscription(JsonTree s, Instant mailTimestamp) {
         if (!s.isObject()) {
             throw new InvalidFeedbackException("Subscription without a subscription object");
         }
-        JsonNode prefs = s.path("newTopicPreferences");
+        JsonTree prefs = s.path("newTopicPreferences");
         if (!prefs.isObject()) {
             throw new InvalidFeedbackException("Subscription without newTopicPreferences");
         }
         Map<String, String> statuses = new LinkedHashMap<>();
-        for (JsonNode t : prefs.path("topicSubscriptionStatus")) {
+        for (JsonTree t : prefs.path("topicSubscriptionStatus")) {
             String name = textOrNull(t, "topicName");
             String status = textOrNull(t, "subscriptionStatus");
             if (name != null && status != null) {
@@ -195,14 +194,14 @@ public final class SesFeedbackParser {
      * The recipients that are addresses; the others are added to {@code rejected}. Fails only when
      * there are none at all or none is an address: then nothing in the message could be applied.
      */
-    private static List<FeedbackRecipient> recipients(JsonNode list, String field, List<RejectedRecipient> rejected) {
+    private static List<FeedbackRecipient> recipients(JsonTree list, String field, List<RejectedRecipient> rejected) {
         if (!list.isArray() || list.isEmpty()) {
             throw new InvalidFeedbackException("no " + field);
         }
         List<FeedbackRecipient> recipients = new ArrayList<>();
         List<RejectedRecipient> skipped = new ArrayList<>();
         int i = 0;
-        for (JsonNode r : list) {
+        for (JsonTree r : list) {
             String raw = textOrNull(r, "emailAddress");
             try {
                 if (raw == null) {
@@ -226,7 +225,7 @@ public final class SesFeedbackParser {
     }
 
     /** The event's own time; the send time when SES left it out; an error when neither is there. */
-    private static Instant timestamp(JsonNode node, Instant mailTimestamp, String what) {
+    private static Instant timestamp(JsonTree node, Instant mailTimestamp, String what) {
         String raw = textOrNull(node, "timestamp");
         Instant t = FeedbackTimestamps.parseOrNull(raw);
         if (t != null) {
@@ -239,7 +238,7 @@ public final class SesFeedbackParser {
     }
 
     /** SES's feedback id, else the SES message id: one of them is needed to deduplicate. */
-    private static String feedbackId(JsonNode node, String sesMessageId, String what) {
+    private static String feedbackId(JsonTree node, String sesMessageId, String what) {
         String id = textOrNull(node, "feedbackId");
         if (id != null) {
             return id;
@@ -254,21 +253,23 @@ public final class SesFeedbackParser {
         return text.equals(DESTINATION_TEST_MESSAGE);
     }
 
-    private static JsonNode readJson(String text, String what) {
+    private static JsonTree readJson(String text, String what) {
         if (!text.startsWith("{") && !text.startsWith("[")) {
             throw new InvalidFeedbackException(what + " is not JSON");
         }
         try {
-            return Json.MAPPER.readTree(text);
+            return JsonTree.parse(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
             throw new InvalidFeedbackException(what + " is not valid JSON" + where);
+        } catch (java.io.IOException e) {
+            throw new InvalidFeedbackException(what + " is not valid JSON (" + e.getMessage() + ")");
         }
     }
 
-    private static String textOrNull(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
+    private static String textOrNull(JsonTree node, String field) {
+        JsonTree v = node == null ? null : node.get(field);
         if (v == null || v.isNull() || v.isContainerNode()) {
             return null;
         }

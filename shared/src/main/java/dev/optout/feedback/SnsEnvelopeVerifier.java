@@ -1,6 +1,6 @@
 package dev.optout.feedback;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.optout.json.JsonTree;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -45,7 +45,7 @@ public final class SnsEnvelopeVerifier {
     }
 
     /** Returns quietly for an authentic envelope; else {@link UnauthenticFeedbackException} saying why. */
-    public void verify(JsonNode envelope) {
+    public void verify(JsonTree envelope) {
         String topicArn = text(envelope, "TopicArn");
         if (!authenticity.topicArn().equals(topicArn)) {
             throw new UnauthenticFeedbackException(topicArn == null ? "SNS envelope without TopicArn"
@@ -95,7 +95,7 @@ public final class SnsEnvelopeVerifier {
      * The string SNS signs: for each signed field that is present, in order, its name, a newline,
      * its value, a newline.
      */
-    static String canonicalString(JsonNode envelope) {
+    static String canonicalString(JsonTree envelope) {
         String type = text(envelope, "Type");
         List<String> fields = switch (String.valueOf(type)) {
             case "Notification" -> NOTIFICATION_FIELDS;
@@ -104,7 +104,7 @@ public final class SnsEnvelopeVerifier {
         };
         StringBuilder sb = new StringBuilder();
         for (String field : fields) {
-            JsonNode v = envelope.get(field);
+            JsonTree v = envelope.get(field);
             if (v != null && !v.isNull()) {
                 sb.append(field).append('\n').append(v.asText()).append('\n');
             }
@@ -112,8 +112,8 @@ public final class SnsEnvelopeVerifier {
         return sb.toString();
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
+    private static String text(JsonTree node, String field) {
+        JsonTree v = node.get(field);
         return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
     }
 }

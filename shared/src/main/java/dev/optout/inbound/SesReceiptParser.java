@@ -1,7 +1,6 @@
 package dev.optout.inbound;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.optout.json.Json;
+import dev.optout.json.JsonTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -21,9 +20,9 @@ public final class SesReceiptParser {
     }
 
     public static List<ReceivedMail> parse(InputStream in) {
-        JsonNode root;
+        JsonTree root;
         try {
-            root = Json.MAPPER.readTree(in);
+            root = JsonTree.parse(in);
         } catch (IOException e) {
             throw new InvalidReceiptException("event is not JSON");
         }
@@ -31,15 +30,15 @@ public final class SesReceiptParser {
             throw new InvalidReceiptException("event has no Records: not an SES receipt event");
         }
         List<ReceivedMail> mails = new ArrayList<>();
-        for (JsonNode record : root.get("Records")) {
+        for (JsonTree record : root.get("Records")) {
             mails.add(parseRecord(record));
         }
         return mails;
     }
 
-    private static ReceivedMail parseRecord(JsonNode record) {
-        JsonNode mail = record.path("ses").path("mail");
-        JsonNode receipt = record.path("ses").path("receipt");
+    private static ReceivedMail parseRecord(JsonTree record) {
+        JsonTree mail = record.path("ses").path("mail");
+        JsonTree receipt = record.path("ses").path("receipt");
         if (!mail.isObject() || !receipt.isObject()) {
             throw new InvalidReceiptException("record has no ses.mail and ses.receipt: not an SES receipt event");
         }
@@ -62,11 +61,11 @@ public final class SesReceiptParser {
                 texts(mail.path("commonHeaders").path("from")), texts(receipt.path("recipients")), verdicts);
     }
 
-    private static Verdict verdict(JsonNode receipt, String name) {
+    private static Verdict verdict(JsonTree receipt, String name) {
         return Verdict.of(receipt.path(name).path("status").isTextual() ? receipt.path(name).path("status").asText() : null);
     }
 
-    private static List<String> texts(JsonNode array) {
+    private static List<String> texts(JsonTree array) {
         List<String> out = new ArrayList<>();
         if (array.isArray()) {
             array.forEach(n -> {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -28,15 +30,26 @@ public final class LightJson {
     /** The value of a JSON text: {@code Map<String,Object>}, {@code List<Object>}, String, Number, Boolean or null. */
     public static Object parse(String json) throws IOException {
         try (JsonParser p = FACTORY.createParser(json)) {
-            if (p.nextToken() == null) {
-                throw new IOException("no JSON value");
-            }
-            Object value = read(p);
-            if (p.nextToken() != null) {
-                throw new IOException("text after the JSON value");
-            }
-            return value;
+            return readWhole(p);
         }
+    }
+
+    /** As {@link #parse(String)}, from UTF-8 bytes (a Lambda payload), read to the end and closed. */
+    public static Object parse(InputStream json) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return readWhole(p);
+        }
+    }
+
+    private static Object readWhole(JsonParser p) throws IOException {
+        if (p.nextToken() == null) {
+            throw new IOException("no JSON value");
+        }
+        Object value = read(p);
+        if (p.nextToken() != null) {
+            throw new IOException("text after the JSON value");
+        }
+        return value;
     }
 
     private static Object read(JsonParser p) throws IOException {
@@ -71,6 +84,14 @@ public final class LightJson {
                 return null;
             default:
                 throw new IOException("unexpected " + t);
+        }
+    }
+
+    /** As {@link #write(Object)}, as UTF-8 to a stream (a Lambda response), which is flushed, not closed. */
+    public static void write(Object value, OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            write(g, value);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.optout.observability;
 
 import dev.optout.json.LightJson;
+import dev.optout.snapstart.DryRun;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,6 +65,20 @@ public final class EventLog {
         write("WARN", requestId, event, fields, counts, dimensions);
     }
 
+    /**
+     * SnapStart priming: runs the JSON and metrics code of a log line once, in a {@link DryRun}, so
+     * that nothing reaches the logs or the metrics.
+     */
+    public static void prime(String function) {
+        EventLog log = stdout(function);
+        DryRun.run(() -> {
+            log.info("snapstart-priming", "snapstart-priming", Map.of("addressKey", "priming", "count", 1));
+            log.metrics("snapstart-priming", "snapstart-priming", Map.of("source", "priming"), Map.of("Priming", 1),
+                    Map.of("Source", "priming"));
+            return null;
+        });
+    }
+
     private void write(String level, String requestId, String event, Map<String, ?> fields,
                        Map<String, ? extends Number> counts, Map<String, String> dimensions) {
         Map<String, Object> line = new LinkedHashMap<>();
@@ -88,7 +103,10 @@ public final class EventLog {
             line.putAll(counts);
         }
         try {
-            out.println(LightJson.write(line));
+            String json = LightJson.write(line);
+            if (!DryRun.active()) { // priming: the line is built (that is the code being primed), never written
+                out.println(json);
+            }
         } catch (RuntimeException e) {
             out.println("{\"level\":\"ERROR\",\"event\":\"log-serialization-failed\"}");
         }

@@ -1,17 +1,16 @@
 package dev.optout.pending;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
-import dev.optout.json.Json;
+import dev.optout.json.JsonFields;
+import dev.optout.json.LightJson;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +58,7 @@ public record PendingChange(String id, EmailAddress address, Provenance provenan
     }
 
     public String toJson() {
-        ObjectNode n = Json.MAPPER.createObjectNode();
+        Map<String, Object> n = new LinkedHashMap<>();
         n.put("v", 1);
         n.put("id", id);
         n.put("address", address.value());
@@ -72,39 +71,39 @@ public record PendingChange(String id, EmailAddress address, Provenance provenan
             n.put("tokenIssuedAt", provenance.tokenIssuedAt().toString());
         }
         n.put("unsubscribeAll", unsubscribeAll);
-        topics.forEach(n.putArray("topics")::add);
-        return n.toString();
+        n.put("topics", topics);
+        return LightJson.write(n);
     }
 
     /** Parses a queue message body; anything unreadable is an {@link IllegalArgumentException} saying what. */
     public static PendingChange fromJson(String body) {
-        JsonNode n;
+        Map<String, Object> n;
         try {
-            n = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
-        }
-        if (n == null || !n.isObject() || n.path("v").asInt() != 1) {
-            throw new IllegalArgumentException("not a pending change (version 1)");
+            Object parsed = LightJson.parse(body == null ? "" : body);
+            if (!(parsed instanceof Map) || !Integer.valueOf(1).equals(((Map<?, ?>) parsed).get("v"))) {
+                throw new IllegalArgumentException("not a pending change (version 1)");
+            }
+            n = JsonFields.object(parsed, "a pending change");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage());
         }
         try {
             Source source = Source.valueOf(text(n, "source"));
-            Provenance p = new Provenance(source, Instant.parse(text(n, "at")), n.path("campaignId").textValue(),
-                    n.hasNonNull("tokenIssuedAt") ? Instant.parse(n.get("tokenIssuedAt").asText()) : null, Map.of());
-            List<String> topics = new ArrayList<>();
-            n.path("topics").forEach(t -> topics.add(t.asText()));
+            String tokenIssuedAt = JsonFields.string(n, "tokenIssuedAt");
+            Provenance p = new Provenance(source, Instant.parse(text(n, "at")), JsonFields.string(n, "campaignId"),
+                    tokenIssuedAt == null ? null : Instant.parse(tokenIssuedAt), Map.of());
+            List<String> topics = JsonFields.strings(n, "topics");
             return new PendingChange(text(n, "id"), AddressParser.parse(text(n, "address")), p,
-                    n.path("unsubscribeAll").asBoolean(false), topics);
-        } catch (InvalidAddressException | DateTimeParseException e) {
+                    JsonFields.bool(n, "unsubscribeAll", false), topics == null ? List.of() : topics);
+        } catch (InvalidAddressException | DateTimeParseException | IOException e) {
             throw new IllegalArgumentException("unreadable pending change: " + e.getMessage());
         }
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
+    private static String text(Map<String, Object> n, String field) {
+        if (!(n.get(field) instanceof String v)) {
             throw new IllegalArgumentException("pending change without \"" + field + "\"");
         }
-        return v.asText();
+        return v;
     }
 }

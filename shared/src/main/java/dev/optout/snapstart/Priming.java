@@ -3,11 +3,6 @@ package dev.optout.snapstart;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
-import dev.optout.observability.EventLog;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -34,19 +29,6 @@ public final class Priming {
     private Priming() {
     }
 
-    /** A log that writes nowhere: priming runs the logging code without a line reaching the logs or the metrics. */
-    public static EventLog discardingLog(String function) {
-        return new EventLog(function, new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8), Clock.systemUTC());
-    }
-
-    /** Runs the log's JSON and metrics code once, writing nowhere. */
-    public static void primeLogging(String function) {
-        EventLog log = discardingLog(function);
-        log.info("snapstart-priming", "snapstart-priming", Map.of("addressKey", "priming", "count", 1));
-        log.metrics("snapstart-priming", "snapstart-priming", Map.of("source", "priming"), Map.of("Priming", 1),
-                Map.of("Source", "priming"));
-    }
-
     /** An HTTP API (payload 2.0) GET of {@code path + token}, as API Gateway sends it from a browser or an API client. */
     public static APIGatewayV2HTTPEvent get(String path, String token, String accept, String acceptLanguage) {
         APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
@@ -66,6 +48,19 @@ public final class Priming {
         event.setHeaders(Map.of("accept", accept, "accept-language", acceptLanguage, "user-agent", "optout-priming"));
         event.setPathParameters(Map.of("token", token));
         event.setRequestContext(context);
+        return event;
+    }
+
+    /**
+     * An RFC 8058 one-click POST of {@code path + token}, as a mail client sends it. Only for a
+     * {@link DryRun}: it is an opt-out.
+     */
+    public static APIGatewayV2HTTPEvent oneClick(String path, String token) {
+        APIGatewayV2HTTPEvent event = get(path, token, "*/*", "en");
+        event.getRequestContext().getHttp().setMethod("POST");
+        event.setRouteKey("POST " + path + "{token}");
+        event.setHeaders(Map.of("content-type", "application/x-www-form-urlencoded", "user-agent", "optout-priming"));
+        event.setBody("List-Unsubscribe=One-Click");
         return event;
     }
 

@@ -1,9 +1,6 @@
 package dev.optout.localaws.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
@@ -26,11 +23,11 @@ import java.util.function.Function;
 /**
  * Serves an API Gateway HTTP API (payload 2.0) handler on a loopback port, in the test JVM: each
  * request becomes the event API Gateway would send ({@link HttpApiEvents}, the same translation
- * the local runtime's gateway uses), read into an {@link APIGatewayV2HTTPEvent} by Lambda's own
- * serializer, and the handler's response goes back the same way. For browser tests; never deployed.
+ * the local runtime's gateway uses), which goes as JSON to the handler's stream entry point, as in
+ * Lambda; its JSON answer becomes the HTTP response. For browser tests; never deployed.
  *
  * <pre>
- * try (var server = LambdaHttpServer.start(e -&gt; handler.handleRequest(e, null), "GET /u/{token}", "POST /u/{token}")) {
+ * try (var server = LambdaHttpServer.start(handler, "GET /u/{token}", "POST /u/{token}")) {
  *     driver.get(server.baseUri() + "/u/" + token);
  * }
  * </pre>
@@ -43,16 +40,12 @@ public final class LambdaHttpServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
-            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, LambdaHttpServer.class.getClassLoader());
-    private static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
-            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPResponse.class, LambdaHttpServer.class.getClassLoader());
-
     private final HttpServer server;
-    private final Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    /** The event's JSON, as API Gateway sends it, to the response's JSON, as it reads it back. */
+    private final Function<byte[], byte[]> handler;
     private final List<HttpApiRoute> routes = new ArrayList<>();
 
-    private LambdaHttpServer(HttpServer server, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, String[] routeKeys) {
+    private LambdaHttpServer(HttpServer server, Function<byte[], byte[]> handler, String[] routeKeys) {
         this.server = server;
         this.handler = handler;
         for (String key : routeKeys) {
@@ -64,14 +57,29 @@ public final class LambdaHttpServer implements AutoCloseable {
         }
     }
 
-    /** Starts on a free port of 127.0.0.1. Route keys as in API Gateway: {@code "POST /u/{token}"}, {@code "ANY /p/{token}"}. */
-    public static LambdaHttpServer start(Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, String... routeKeys) {
+    /**
+     * A {@code RequestStreamHandler} (the page functions as Lambda calls them): the event's JSON goes
+     * to its stream entry point as API Gateway sends it, and its JSON answer back, with no
+     * serialization in between, as in AWS. {@code threads} requests are handled at once.
+     */
+    public static LambdaHttpServer start(RequestStreamHandler handler, int threads, String... routeKeys) {
+        return serve(json -> {
+            ByteArrayOutputStream payload = new ByteArrayOutputStream();
+            try {
+                handler.handleRequest(new ByteArrayInputStream(json), payload, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return payload.toByteArray();
+        }, threads, routeKeys);
+    }
+
+    /** Starts on a free port of 127.0.0.1, 4 requests at once. Route keys as in API Gateway: {@code "POST /u/{token}"}, {@code "ANY /p/{token}"}. */
+    public static LambdaHttpServer start(RequestStreamHandler handler, String... routeKeys) {
         return start(handler, 4, routeKeys);
     }
 
-    /** As {@link #start(Function, String...)}, with {@code threads} requests handled at once (like concurrent Lambda instances). */
-    public static LambdaHttpServer start(Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, int threads,
-                                         String... routeKeys) {
+    private static LambdaHttpServer serve(Function<byte[], byte[]> handler, int threads, String... routeKeys) {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             LambdaHttpServer l = new LambdaHttpServer(s, handler, routeKeys);
@@ -112,19 +120,16 @@ public final class LambdaHttpServer implements AutoCloseable {
         HttpApiEvents.Request request = new HttpApiEvents.Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                 exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes(),
                 exchange.getRemoteAddress().getAddress().getHostAddress(), host, UUID.randomUUID().toString(), Instant.now());
-        APIGatewayV2HTTPEvent event = EVENTS.fromJson(new ByteArrayInputStream(HttpApiEvents.event(request, route, params)));
-        APIGatewayV2HTTPResponse response;
+        byte[] payload;
         try {
-            response = handler.apply(event);
+            payload = handler.apply(HttpApiEvents.event(request, route, params));
         } catch (RuntimeException e) {
             // What API Gateway answers when the integration fails.
             send(exchange, 500, Map.of("content-type", List.of("application/json")),
                     "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        RESPONSES.toJson(response, payload);
-        HttpApiEvents.Response r = HttpApiEvents.response(payload.toByteArray());
+        HttpApiEvents.Response r = HttpApiEvents.response(payload);
         send(exchange, r.status(), r.headers(), r.body());
     }
 

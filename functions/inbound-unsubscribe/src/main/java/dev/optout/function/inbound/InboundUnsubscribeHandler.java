@@ -10,10 +10,11 @@ import dev.optout.inbound.InboundUnsubscribe.Outcome;
 import dev.optout.inbound.InvalidReceiptException;
 import dev.optout.inbound.ReceivedMail;
 import dev.optout.inbound.SesReceiptParser;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.links.MailtoAddresses;
+import dev.optout.snapstart.DryRun;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.SuppressionStore;
@@ -65,8 +66,9 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
 
     /**
      * SnapStart priming: seals and opens a mailto token for the reserved {@link Priming#ADDRESS},
-     * parses a receipt event for it and reads that address's state, as handling a real mail begins;
-     * applies nothing and logs nothing (the token is never sent anywhere).
+     * then handles a receipt event for it, the same mail refused, and an unauthenticated mail to the
+     * plain unsubscribe address, through the whole handler in a
+     * {@link DryRun}: writes are built and never sent, nothing is logged (the token is never sent anywhere).
      */
     void prime(MailtoAddresses addresses, SuppressionStore store) {
         String uri = addresses.uriFor(Priming.ADDRESS, null);
@@ -84,10 +86,40 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
                 + "\"virusVerdict\":{\"status\":\"PASS\"},\"spfVerdict\":{\"status\":\"PASS\"},"
                 + "\"dkimVerdict\":{\"status\":\"PASS\"},\"dmarcVerdict\":{\"status\":\"PASS\"},"
                 + "\"action\":{\"type\":\"Lambda\",\"invocationType\":\"Event\"}}}}]}";
-        List<ReceivedMail> mails = SesReceiptParser.parse(new java.io.ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        byte[] tokenMail = event.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<ReceivedMail> mails = SesReceiptParser.parse(new java.io.ByteArrayInputStream(tokenMail));
         Priming.expect(mails.size() == 1, "the primed receipt event did not parse to one mail");
         store.read(Priming.ADDRESS);
-        Priming.primeLogging(Metrics.INBOUND_UNSUBSCRIBE);
+        // The whole handler in a dry run: the token mail's opt-out is built and stopped before it is
+        // sent (so it fails as in an outage); the same mail with failed verdicts is refused and answered.
+        byte[] refusedMail = event.replace("\"spamVerdict\":{\"status\":\"PASS\"}", "\"spamVerdict\":{\"status\":\"FAIL\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // and a mail to the plain unsubscribe address whose sender is not authenticated: refused
+        byte[] plainMail = event.replace(recipient, addresses.plainAddress())
+                .replace("\"spfVerdict\":{\"status\":\"PASS\"}", "\"spfVerdict\":{\"status\":\"FAIL\"}")
+                .replace("\"dkimVerdict\":{\"status\":\"PASS\"}", "\"dkimVerdict\":{\"status\":\"FAIL\"}")
+                .replace("\"dmarcVerdict\":{\"status\":\"PASS\"}", "\"dmarcVerdict\":{\"status\":\"FAIL\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        DryRun.run(() -> {
+            try {
+                handleRequest(new java.io.ByteArrayInputStream(tokenMail), OutputStream.nullOutputStream(), null);
+            } catch (StoreUnavailableException expected) {
+                // the write was stopped: nothing was sent
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (byte[] refused : List.of(refusedMail, plainMail)) {
+                try {
+                    java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+                    handleRequest(new java.io.ByteArrayInputStream(refused), answer, null);
+                    Priming.expect(answer.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\"results\""),
+                            "a refused primed mail was not answered");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return null;
+        });
     }
 
     public InboundUnsubscribeHandler(InboundUnsubscribe inbound, EventLog log) {
@@ -123,7 +155,7 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
                 results.add(r);
             }
         }
-        Json.MAPPER.writeValue(output, Map.of("results", results));
+        LightJson.write(Map.of("results", results), output);
     }
 
     private void record(String requestId, ReceivedMail mail, Outcome o) {

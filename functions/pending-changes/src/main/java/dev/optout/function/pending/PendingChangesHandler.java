@@ -1,14 +1,16 @@
 package dev.optout.function.pending;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
 import dev.optout.wiring.Wiring;
+import dev.optout.lambda.SqsEventJson;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.DryRun;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Provenance;
@@ -19,6 +21,9 @@ import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChangeApplier;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.StoreUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +40,7 @@ import java.util.Map;
  * to the dead-letter queue, which is alarmed on); so is an unreadable record (logged with its
  * message id and why, never the address). The rest of the batch is deleted.
  */
-public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class PendingChangesHandler implements RequestStreamHandler {
     private final PendingChangeApplier applier;
     private final AddressKeys addressKeys;
     private final EventLog log;
@@ -57,18 +62,24 @@ public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQS
     }
 
     /**
-     * SnapStart priming: reads back a queued opt-out of the reserved {@link Priming#ADDRESS} and
-     * that address's state, as applying a real one begins; applies nothing and logs nothing. The
-     * restore hook renews the random sources the history ids come from and re-reads the key.
+     * SnapStart priming, writing nothing and logging nothing: a batch of one queued opt-out of the
+     * reserved {@link Priming#ADDRESS} goes through the whole handler, from the SQS event's JSON to
+     * the batch answer, in a {@link DryRun}: the state is read, the transaction that would apply it
+     * is built and signed and stopped before it is sent, so the record is answered as failed (as in
+     * an outage). The restore hook renews the random sources the history ids come from and re-reads the key.
      */
     void prime(SuppressionStore store) {
         PendingChange sample = new PendingChange("snapstart-priming", Priming.ADDRESS,
                 Provenance.of(Source.ONE_CLICK, Instant.parse("2026-01-01T00:00:00Z")), true, List.of());
-        Priming.expect(PendingChange.fromJson(sample.toJson()).address().equals(Priming.ADDRESS),
-                "the primed pending change did not read back");
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("snapstart-priming");
+        message.setBody(sample.toJson());
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(List.of(message));
+        SQSBatchResponse answer = DryRun.run(() -> SqsEventJson.invoke(this, batch, null));
+        Priming.expect(answer.getBatchItemFailures().size() == 1, "the primed batch was not answered as one stopped record");
         addressKeys.keyOf(Priming.ADDRESS);
         store.read(Priming.ADDRESS);
-        Priming.primeLogging(Metrics.PENDING_CHANGES);
     }
 
     public PendingChangesHandler(PendingChangeApplier applier, AddressKeys addressKeys, EventLog log) {
@@ -77,7 +88,13 @@ public final class PendingChangesHandler implements RequestHandler<SQSEvent, SQS
         this.log = log;
     }
 
+    /** Lambda's entry point: the event read and the answer written by {@link SqsEventJson} (no POJO serialization). */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        SqsEventJson.write(handleRequest(SqsEventJson.read(input), context), output);
+    }
+
+    /** One batch as an event object (tests, and the stream entry point above). */
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();

@@ -1,12 +1,13 @@
 package dev.optout.function.preferences;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
 import dev.optout.wiring.Wiring;
+import dev.optout.http.HttpApiEventJson;
 import dev.optout.http.HttpResponses;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
@@ -29,6 +30,9 @@ import dev.optout.web.Language;
 import dev.optout.web.LinkPagePipeline;
 import dev.optout.web.LinkPageRequest;
 import java.time.Clock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +66,7 @@ import java.util.Map;
  * <p>SnapStart: before the snapshot, {@link #prime} renders the page and the JSON state of a link
  * that is never stored or sent; after each restore the keys are re-read and the random sources renewed.
  */
-public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class PreferencesHandler implements RequestStreamHandler {
     /** GET, POST (the page) and PUT (the API) at /p/{token}; JSON for API clients. */
     private static final LinkPagePipeline.Spec ROUTES = new LinkPagePipeline.Spec(ListUnsubscribeHeaders.PREFERENCES_PATH,
             List.of("GET", "POST", "PUT"), true, null);
@@ -98,7 +102,13 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         this.log = log;
     }
 
+    /** Lambda's entry point: the event read and the answer written by {@link HttpApiEventJson} (no POJO serialization). */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HttpApiEventJson.writeResponse(handleRequest(HttpApiEventJson.readEvent(input), context), output);
+    }
+
+    /** One request as an event object (tests, and the stream entry point above). */
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return pipeline.handle(event, context == null ? null : context.getAwsRequestId(), this::route);
     }
@@ -135,12 +145,13 @@ public final class PreferencesHandler implements RequestHandler<APIGatewayV2HTTP
         String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
         for (String language : Priming.ACCEPT_LANGUAGES) {
             for (String accept : new String[] {"text/html", "application/json"}) {
-                APIGatewayV2HTTPResponse r = handleRequest(
+                // through the stream entry point, so that the event JSON is read and written as in a request
+                APIGatewayV2HTTPResponse r = HttpApiEventJson.invoke(this,
                         Priming.get(ListUnsubscribeHeaders.PREFERENCES_PATH, token, accept, language), null);
                 Priming.expect(r.getStatusCode() == 200, "preferences GET (" + accept + ") answered " + r.getStatusCode());
             }
         }
-        Priming.primeLogging(Metrics.PREFERENCES);
+        EventLog.prime(Metrics.PREFERENCES);
     }
 
     private APIGatewayV2HTTPResponse save(LinkPageRequest r, PreferenceUpdate update, Source source) {

@@ -48,7 +48,7 @@ class PreferencesBrowserTest {
         HeadlessChromium.requireOrSkip();
         f = new Fixture(aws);
         AtomicReference<PreferencesHandler> handler = new AtomicReference<>();
-        server = LambdaHttpServer.start(e -> handler.get().handleRequest(e, null), "GET /p/{token}", "POST /p/{token}", "PUT /p/{token}");
+        server = LambdaHttpServer.start((in, out, c) -> handler.get().handleRequest(in, out, null), "GET /p/{token}", "POST /p/{token}", "PUT /p/{token}");
         Clock clock = Clock.systemUTC();
         handler.set(new PreferencesHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
                 new PreferenceCenter(f.store, TopicCatalog.bundled()), Fixture.ADDRESS_KEYS, server.baseUri().toString(),

@@ -10,7 +10,7 @@ import dev.optout.check.InvalidCheckRequestException;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
 import dev.optout.wiring.Wiring;
-import dev.optout.json.Json;
+import dev.optout.json.LightJson;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.snapstart.Priming;
@@ -88,17 +88,17 @@ public final class PresendCheckHandler implements RequestStreamHandler {
      */
     void prime(String topic) {
         String json = "{\"topic\":\"" + topic + "\",\"campaignId\":\"snapstart-priming\",\"recipients\":"
-                + Json.MAPPER.valueToTree(Priming.CHECK_RECIPIENTS) + "}";
+                + LightJson.write(Priming.CHECK_RECIPIENTS) + "}";
         CheckRequest request = CheckRequest.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
         CheckResponse response = check.check(request, Deadline.after(Duration.ofSeconds(10), clock));
         Priming.expect(response.summary().total() == Priming.CHECK_RECIPIENTS.size(),
                 "the check answered " + response.summary().total() + " results for " + Priming.CHECK_RECIPIENTS.size());
         try {
-            Json.MAPPER.writeValue(OutputStream.nullOutputStream(), response);
+            response.writeJson(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new IllegalStateException("SnapStart priming failed: the answer cannot be written", e);
         }
-        Priming.primeLogging(Metrics.PRESEND_CHECK);
+        EventLog.prime(Metrics.PRESEND_CHECK);
     }
 
     @Override
@@ -128,7 +128,7 @@ public final class PresendCheckHandler implements RequestStreamHandler {
                         "campaignId", request.campaignId() == null ? "" : request.campaignId()),
                 Map.of(Metrics.RECIPIENTS_CHECKED, response.summary().total(), Metrics.RECIPIENTS_BLOCKED, response.summary().blocked()),
                 Map.of());
-        Json.MAPPER.writeValue(output, response);
+        response.writeJson(output);
     }
 
     /** Transactional checks may name no topic. */

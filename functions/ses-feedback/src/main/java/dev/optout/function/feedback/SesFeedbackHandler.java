@@ -1,7 +1,7 @@
 package dev.optout.function.feedback;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.optout.campaign.CampaignCounts;
@@ -26,14 +26,19 @@ import dev.optout.feedback.SendAudit;
 import dev.optout.feedback.RejectedRecipient;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.feedback.UnauthenticFeedbackException;
+import dev.optout.lambda.SqsEventJson;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
+import dev.optout.snapstart.DryRun;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +72,11 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * if that write fails, the records that counted for that campaign are reported as failures too and
  * come back (their table changes are idempotent).
  *
- * <p>SnapStart: before the snapshot, {@link #prime} parses a sample bounce notification about a
- * reserved address and reads that address's state, applying nothing; after each restore the key is
+ * <p>SnapStart: before the snapshot, {@link #prime} processes a sample bounce notification about a
+ * reserved address in a dry run (its suppression is built and never sent); after each restore the key is
  * re-read and the random sources renewed ({@link Wiring}).
  */
-public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class SesFeedbackHandler implements RequestStreamHandler {
     /** Records processed at once: the SQS batch size the template uses. */
     public static final int DEFAULT_PARALLELISM = 10;
 
@@ -106,10 +111,25 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
             + "\\\"source\\\":\\\"priming@priming.invalid\\\",\\\"destination\\\":[\\\"" + Priming.ADDRESS.value() + "\\\"]}}\"}";
 
     /**
-     * SnapStart priming: parses {@link #PRIMING_NOTIFICATION} and reads its recipient's state, as
-     * the processing of a real bounce begins, but applies nothing and logs nothing.
+     * SnapStart priming, writing nothing and logging nothing: the SQS event's JSON is read and the
+     * answer written; {@link #PRIMING_NOTIFICATION} is parsed, and processed on the worker pool in a
+     * {@link DryRun}, so that the bounce rules, the read of its recipient's state and the building
+     * and signing of the transaction that would suppress it all run, and the transaction is stopped
+     * before it is sent (the store then fails as it would in an outage, which is expected here).
      */
     void prime(SuppressionStore store) {
+        SQSEvent.SQSMessage sample = new SQSEvent.SQSMessage();
+        sample.setMessageId("snapstart-priming");
+        sample.setBody(PRIMING_NOTIFICATION);
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(List.of(sample));
+        try {
+            SQSEvent read = SqsEventJson.read(new java.io.ByteArrayInputStream(SqsEventJson.toJson(batch)));
+            Priming.expect(PRIMING_NOTIFICATION.equals(read.getRecords().get(0).getBody()), "the sample SQS event did not read back");
+            SqsEventJson.write(SQSBatchResponse.builder().withBatchItemFailures(List.of()).build(), OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException("SnapStart priming failed: " + e.getMessage(), e);
+        }
         FeedbackMessage parsed;
         try {
             parsed = SesFeedbackParser.parse(PRIMING_NOTIFICATION);
@@ -118,7 +138,26 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
         }
         Priming.expect(parsed instanceof SesEvent, "the sample notification is not an SES event");
         store.read(Priming.ADDRESS);
-        Priming.primeLogging(Metrics.SES_FEEDBACK);
+        if (executor instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+            pool.prestartAllCoreThreads();
+        }
+        DryRun.run(() -> {
+            try {
+                Future<FeedbackOutcome> run = executor == null ? null : executor.submit(() -> processor.process((SesEvent) parsed));
+                if (run == null) {
+                    processor.process((SesEvent) parsed);
+                } else {
+                    run.get();
+                }
+                return null; // nothing to change (the reserved address already marked): nothing was sent either
+            } catch (ExecutionException | StoreUnavailableException expected) {
+                return null; // the transaction was built and stopped before it was sent
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        });
+        EventLog.prime(Metrics.SES_FEEDBACK);
     }
 
     private SesFeedbackHandler(FeedbackAuthenticity authenticity, FeedbackProcessor processor, CampaignGuard guard, EventLog log) {
@@ -162,7 +201,13 @@ public final class SesFeedbackHandler implements RequestHandler<SQSEvent, SQSBat
                 new SendAudit(wiring.store(), wiring.topics()));
     }
 
+    /** Lambda's entry point: the event read and the answer written by {@link SqsEventJson} (no POJO serialization). */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        SqsEventJson.write(handleRequest(SqsEventJson.read(input), context), output);
+    }
+
+    /** One batch as an event object (tests, and the stream entry point above). */
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();

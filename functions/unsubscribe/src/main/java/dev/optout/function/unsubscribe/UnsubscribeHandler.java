@@ -1,17 +1,19 @@
 package dev.optout.function.unsubscribe;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
 import dev.optout.wiring.Wiring;
+import dev.optout.http.HttpApiEventJson;
 import dev.optout.http.HttpResponses;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.preferences.PreferenceException;
+import dev.optout.snapstart.DryRun;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Source;
@@ -26,6 +28,9 @@ import dev.optout.unsubscribe.UnsubscribeService.Scope;
 import dev.optout.web.Language;
 import dev.optout.web.LinkPagePipeline;
 import dev.optout.web.LinkPageRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +61,9 @@ import java.util.Map;
  * pipeline (method, token, form, link, forgery gate, store failure) is {@link LinkPagePipeline}'s.
  *
  * <p>SnapStart: before the snapshot, {@link #prime} renders the page of a link that is never
- * stored or sent; after each restore the keys are re-read and the random sources renewed ({@link Wiring}).
+ * stored or sent, and makes its one-click opt-out in a dry run (built, never sent); after each restore the keys are re-read and the random sources renewed ({@link Wiring}).
  */
-public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class UnsubscribeHandler implements RequestStreamHandler {
     /** Body of the one-click answer: mail clients do not show it; it only has to be small. */
     static final String ONE_CLICK_BODY = "Unsubscribed.\n";
 
@@ -96,7 +101,13 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
         this.log = log;
     }
 
+    /** Lambda's entry point: the event read and the answer written by {@link HttpApiEventJson} (no POJO serialization). */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HttpApiEventJson.writeResponse(handleRequest(HttpApiEventJson.readEvent(input), context), output);
+    }
+
+    /** One request as an event object (tests, and the stream entry point above). */
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return pipeline.handle(event, context == null ? null : context.getAwsRequestId(), this::route);
     }
@@ -120,16 +131,23 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayV2HTTP
 
     /**
      * SnapStart priming: the GET page of a link for {@link Priming#ADDRESS}, through the real path
-     * (token opening, the store's read, the page). GET never writes; the token is never stored or sent.
+     * (token opening, the store's read, the page), then the one-click POST in a {@link DryRun}. The
+     * token is never stored or sent; nothing is written or logged.
      */
     void prime(TokenSealer sealer) {
         String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
         for (String language : Priming.ACCEPT_LANGUAGES) {
-            APIGatewayV2HTTPResponse page = handleRequest(
+            // through the stream entry point, so that the event JSON is read and written as in a request
+            APIGatewayV2HTTPResponse page = HttpApiEventJson.invoke(this,
                     Priming.get(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, token, "text/html", language), null);
             Priming.expect(page.getStatusCode() == 200, "unsubscribe GET answered " + page.getStatusCode());
         }
-        Priming.primeLogging(Metrics.UNSUBSCRIBE);
+        // The one-click POST in a dry run: the opt-out is built and signed, stopped before it is
+        // sent, then the pending-changes queue's message too, so it ends in the 503 that claims nothing.
+        APIGatewayV2HTTPResponse oneClick = DryRun.run(() -> HttpApiEventJson.invoke(this,
+                Priming.oneClick(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, token), null));
+        Priming.expect(oneClick.getStatusCode() == 503, "the dry-run one-click answered " + oneClick.getStatusCode());
+        EventLog.prime(Metrics.UNSUBSCRIBE);
     }
 
     /** RFC 8058 section 3.2: the body must be exactly the one-click key and value. */

@@ -44,7 +44,7 @@ class UnsubscribeBrowserTest {
         HeadlessChromium.requireOrSkip();
         f = new Fixture(aws);
         AtomicReference<UnsubscribeHandler> handler = new AtomicReference<>();
-        server = LambdaHttpServer.start(e -> handler.get().handleRequest(e, null), "GET /u/{token}", "POST /u/{token}");
+        server = LambdaHttpServer.start((in, out, c) -> handler.get().handleRequest(in, out, null), "GET /u/{token}", "POST /u/{token}");
         Clock clock = Clock.systemUTC();
         handler.set(new UnsubscribeHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
                 new UnsubscribeService(f.store, clock), Fixture.ADDRESS_KEYS, TopicCatalog.bundled(),
