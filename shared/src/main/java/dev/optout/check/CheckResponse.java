@@ -25,7 +25,9 @@ public record CheckResponse(List<CheckResult> results, Summary summary) {
      * otherwise never loads.
      */
     public void writeJson(OutputStream out) throws IOException {
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+        // no auto-closing: an object or array left open is a bug to see, not to paper over
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
             for (CheckResult r : results) {
@@ -69,11 +71,7 @@ public record CheckResponse(List<CheckResult> results, Summary summary) {
         }
         g.writeObjectFieldStart(name);
         for (Map.Entry<String, String> e : values.entrySet()) {
-            if (e.getValue() == null) {
-                g.writeNullField(e.getKey());
-            } else {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
+            g.writeStringField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
     }

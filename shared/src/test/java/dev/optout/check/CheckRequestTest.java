@@ -21,6 +21,15 @@ class CheckRequestTest {
         assertThat(parse("{\"topic\":\"newsletter\",\"recipients\":[\"a@example.com\"]}").campaignId()).isNull();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "42 | NUMBER", "1.5 | NUMBER", "true | BOOLEAN", "null | NULL", "{} | OBJECT", "[\"a@example.com\"] | ARRAY"})
+    void aRecipientThatIsNotAStringIsNamedByPositionAndJsonType(String value, String type) {
+        assertThatThrownBy(() -> parse("{\"topic\":\"newsletter\",\"recipients\":[\"a@example.com\"," + value + "]}"))
+                .isInstanceOf(InvalidCheckRequestException.class)
+                .hasMessage("\"recipients\"[1] must be a string, got " + type);
+    }
+
     @Test
     void eachMalformedRequestSaysExactlyWhatIsWrong() {
         assertThatThrownBy(() -> parse("recipients=a@example.com")).isInstanceOf(InvalidCheckRequestException.class)
