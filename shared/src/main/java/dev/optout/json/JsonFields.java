@@ -113,6 +113,13 @@ public final class JsonFields {
         return out;
     }
 
+    /** Puts {@code value} under {@code name} unless it is null (writing: absent fields are left out). */
+    public static void putIfSet(Map<String, Object> object, String name, Object value) {
+        if (value != null) {
+            object.put(name, value);
+        }
+    }
+
     private static IOException wrongType(String name, String expected) {
         return new IOException("field \"" + name + "\" is not " + expected);
     }

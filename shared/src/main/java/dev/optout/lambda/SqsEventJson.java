@@ -110,14 +110,14 @@ public final class SqsEventJson {
         List<Map<String, Object>> records = new ArrayList<>();
         for (SQSEvent.SQSMessage m : event.getRecords()) {
             Map<String, Object> r = new LinkedHashMap<>();
-            putIfSet(r, "messageId", m.getMessageId());
-            putIfSet(r, "receiptHandle", m.getReceiptHandle());
-            putIfSet(r, "body", m.getBody());
-            putIfSet(r, "md5OfBody", m.getMd5OfBody());
-            putIfSet(r, "eventSourceARN", m.getEventSourceArn());
-            putIfSet(r, "eventSource", m.getEventSource());
-            putIfSet(r, "awsRegion", m.getAwsRegion());
-            putIfSet(r, "attributes", m.getAttributes());
+            JsonFields.putIfSet(r, "messageId", m.getMessageId());
+            JsonFields.putIfSet(r, "receiptHandle", m.getReceiptHandle());
+            JsonFields.putIfSet(r, "body", m.getBody());
+            JsonFields.putIfSet(r, "md5OfBody", m.getMd5OfBody());
+            JsonFields.putIfSet(r, "eventSourceARN", m.getEventSourceArn());
+            JsonFields.putIfSet(r, "eventSource", m.getEventSource());
+            JsonFields.putIfSet(r, "awsRegion", m.getAwsRegion());
+            JsonFields.putIfSet(r, "attributes", m.getAttributes());
             records.add(r);
         }
         return LightJson.write(Map.of("Records", records)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -149,12 +149,6 @@ public final class SqsEventJson {
             return readResponse(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void putIfSet(Map<String, Object> m, String name, Object value) {
-        if (value != null) {
-            m.put(name, value);
         }
     }
 }

@@ -75,10 +75,10 @@ public final class HttpApiEventJson {
     public static void writeResponse(APIGatewayV2HTTPResponse r, OutputStream out) throws IOException {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("statusCode", r.getStatusCode());
-        putIfSet(o, "headers", r.getHeaders());
-        putIfSet(o, "multiValueHeaders", r.getMultiValueHeaders());
-        putIfSet(o, "cookies", r.getCookies());
-        putIfSet(o, "body", r.getBody());
+        JsonFields.putIfSet(o, "headers", r.getHeaders());
+        JsonFields.putIfSet(o, "multiValueHeaders", r.getMultiValueHeaders());
+        JsonFields.putIfSet(o, "cookies", r.getCookies());
+        JsonFields.putIfSet(o, "body", r.getBody());
         o.put("isBase64Encoded", r.getIsBase64Encoded());
         LightJson.write(o, out);
     }
@@ -106,36 +106,36 @@ public final class HttpApiEventJson {
     /** Writes an event as API Gateway sends it (priming: the handler's whole stream path, from bytes). */
     public static byte[] writeEvent(APIGatewayV2HTTPEvent e) {
         Map<String, Object> o = new LinkedHashMap<>();
-        putIfSet(o, "version", e.getVersion());
-        putIfSet(o, "routeKey", e.getRouteKey());
-        putIfSet(o, "rawPath", e.getRawPath());
-        putIfSet(o, "rawQueryString", e.getRawQueryString());
-        putIfSet(o, "cookies", e.getCookies());
-        putIfSet(o, "headers", e.getHeaders());
-        putIfSet(o, "queryStringParameters", e.getQueryStringParameters());
-        putIfSet(o, "pathParameters", e.getPathParameters());
-        putIfSet(o, "stageVariables", e.getStageVariables());
-        putIfSet(o, "body", e.getBody());
+        JsonFields.putIfSet(o, "version", e.getVersion());
+        JsonFields.putIfSet(o, "routeKey", e.getRouteKey());
+        JsonFields.putIfSet(o, "rawPath", e.getRawPath());
+        JsonFields.putIfSet(o, "rawQueryString", e.getRawQueryString());
+        JsonFields.putIfSet(o, "cookies", e.getCookies());
+        JsonFields.putIfSet(o, "headers", e.getHeaders());
+        JsonFields.putIfSet(o, "queryStringParameters", e.getQueryStringParameters());
+        JsonFields.putIfSet(o, "pathParameters", e.getPathParameters());
+        JsonFields.putIfSet(o, "stageVariables", e.getStageVariables());
+        JsonFields.putIfSet(o, "body", e.getBody());
         o.put("isBase64Encoded", e.getIsBase64Encoded());
         APIGatewayV2HTTPEvent.RequestContext c = e.getRequestContext();
         if (c != null) {
             Map<String, Object> context = new LinkedHashMap<>();
-            putIfSet(context, "routeKey", c.getRouteKey());
-            putIfSet(context, "accountId", c.getAccountId());
-            putIfSet(context, "stage", c.getStage());
-            putIfSet(context, "apiId", c.getApiId());
-            putIfSet(context, "domainName", c.getDomainName());
-            putIfSet(context, "domainPrefix", c.getDomainPrefix());
-            putIfSet(context, "time", c.getTime());
+            JsonFields.putIfSet(context, "routeKey", c.getRouteKey());
+            JsonFields.putIfSet(context, "accountId", c.getAccountId());
+            JsonFields.putIfSet(context, "stage", c.getStage());
+            JsonFields.putIfSet(context, "apiId", c.getApiId());
+            JsonFields.putIfSet(context, "domainName", c.getDomainName());
+            JsonFields.putIfSet(context, "domainPrefix", c.getDomainPrefix());
+            JsonFields.putIfSet(context, "time", c.getTime());
             context.put("timeEpoch", c.getTimeEpoch());
-            putIfSet(context, "requestId", c.getRequestId());
+            JsonFields.putIfSet(context, "requestId", c.getRequestId());
             if (c.getHttp() != null) {
                 Map<String, Object> http = new LinkedHashMap<>();
-                putIfSet(http, "method", c.getHttp().getMethod());
-                putIfSet(http, "path", c.getHttp().getPath());
-                putIfSet(http, "protocol", c.getHttp().getProtocol());
-                putIfSet(http, "sourceIp", c.getHttp().getSourceIp());
-                putIfSet(http, "userAgent", c.getHttp().getUserAgent());
+                JsonFields.putIfSet(http, "method", c.getHttp().getMethod());
+                JsonFields.putIfSet(http, "path", c.getHttp().getPath());
+                JsonFields.putIfSet(http, "protocol", c.getHttp().getProtocol());
+                JsonFields.putIfSet(http, "sourceIp", c.getHttp().getSourceIp());
+                JsonFields.putIfSet(http, "userAgent", c.getHttp().getUserAgent());
                 context.put("http", http);
             }
             o.put("requestContext", context);
@@ -155,12 +155,6 @@ public final class HttpApiEventJson {
             return readResponse(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void putIfSet(Map<String, Object> m, String name, Object value) {
-        if (value != null) {
-            m.put(name, value);
         }
     }
 }
