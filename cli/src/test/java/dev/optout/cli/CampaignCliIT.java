@@ -82,6 +82,13 @@ class CampaignCliIT {
         assertThat(running.err()).contains("campaign steady is not paused", "nothing was changed");
         assertThat(guard.status("steady").log()).isEmpty();
 
+        guard.record("again", new CampaignCounts(2_000, 0, 5));
+        assertThat(cli.run("campaign", "resume", "--local", "--actor", "ops", "again", "--reason", "cleaned").code()).isZero();
+        CliHarness.Result twice = cli.run("campaign", "resume", "--local", "--actor", "ops", "again", "--reason", "cleaned");
+        assertThat(twice.code()).isEqualTo(1);
+        assertThat(twice.err()).contains("campaign again is not paused (last paused " + guard.status("again").pausedAt() + ", since resumed)");
+        assertThat(guard.status("again").log()).hasSize(2);
+
         CliHarness.Result unknown = cli.run("campaign", "resume", "--local", "--actor", "ops", "no-such-campaign", "--reason", "x");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(cli.run("campaign", "status", "--local", "--actor", "ops", "no-such-campaign").out()).contains("nothing counted");

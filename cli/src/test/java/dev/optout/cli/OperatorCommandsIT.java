@@ -238,6 +238,14 @@ class OperatorCommandsIT {
             assertThat(r.out()).contains("suppressed stack@example.com");
             assertThat(cli.store.read(addr("stack@example.com")).unsubscribedAll()).isNotNull();
 
+            try (var cfn = cli.aws.client(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder())) {
+                cfn.createStack(c -> c.stackName("optout-old").templateBody(template.replace("\"AddressHashKeySecretArn\"", "\"Other\"")));
+            }
+            CliHarness.Result old = cli.run("lookup", "--stack", "optout-old", "--region", cli.aws.region(), "--endpoint-url", endpoint,
+                    "--actor", "ops", "stack@example.com");
+            assertThat(old.code()).isEqualTo(1);
+            assertThat(old.err()).contains("stack optout-old has no output AddressHashKeySecretArn", "deploy the current template.yaml");
+
             CliHarness.Result missing = cli.run("lookup", "--stack", "no-such-stack", "--region", cli.aws.region(),
                     "--endpoint-url", endpoint, "--actor", "ops", "stack@example.com");
             assertThat(missing.code()).isEqualTo(1);
