@@ -73,6 +73,11 @@ class OperatorCommandsIT {
         assertThat(cli.run("suppress", "--local", "sts@example.com", "--reason", "r").code()).isZero();
         HistoryEvent e = cli.store.fullHistory(addr("sts@example.com")).get(0);
         assertThat(e.actor()).startsWith("arn:aws:sts::").isNotBlank();
+
+        assertThat(cli.run("suppress", "--local", "--actor", " ", "blank@example.com", "--reason", "r").code()).isZero();
+        assertThat(cli.store.fullHistory(addr("blank@example.com")).get(0).actor()).as("a blank --actor names no one").startsWith("arn:aws:sts::");
+        assertThat(cli.run("suppress", "--local", "--actor", " ana@support ", "padded@example.com", "--reason", "r").code()).isZero();
+        assertThat(cli.store.fullHistory(addr("padded@example.com")).get(0).actor()).isEqualTo("ana@support");
     }
 
     @Test
