@@ -63,7 +63,8 @@ class CampaignCliIT {
 
         CliHarness.Result r = cli.run("campaign", "resume", "--local", "--actor", "ana@ops", SALE, "--reason", "list cleaned, ticket 5521");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("resumed campaign", "ana@ops", "list cleaned, ticket 5521", "2000 sends so far are the baseline");
+        assertThat(r.out()).contains("resumed campaign", "ana@ops", "list cleaned, ticket 5521", "2000 sends so far are the baseline",
+                "  check it: ./optout campaign status 'Spring sale 2026!'");
 
         assertThat(guard.pausedSince(SALE)).as("what the check reads").isEmpty();
         CampaignStatus s = guard.status(SALE);

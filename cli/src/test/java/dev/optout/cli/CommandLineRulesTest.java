@@ -165,6 +165,7 @@ class CommandLineRulesTest {
         Result r = run("campaign", "status", "--local", " ");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("name the campaign");
+        assertThat(run("campaign", "resume", "--local", " ", "--reason", "cleaned").err()).contains("name the campaign");
         assertThat(run("campaign", "status", "--local", "weekly").reachedTheTarget()).isTrue();
         assertThat(run("campaign", "resume", "--local", "weekly", "--reason", "cleaned").reachedTheTarget()).isTrue();
     }

@@ -183,6 +183,11 @@ class ImportIT {
         CliHarness.Result resumed = importing(file.toString());
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resumed after line 501");
+        java.util.regex.Matcher counts = java.util.regex.Pattern.compile("(\\d+) new, (\\d+) already suppressed, 0 conflicting, 0 invalid")
+                .matcher(resumed.out());
+        assertThat(counts.find()).as(resumed.out()).isTrue();
+        assertThat(Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2))).as("each row after line 501 counted once")
+                .isEqualTo(rows - 500);
         for (int i = 0; i < rows; i += 97) {
             assertThat(state("crash" + i + "@example.com").hardBounce()).isNotNull();
             assertThat(cli.store.fullHistory(addr("crash" + i + "@example.com"))).hasSize(1);

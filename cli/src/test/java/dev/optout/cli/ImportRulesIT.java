@@ -111,10 +111,12 @@ class ImportRulesIT {
     void aTimeMoreThanADayAheadIsInvalidAndTheRestIsImported() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         CliHarness.Result r = importing("email,at\nlate@example.com," + now.plus(2, ChronoUnit.DAYS)
-                + "\nskewed@example.com," + now.plus(1, ChronoUnit.HOURS) + "\n");
+                + "\nskewed@example.com," + now.plus(1, ChronoUnit.HOURS) + "\nwhen@example.com,soon\n," + now + "\n");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("1 new", "line 2: time " + now.plus(2, ChronoUnit.DAYS) + " is in the future (late@example.com)");
-        assertThat(r.err()).contains("1 invalid row(s) were skipped");
+        assertThat(r.out()).contains("    line 4: time 'soon' is not a date or time this tool reads (when@example.com)\n",
+                "    line 5: no address\n");
+        assertThat(r.err()).contains("3 invalid row(s) were skipped");
         assertThat(cli.store.read(addr("skewed@example.com")).unsubscribedAll().at()).isEqualTo(now.plus(1, ChronoUnit.HOURS));
         assertThat(cli.store.read(addr("late@example.com")).exists()).isFalse();
     }

@@ -76,7 +76,7 @@ class LookupLiftForgetIT {
         String out = r.out();
         assertThat(out).startsWith("rich@example.com   (the local instance (table " + cli.table + "))\n")
                 .doesNotContain("never seen").doesNotContain("forgotten");
-        assertThat(out).contains("  newsletter         blocked: BOUNCED since " + t(0) + "\n");
+        assertThat(out).contains("check (what the pre-send check answers now):\n  newsletter         blocked: BOUNCED since " + t(0) + "\n");
         List<String> marks = List.of(
                 "  hard_bounce                    " + t(0) + "  SES_BOUNCE  campaign=c-1  (General)\n",
                 "  soft_bounce                    " + t(2) + "  SES_BOUNCE  (MailboxFull)\n",
@@ -200,7 +200,8 @@ class LookupLiftForgetIT {
         CliHarness.Result r = run("lift", a, "--reason", "customer called", "--consent", " signed up again, ref 8812 ");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("lifted hard bounce, complaint, unsubscribe for both@example.com "
-                + "(recorded: OPERATOR, actor ops, with the consent evidence)\n").contains("  topic opt-outs stay: [promotions]\n");
+                + "(recorded: OPERATOR, actor ops, with the consent evidence)\n").contains("  topic opt-outs stay: [promotions]\n")
+                .endsWith("  check it: ./optout lookup both@example.com\n");
         var s = cli.store.read(addr(a));
         assertThat(List.of(s.hardBounce() == null, s.complaint() == null, s.unsubscribedAll() == null)).containsOnly(true);
         assertThat(s.topicOptOuts()).containsKey("promotions");
