@@ -2,6 +2,7 @@ package dev.optout.cli;
 
 import dev.optout.address.EmailAddress;
 import dev.optout.suppression.AddressState;
+import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Decision;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
@@ -49,7 +50,9 @@ public final class ForgetCommand extends OperatorCommand {
         AddressState after = operator.store().read(address);
         context.out().println("forgot " + address.value() + ": removed from the state item and from " + scrubbed
                 + " history item(s) that named it; its key " + after.key() + ", marks and actions stay.");
-        operator.catalog().all().stream().map(t -> SendPolicy.decide(after, t)).filter(d -> !d.allowed())
+        // NOT_OPTED_IN (an opt-in topic nobody asked for) is no suppression of this address
+        operator.catalog().all().stream().map(t -> SendPolicy.decide(after, t))
+                .filter(d -> !d.allowed() && d.reason() != BlockReason.NOT_OPTED_IN)
                 .map(Decision::reason).distinct().findFirst()
                 .ifPresentOrElse(r -> context.out().println("  it stays blocked (" + r + ") and is never written in clear again."),
                         () -> context.out().println("  it had no suppression; it is never written in clear again."));

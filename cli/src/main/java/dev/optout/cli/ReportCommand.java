@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +84,7 @@ public final class ReportCommand extends OperatorCommand {
             try {
                 Duration d = Duration.parse(t);
                 at = d.isNegative() ? null : now.minus(d);
-            } catch (DateTimeParseException | ArithmeticException e) {
+            } catch (DateTimeException | ArithmeticException e) { // unparseable, or reaching back beyond Instant's range
                 at = null;
             }
         } else if (t.matches("\\d{4}-\\d{2}-\\d{2}.*")) {

@@ -1,6 +1,7 @@
 package dev.optout.cli;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -48,7 +49,7 @@ public final class Times {
             // RFC 2822 (Mailgun writes "Fri, 21 Oct 2011 11:02:55 UTC")
             String rfc = t.replaceAll(" (UTC|UT)$", " GMT");
             return ZonedDateTime.parse(rfc, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException e) { // DateTimeException: unparseable, or beyond Instant's range
             return null;
         }
     }

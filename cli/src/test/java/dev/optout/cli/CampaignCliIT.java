@@ -63,7 +63,8 @@ class CampaignCliIT {
 
         CliHarness.Result r = cli.run("campaign", "resume", "--local", "--actor", "ana@ops", SALE, "--reason", "list cleaned, ticket 5521");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("resumed campaign", "ana@ops", "list cleaned, ticket 5521", "2000 sends so far are the baseline");
+        assertThat(r.out()).contains("resumed campaign", "ana@ops", "list cleaned, ticket 5521", "2000 sends so far are the baseline",
+                "  check it: ./optout campaign status 'Spring sale 2026!'");
 
         assertThat(guard.pausedSince(SALE)).as("what the check reads").isEmpty();
         CampaignStatus s = guard.status(SALE);
@@ -81,6 +82,13 @@ class CampaignCliIT {
         assertThat(running.code()).isEqualTo(1);
         assertThat(running.err()).contains("campaign steady is not paused", "nothing was changed");
         assertThat(guard.status("steady").log()).isEmpty();
+
+        guard.record("again", new CampaignCounts(2_000, 0, 5));
+        assertThat(cli.run("campaign", "resume", "--local", "--actor", "ops", "again", "--reason", "cleaned").code()).isZero();
+        CliHarness.Result twice = cli.run("campaign", "resume", "--local", "--actor", "ops", "again", "--reason", "cleaned");
+        assertThat(twice.code()).isEqualTo(1);
+        assertThat(twice.err()).contains("campaign again is not paused (last paused " + guard.status("again").pausedAt() + ", since resumed)");
+        assertThat(guard.status("again").log()).hasSize(2);
 
         CliHarness.Result unknown = cli.run("campaign", "resume", "--local", "--actor", "ops", "no-such-campaign", "--reason", "x");
         assertThat(unknown.code()).isEqualTo(1);

@@ -124,7 +124,8 @@ class ImportIT {
         CliHarness.Result r = importing(fixture("suppressions.csv").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("(csv)").contains("4 new").contains("2 invalid")
-                .contains("line 6: reason 'moved-away'").contains("line 7: topic 'no-such-topic'");
+                .contains("line 6: reason 'moved-away'")
+                .contains("line 7: topic 'no-such-topic' is not in the catalog ([newsletter, promotions, product-updates, events])");
         assertThat(state("csv.unsub@example.com").unsubscribedAll().at()).isEqualTo(Instant.parse("2025-01-02T03:04:05Z"));
         assertThat(state("csv.topic@example.com").topicOptOuts().get("newsletter").at()).isEqualTo(Instant.parse("2025-01-03T00:00:00Z"));
         assertThat(state("csv.topic@example.com").unsubscribedAll()).isNull();
@@ -180,14 +181,25 @@ class ImportIT {
         assertThat(Files.list(cli.stateDir.resolve("imports")).toList()).hasSize(1);
 
         cli.interceptors.clear();
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, "email,reason\nother@example.com,bounce\n");
+        CliHarness.Result otherFile = importing(other.toString());
+        assertThat(otherFile.out()).as("another file's checkpoint is not this file's").doesNotContain("resumed").contains("1 new");
+        assertThat(state("other@example.com").hardBounce()).isNotNull();
+
         CliHarness.Result resumed = importing(file.toString());
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resumed after line 501");
+        java.util.regex.Matcher counts = java.util.regex.Pattern.compile("(\\d+) new, (\\d+) already suppressed, 0 conflicting, 0 invalid")
+                .matcher(resumed.out());
+        assertThat(counts.find()).as(resumed.out()).isTrue();
+        assertThat(Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2))).as("each row after line 501 counted once")
+                .isEqualTo(rows - 500);
         for (int i = 0; i < rows; i += 97) {
             assertThat(state("crash" + i + "@example.com").hardBounce()).isNotNull();
             assertThat(cli.store.fullHistory(addr("crash" + i + "@example.com"))).hasSize(1);
         }
-        assertThat(cli.itemCount()).isEqualTo(2 * rows);
+        assertThat(cli.itemCount()).as("each row, and the other file's").isEqualTo(2 * rows + 2);
         assertThat(Files.list(cli.stateDir.resolve("imports")).toList()).isEmpty();
     }
 

@@ -73,6 +73,11 @@ class OperatorCommandsIT {
         assertThat(cli.run("suppress", "--local", "sts@example.com", "--reason", "r").code()).isZero();
         HistoryEvent e = cli.store.fullHistory(addr("sts@example.com")).get(0);
         assertThat(e.actor()).startsWith("arn:aws:sts::").isNotBlank();
+
+        assertThat(cli.run("suppress", "--local", "--actor", " ", "blank@example.com", "--reason", "r").code()).isZero();
+        assertThat(cli.store.fullHistory(addr("blank@example.com")).get(0).actor()).as("a blank --actor names no one").startsWith("arn:aws:sts::");
+        assertThat(cli.run("suppress", "--local", "--actor", " ana@support ", "padded@example.com", "--reason", "r").code()).isZero();
+        assertThat(cli.store.fullHistory(addr("padded@example.com")).get(0).actor()).isEqualTo("ana@support");
     }
 
     @Test
@@ -237,6 +242,14 @@ class OperatorCommandsIT {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("suppressed stack@example.com");
             assertThat(cli.store.read(addr("stack@example.com")).unsubscribedAll()).isNotNull();
+
+            try (var cfn = cli.aws.client(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder())) {
+                cfn.createStack(c -> c.stackName("optout-old").templateBody(template.replace("\"AddressHashKeySecretArn\"", "\"Other\"")));
+            }
+            CliHarness.Result old = cli.run("lookup", "--stack", "optout-old", "--region", cli.aws.region(), "--endpoint-url", endpoint,
+                    "--actor", "ops", "stack@example.com");
+            assertThat(old.code()).isEqualTo(1);
+            assertThat(old.err()).contains("stack optout-old has no output AddressHashKeySecretArn", "deploy the current template.yaml");
 
             CliHarness.Result missing = cli.run("lookup", "--stack", "no-such-stack", "--region", cli.aws.region(),
                     "--endpoint-url", endpoint, "--actor", "ops", "stack@example.com");

@@ -67,6 +67,75 @@ class ParsingTest {
     }
 
     @Test
+    void timesWithoutAZoneAreUtcAndFractionsOfEpochSecondsAreKept() {
+        Instant t = Instant.parse("2022-10-21T11:02:55Z");
+        assertThat(Times.parse("2022-10-21T11:02:55")).isEqualTo(t);
+        assertThat(Times.parse("2022-10-21 11:02")).isEqualTo(t.minusSeconds(55));
+        assertThat(Times.parse("1666350175.25")).isEqualTo(t.plusMillis(250));
+        assertThat(Times.parse("Fri, 21 Oct 2022 11:02:55 UT")).isEqualTo(t);
+        assertThat(Times.parse("  2022-10-21\t")).isEqualTo(Instant.parse("2022-10-21T00:00:00Z"));
+    }
+
+    @Test
+    void textThatIsNoTimeIsNoneRatherThanAnError() {
+        for (String none : java.util.Arrays.asList(null, "", "  ", "2022-13-01", "2022-10-21T25:00:00", "2022-10-21 25:00",
+                "Fri, 32 Oct 2022 11:02:55 UTC", "99999999999999999999", "99999999999999999")) {
+            assertThat(Times.parse(none)).as(String.valueOf(none)).isNull();
+        }
+    }
+
+    @Test
+    void csvRecordsEndAtABareCarriageReturnToo() throws Exception {
+        Csv csv = new Csv(new StringReader("email\rx@example.com\r\n\n\ny@example.com"));
+        assertThat(csv.next()).containsExactly("email");
+        assertThat(csv.next()).containsExactly("x@example.com");
+        assertThat(csv.next()).containsExactly("y@example.com");
+        assertThat(csv.recordLine()).as("blank lines are skipped, and counted").isEqualTo(4);
+        assertThat(csv.next()).isNull();
+    }
+
+    @Test
+    void csvFieldsMayBeEmptyAndAQuoteInsideAnUnquotedFieldIsKept() throws Exception {
+        Csv csv = new Csv(new StringReader(",,\nsay \"hi\",\"\"\n\"a\"b,c\n"));
+        assertThat(csv.next()).containsExactly("", "", "");
+        assertThat(csv.next()).containsExactly("say \"hi\"", "");
+        assertThat(csv.next()).containsExactly("ab", "c");
+    }
+
+    @Test
+    void anUnclosedQuoteIsAnErrorNamingTheLineItBegan() {
+        Csv csv = new Csv(new StringReader("email\n\"a@example.com,\nb@example.com\n"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            csv.next();
+            csv.next();
+        }).isInstanceOf(java.io.IOException.class).hasMessage("line 2: a quoted field is never closed");
+    }
+
+    @Test
+    void whatExportWritesAsCsvReadsBackFieldForField() throws Exception {
+        String[] fields = {",leading comma", "\"leading quote", "\nleading newline", "\rleading return", "plain", "", "a\"b"};
+        Csv csv = new Csv(new StringReader(Csv.line(fields) + Csv.line("x", null)));
+        assertThat(csv.next()).containsExactly(fields);
+        assertThat(csv.next()).containsExactly("x", "");
+        assertThat(Csv.line("plain", "")).isEqualTo("plain,\n");
+    }
+
+    @Test
+    void aReportPeriodMayBeginNowButNotLater() {
+        Instant now = Instant.parse("2026-11-29T09:00:00Z");
+        assertThat(ReportCommand.start("0d", now)).isEqualTo(now);
+        assertThat(ReportCommand.start("P0D", now)).isEqualTo(now);
+        assertThat(ReportCommand.start("2026-11-29T09:00:00Z", now)).isEqualTo(now);
+        assertThat(ReportCommand.start(" 7D ", now)).isEqualTo(Instant.parse("2026-11-22T09:00:00Z"));
+        assertThat(ReportCommand.start("999999h", now)).isEqualTo(now.minus(java.time.Duration.ofHours(999_999)));
+        for (String bad : List.of("2026-11-29T09:00:01Z", "1000000d", "PT9223372036854775807S", "P1Y")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportCommand.start(bad, now)).as(bad)
+                    .isInstanceOf(UsageError.class).hasMessageContaining(bad);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReportCommand.start(null, now)).isInstanceOf(UsageError.class);
+    }
+
+    @Test
     void campaignIdsInSuggestedCommandsAreOneShellWord() {
         assertThat(CampaignCommand.shellWord("2026-11-weekly")).isEqualTo("2026-11-weekly");
         assertThat(CampaignCommand.shellWord("Spring sale!")).isEqualTo("'Spring sale!'");

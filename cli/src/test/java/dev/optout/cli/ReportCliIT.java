@@ -121,10 +121,20 @@ class ReportCliIT {
         Path file = out.resolve("report.html");
         CliHarness.Result r = cli.run("report", "--local", "--html", file.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("wrote the report to " + file.toAbsolutePath());
+        assertThat(r.out()).contains("wrote the report to " + file.toAbsolutePath()).doesNotContain("Opt-outs: 3");
         String html = Files.readString(file);
         assertThat(html).startsWith("<!doctype html>").doesNotContain("<script", " src=", "eko@example.com")
                 .contains("chart-optouts", "chart-complaints", "chart-clock", "e***@example.com", "weekly", "flash");
+
+        Path second = out.resolve("second.html");
+        CliHarness.Result both = cli.run("report", "--local", "--html", second.toString(), "--json");
+        assertThat(Json.MAPPER.readTree(both.out()).path("optOuts").path("total").asLong()).as("only JSON on standard output").isEqualTo(3);
+        assertThat(both.err()).contains("wrote the report to " + second.toAbsolutePath());
+        assertThat(second).exists();
+
+        CliHarness.Result unwritable = cli.run("report", "--local", "--html", out.resolve("no-such-dir/r.html").toString());
+        assertThat(unwritable.code()).isEqualTo(1);
+        assertThat(unwritable.err()).contains("cannot write", "give another --html FILE");
     }
 
     @Test
