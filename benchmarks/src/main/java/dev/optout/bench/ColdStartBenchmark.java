@@ -52,6 +52,8 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        // optional: only the functions whose logical id contains this text (the floor always runs)
+        String only = args.length > 1 ? args[1] : "";
         Path root = ProjectRoot.find();
         Template template = Template.load();
         try (LocalAws aws = LocalAws.start()) {
@@ -85,6 +87,9 @@ public final class ColdStartBenchmark {
             commands.put("floor (SDK DynamoDB client + 1 call)", floorCmd);
             envs.put("floor (SDK DynamoDB client + 1 call)", aws.environment());
             for (FunctionDefinition f : FunctionDefinition.all(template)) {
+                if (!f.logicalId().contains(only)) {
+                    continue;
+                }
                 Path jar = f.jar(root);
                 Optional<Path> event = sampleEvent(root, f);
                 if (!Files.exists(jar) || event.isEmpty()) {

@@ -94,11 +94,12 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
         // sent (so it fails as in an outage); the same mail with failed verdicts is refused and answered.
         byte[] refusedMail = event.replace("\"spamVerdict\":{\"status\":\"PASS\"}", "\"spamVerdict\":{\"status\":\"FAIL\"}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        // and a mail to the plain unsubscribe address whose sender is not authenticated: refused
+        // and a mail to the plain unsubscribe address whose From is not authenticated (SPF passes for
+        // another domain, DMARC fails): the alignment rules run, and it is refused
         byte[] plainMail = event.replace(recipient, addresses.plainAddress())
-                .replace("\"spfVerdict\":{\"status\":\"PASS\"}", "\"spfVerdict\":{\"status\":\"FAIL\"}")
-                .replace("\"dkimVerdict\":{\"status\":\"PASS\"}", "\"dkimVerdict\":{\"status\":\"FAIL\"}")
+                .replace("\"source\":\"" + Priming.ADDRESS.value() + "\"", "\"source\":\"bounce@elsewhere.invalid\"")
                 .replace("\"dmarcVerdict\":{\"status\":\"PASS\"}", "\"dmarcVerdict\":{\"status\":\"FAIL\"}")
+                .replace("\"from\":[\"" + Priming.ADDRESS.value() + "\"]", "\"from\":[\"Priming <" + Priming.ADDRESS.value() + ">\"]")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         DryRun.run(() -> {
             try {

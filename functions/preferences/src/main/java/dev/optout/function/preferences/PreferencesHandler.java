@@ -89,7 +89,8 @@ public final class PreferencesHandler implements RequestStreamHandler {
     public PreferencesHandler(Wiring w) {
         this(w.tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
-        this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer()));
+        String topic = w.topics().all().get(0).id();
+        this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
@@ -141,14 +142,17 @@ public final class PreferencesHandler implements RequestStreamHandler {
      * SnapStart priming: the page and the JSON state of a link for {@link Priming#ADDRESS}, through
      * the real GET path. GET never writes; the token is never stored or sent.
      */
-    void prime(TokenSealer sealer) {
-        String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
-        for (String language : Priming.ACCEPT_LANGUAGES) {
-            for (String accept : new String[] {"text/html", "application/json"}) {
-                // through the stream entry point, so that the event JSON is read and written as in a request
-                APIGatewayV2HTTPResponse r = HttpApiEventJson.invoke(this,
-                        Priming.get(ListUnsubscribeHeaders.PREFERENCES_PATH, token, accept, language), null);
-                Priming.expect(r.getStatusCode() == 200, "preferences GET (" + accept + ") answered " + r.getStatusCode());
+    void prime(TokenSealer sealer, String topic) {
+        // an all-mail link and a topic's link, in each language, as a page and as JSON
+        for (String token : List.of(sealer.seal(Priming.ADDRESS, null, "snapstart-priming"),
+                sealer.seal(Priming.ADDRESS, topic, "snapstart-priming"))) {
+            for (String language : Priming.ACCEPT_LANGUAGES) {
+                for (String accept : new String[] {"text/html", "application/json"}) {
+                    // through the stream entry point, so that the event JSON is read and written as in a request
+                    APIGatewayV2HTTPResponse r = HttpApiEventJson.invoke(this,
+                            Priming.get(ListUnsubscribeHeaders.PREFERENCES_PATH, token, accept, language), null);
+                    Priming.expect(r.getStatusCode() == 200, "preferences GET (" + accept + ") answered " + r.getStatusCode());
+                }
             }
         }
         EventLog.prime(Metrics.PREFERENCES);

@@ -89,7 +89,8 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
         this(w.tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
                 w.addressKeys(), w.topics(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
-        this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer()));
+        String topic = w.topics().all().get(0).id();
+        this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
     }
 
     public UnsubscribeHandler(TokenOpener opener, FormTokens formTokens, UnsubscribeService service, AddressKeys addressKeys,
@@ -134,13 +135,16 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
      * (token opening, the store's read, the page), then the one-click POST in a {@link DryRun}. The
      * token is never stored or sent; nothing is written or logged.
      */
-    void prime(TokenSealer sealer) {
+    void prime(TokenSealer sealer, String topic) {
         String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
-        for (String language : Priming.ACCEPT_LANGUAGES) {
-            // through the stream entry point, so that the event JSON is read and written as in a request
-            APIGatewayV2HTTPResponse page = HttpApiEventJson.invoke(this,
-                    Priming.get(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, token, "text/html", language), null);
-            Priming.expect(page.getStatusCode() == 200, "unsubscribe GET answered " + page.getStatusCode());
+        // the page of an all-mail link and of a topic's link (each says what it will do), in each language
+        for (String link : List.of(token, sealer.seal(Priming.ADDRESS, topic, "snapstart-priming"))) {
+            for (String language : Priming.ACCEPT_LANGUAGES) {
+                // through the stream entry point, so that the event JSON is read and written as in a request
+                APIGatewayV2HTTPResponse page = HttpApiEventJson.invoke(this,
+                        Priming.get(ListUnsubscribeHeaders.UNSUBSCRIBE_PATH, link, "text/html", language), null);
+                Priming.expect(page.getStatusCode() == 200, "unsubscribe GET answered " + page.getStatusCode());
+            }
         }
         // The one-click POST in a dry run: the opt-out is built and signed, stopped before it is
         // sent, then the pending-changes queue's message too, so it ends in the 503 that claims nothing.

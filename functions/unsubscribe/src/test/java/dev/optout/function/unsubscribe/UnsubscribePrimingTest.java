@@ -28,7 +28,7 @@ class UnsubscribePrimingTest {
         var before = aws.items(env.get("TABLE_NAME"));
         UnsubscribeHandler handler = new UnsubscribeHandler(wiring);
 
-        handler.prime(wiring.tokenSealer());
+        handler.prime(wiring.tokenSealer(), wiring.topics().all().get(0).id());
 
         assertThat(aws.items(env.get("TABLE_NAME"))).isEqualTo(before).isNotEmpty();
     }
