@@ -70,7 +70,7 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
      * plain unsubscribe address, through the whole handler in a
      * {@link DryRun}: writes are built and never sent, nothing is logged (the token is never sent anywhere).
      */
-    void prime(MailtoAddresses addresses, SuppressionStore store) {
+    private void prime(MailtoAddresses addresses, SuppressionStore store) {
         String uri = addresses.uriFor(Priming.ADDRESS, null);
         String localPart = uri.substring("mailto:".length(), uri.indexOf('@'));
         try {

@@ -68,7 +68,7 @@ public final class PendingChangesHandler implements RequestStreamHandler {
      * is built and signed and stopped before it is sent, so the record is answered as failed (as in
      * an outage). The restore hook renews the random sources the history ids come from and re-reads the key.
      */
-    void prime(SuppressionStore store) {
+    private void prime(SuppressionStore store) {
         PendingChange sample = new PendingChange("snapstart-priming", Priming.ADDRESS,
                 Provenance.of(Source.ONE_CLICK, Instant.parse("2026-01-01T00:00:00Z")), true, List.of());
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();

@@ -142,7 +142,7 @@ public final class PreferencesHandler implements RequestStreamHandler {
      * SnapStart priming: the page and the JSON state of a link for {@link Priming#ADDRESS}, through
      * the real GET path. GET never writes; the token is never stored or sent.
      */
-    void prime(TokenSealer sealer, String topic) {
+    private void prime(TokenSealer sealer, String topic) {
         // an all-mail link and a topic's link, in each language, as a page and as JSON
         for (String token : List.of(sealer.seal(Priming.ADDRESS, null, "snapstart-priming"),
                 sealer.seal(Priming.ADDRESS, topic, "snapstart-priming"))) {

@@ -86,7 +86,7 @@ public final class PresendCheckHandler implements RequestStreamHandler {
      * its link headers) and the answer's serialization, as a real invocation does them, without the
      * log line and its metrics. The answer is discarded.
      */
-    void prime(String topic) {
+    private void prime(String topic) {
         String json = "{\"topic\":\"" + topic + "\",\"campaignId\":\"snapstart-priming\",\"recipients\":"
                 + LightJson.write(Priming.CHECK_RECIPIENTS) + "}";
         CheckRequest request = CheckRequest.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));

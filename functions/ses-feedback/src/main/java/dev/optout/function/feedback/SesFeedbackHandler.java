@@ -117,7 +117,7 @@ public final class SesFeedbackHandler implements RequestStreamHandler {
      * and signing of the transaction that would suppress it all run, and the transaction is stopped
      * before it is sent (the store then fails as it would in an outage, which is expected here).
      */
-    void prime(SuppressionStore store) {
+    private void prime(SuppressionStore store) {
         SQSEvent.SQSMessage sample = new SQSEvent.SQSMessage();
         sample.setMessageId("snapstart-priming");
         sample.setBody(PRIMING_NOTIFICATION);

@@ -135,7 +135,7 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
      * (token opening, the store's read, the page), then the one-click POST in a {@link DryRun}. The
      * token is never stored or sent; nothing is written or logged.
      */
-    void prime(TokenSealer sealer, String topic) {
+    private void prime(TokenSealer sealer, String topic) {
         String token = sealer.seal(Priming.ADDRESS, null, "snapstart-priming");
         // the page of an all-mail link and of a topic's link (each says what it will do), in each language
         for (String link : List.of(token, sealer.seal(Priming.ADDRESS, topic, "snapstart-priming"))) {
