@@ -22,9 +22,19 @@ import java.util.Locale;
  * itself. Quoted local parts, domain literals and comments are rejected: senders do not mail them.
  */
 public final class AddressParser {
-    private static final int MAX_LOCAL = 64;   // RFC 5321 §4.5.3.1.1
+    /** The longest local part, in UTF-16 units after NFC (RFC 5321 §4.5.3.1.1 counts 64 octets; we count characters). */
+    public static final int MAX_LOCAL_PART_CHARS = 64;
+    private static final int MAX_LOCAL = MAX_LOCAL_PART_CHARS;
     private static final int MAX_DOMAIN = 253; // RFC 1035, without the root dot
-    private static final int MAX_TOTAL = 254;  // RFC 5321 path limit less the angle brackets
+    /** The longest canonical address, in UTF-16 units: RFC 5321's path limit less the angle brackets. */
+    public static final int MAX_CHARS = 254;
+    private static final int MAX_TOTAL = MAX_CHARS;
+    /**
+     * The longest canonical address in UTF-8 bytes: a local part of 64 UTF-16 units of at most 3
+     * bytes each (a surrogate pair is 4 bytes for 2 units), '@', and an ASCII domain taking the rest
+     * of the 254 characters: 64 x 3 + 1 + 189 = 382.
+     */
+    public static final int MAX_UTF8_BYTES = MAX_LOCAL * 3 + 1 + (MAX_TOTAL - MAX_LOCAL - 1);
 
     private AddressParser() {
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code {"results": [...], "summary": {"total": n, "allowed": a, "blocked": b}}} */
 public record CheckResponse(List<CheckResult> results, Summary summary) {
@@ -25,6 +26,14 @@ public record CheckResponse(List<CheckResult> results, Summary summary) {
      * otherwise never loads.
      */
     public void writeJson(OutputStream out) throws IOException {
+        writeJson(out, ResultField.ALL);
+    }
+
+    /**
+     * Writes the answer with only these fields in each result ({@code allowed} always): what a
+     * request's {@code "fields"} asked for. The summary is always there.
+     */
+    public void writeJson(OutputStream out, Set<ResultField> fields) throws IOException {
         // no auto-closing: an object or array left open is a bug to see, not to paper over
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
@@ -32,19 +41,19 @@ public record CheckResponse(List<CheckResult> results, Summary summary) {
             g.writeArrayFieldStart("results");
             for (CheckResult r : results) {
                 g.writeStartObject();
-                stringField(g, "recipient", r.recipient());
-                stringField(g, "address", r.address());
-                g.writeBooleanField("allowed", r.allowed());
-                stringField(g, "reason", r.reason() == null ? null : r.reason().name());
-                stringField(g, "since", r.since());
-                stringField(g, "frequency", r.frequency() == null ? null : r.frequency().name());
-                mapField(g, "headers", r.headers());
-                stringField(g, "preferencesUrl", r.preferencesUrl());
-                stringField(g, "detail", r.detail());
-                if (r.complained() != null) {
-                    g.writeBooleanField("complained", r.complained());
+                stringField(g, fields, ResultField.RECIPIENT, r.recipient());
+                stringField(g, fields, ResultField.ADDRESS, r.address());
+                g.writeBooleanField(ResultField.ALWAYS, r.allowed());
+                stringField(g, fields, ResultField.REASON, r.reason() == null ? null : r.reason().name());
+                stringField(g, fields, ResultField.SINCE, r.since());
+                stringField(g, fields, ResultField.FREQUENCY, r.frequency() == null ? null : r.frequency().name());
+                mapField(g, fields, ResultField.HEADERS, r.headers());
+                stringField(g, fields, ResultField.PREFERENCES_URL, r.preferencesUrl());
+                stringField(g, fields, ResultField.DETAIL, r.detail());
+                if (r.complained() != null && fields.contains(ResultField.COMPLAINED)) {
+                    g.writeBooleanField(ResultField.COMPLAINED.jsonName(), r.complained());
                 }
-                mapField(g, "tags", r.tags());
+                mapField(g, fields, ResultField.TAGS, r.tags());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -59,17 +68,18 @@ public record CheckResponse(List<CheckResult> results, Summary summary) {
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private static void stringField(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
+    private static void stringField(JsonGenerator g, Set<ResultField> fields, ResultField field, String value) throws IOException {
+        if (value != null && fields.contains(field)) {
+            g.writeStringField(field.jsonName(), value);
         }
     }
 
-    private static void mapField(JsonGenerator g, String name, Map<String, String> values) throws IOException {
-        if (values == null) {
+    private static void mapField(JsonGenerator g, Set<ResultField> fields, ResultField field, Map<String, String> values)
+            throws IOException {
+        if (values == null || !fields.contains(field)) {
             return;
         }
-        g.writeObjectFieldStart(name);
+        g.writeObjectFieldStart(field.jsonName());
         for (Map.Entry<String, String> e : values.entrySet()) {
             g.writeStringField(e.getKey(), e.getValue());
         }

@@ -80,7 +80,7 @@ public final class PresendCheck {
             try {
                 addresses[i] = AddressParser.parse(request.recipients().get(i));
             } catch (InvalidAddressException e) {
-                invalidReasons[i] = e.getMessage();
+                invalidReasons[i] = detail(e.getMessage());
                 continue;
             }
             keys[i] = addressKeys.keyOf(addresses[i]);
@@ -130,5 +130,14 @@ public final class PresendCheck {
             results.add(result);
         }
         return CheckResponse.of(results);
+    }
+
+    /** The explanation of an invalid address, cut to {@link AnswerSize#MAX_DETAIL_BYTES} so the answer's size stays bounded. */
+    static String detail(String message) {
+        String m = message == null ? "invalid address" : message;
+        while (AnswerSize.jsonStringBytes(m) > AnswerSize.MAX_DETAIL_BYTES) {
+            m = m.substring(0, m.offsetByCodePoints(m.length(), -1));
+        }
+        return m;
     }
 }

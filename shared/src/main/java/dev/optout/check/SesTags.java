@@ -24,6 +24,9 @@ public final class SesTags {
     public static final String CAMPAIGN = "optout-campaign";
     public static final String PURPOSE = "optout-purpose";
     public static final int MAX_VALUE = 256;
+    private static final int KEPT_CHARS = 200;
+    /** The longest value {@link #value} makes of a text that is not already one: 200 characters, '-', 8 hex digits. */
+    public static final int MAX_DERIVED_VALUE = KEPT_CHARS + 1 + 8;
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,256}");
     private static final Pattern INVALID_CHAR = Pattern.compile("[^A-Za-z0-9_-]");
 
@@ -44,8 +47,8 @@ public final class SesTags {
             return text;
         }
         String base = INVALID_CHAR.matcher(text).replaceAll("_");
-        if (base.length() > 200) {
-            base = base.substring(0, 200);
+        if (base.length() > KEPT_CHARS) {
+            base = base.substring(0, KEPT_CHARS);
         }
         return base + "-" + HexFormat.of().formatHex(sha256(text), 0, 4);
     }

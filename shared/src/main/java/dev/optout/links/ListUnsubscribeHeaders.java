@@ -1,6 +1,7 @@
 package dev.optout.links;
 
 import dev.optout.address.EmailAddress;
+import dev.optout.check.AnswerSize;
 import dev.optout.check.LinkProvider;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
@@ -128,6 +129,11 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new ConfigurationException(Settings.PUBLIC_BASE_URL + " must be scheme://host[:port][/path] only, got " + url);
         }
+        // The check's maximum recipients per call is computed from this bound (AnswerSize).
+        if (AnswerSize.jsonStringBytes(u) > AnswerSize.MAX_BASE_URL_BYTES) {
+            throw new ConfigurationException(Settings.PUBLIC_BASE_URL + " is longer than " + AnswerSize.MAX_BASE_URL_BYTES
+                    + " bytes (it is in every link the check answers): use a shorter host or path, got " + url);
+        }
         return u;
     }
 
@@ -137,6 +143,11 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         if (!MAILBOX.matcher(mailbox).matches() || m.contains(">") || m.contains(",") || m.contains(" ")) {
             throw new ConfigurationException(Settings.UNSUBSCRIBE_MAILTO + " must be a plain mailbox like unsubscribe@example.com, got " + configured);
         }
-        return "mailto:" + (m.contains("?") ? m : m + "?subject=unsubscribe");
+        String uri = "mailto:" + (m.contains("?") ? m : m + "?subject=unsubscribe");
+        if (AnswerSize.jsonStringBytes(uri) > AnswerSize.MAX_MAILTO_URI_BYTES) {
+            throw new ConfigurationException(Settings.UNSUBSCRIBE_MAILTO + " makes a mailto: URI longer than " + AnswerSize.MAX_MAILTO_URI_BYTES
+                    + " bytes (it is in every List-Unsubscribe header the check answers): shorten it, got " + configured);
+        }
+        return uri;
     }
 }

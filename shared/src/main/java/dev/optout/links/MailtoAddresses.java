@@ -2,6 +2,7 @@ package dev.optout.links;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.address.EmailAddress;
+import dev.optout.check.AnswerSize;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
 import dev.optout.token.MailtoSealer;
@@ -18,6 +19,10 @@ import java.util.regex.Pattern;
 public final class MailtoAddresses {
     /** The local part of the plain address: a mail to it unsubscribes its (authenticated) sender from all marketing mail. */
     public static final String PLAIN_LOCAL_PART = "unsubscribe";
+    private static final String QUERY = "?subject=unsubscribe";
+    /** So that {@code mailto:} + token + {@code @} + domain + query stays within {@link AnswerSize#MAX_MAILTO_URI_BYTES}. */
+    public static final int MAX_DOMAIN_CHARS = AnswerSize.MAX_MAILTO_URI_BYTES
+            - "mailto:".length() - MailtoSealer.LENGTH - "@".length() - QUERY.length();
     private static final Pattern DOMAIN = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
 
     private final String domain;
@@ -41,7 +46,7 @@ public final class MailtoAddresses {
 
     /** {@code mailto:<token>@DOMAIN?subject=unsubscribe} for one recipient and topic ({@code null}: all marketing mail). */
     public String uriFor(EmailAddress address, String topic) {
-        return "mailto:" + sealer.seal(addressKeys.keyOf(address), topic) + "@" + domain + "?subject=unsubscribe";
+        return "mailto:" + sealer.seal(addressKeys.keyOf(address), topic) + "@" + domain + QUERY;
     }
 
     /** The plain address, {@code unsubscribe@DOMAIN}. */
@@ -53,6 +58,11 @@ public final class MailtoAddresses {
         String d = configured == null ? "" : configured.strip().toLowerCase(Locale.ROOT);
         if (d.endsWith(".")) {
             d = d.substring(0, d.length() - 1);
+        }
+        if (d.length() > MAX_DOMAIN_CHARS) {
+            throw new ConfigurationException(Settings.UNSUBSCRIBE_MAIL_DOMAIN + " is longer than " + MAX_DOMAIN_CHARS
+                    + " characters (each recipient's mailto: address is in every List-Unsubscribe header the check answers), got '"
+                    + configured + "'");
         }
         if (!DOMAIN.matcher(d).matches()) {
             throw new ConfigurationException(Settings.UNSUBSCRIBE_MAIL_DOMAIN

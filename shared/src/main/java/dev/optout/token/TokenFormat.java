@@ -34,9 +34,19 @@ public final class TokenFormat {
      */
     static final int MAX_KEY_ID_BYTES = 16;
     static final int MAX_TOPIC_BYTES = 48;
+    /** The longest topic id a link carries (the catalog's ids are ASCII). */
+    public static final int MAX_TOPIC_ID_BYTES = MAX_TOPIC_BYTES;
     static final int MAX_ADDRESS_BYTES = 64 * 3 + 1 + 253;
     /** The longest campaign id a link can carry, in UTF-8 bytes (not characters). */
     public static final int MAX_CAMPAIGN_BYTES = 200;
+
+    /**
+     * The longest token the sealer makes, in characters: the longest key id, topic id and campaign
+     * id and the longest canonical address ({@link dev.optout.address.AddressParser#MAX_UTF8_BYTES}).
+     * The check's maximum recipients per call is computed from it.
+     */
+    public static final int LONGEST_TOKEN_CHARS = base64Chars(2 + MAX_KEY_ID_BYTES + NONCE_BYTES
+            + 5 + 1 + MAX_TOPIC_BYTES + 2 + MAX_CAMPAIGN_BYTES + dev.optout.address.AddressParser.MAX_UTF8_BYTES + TAG_BYTES);
 
     static {
         int header = 2 + MAX_KEY_ID_BYTES;
@@ -46,6 +56,11 @@ public final class TokenFormat {
         if (chars > MAX_TOKEN_CHARS) {
             throw new ExceptionInInitializerError("the longest token (" + chars + " characters) exceeds " + MAX_TOKEN_CHARS);
         }
+    }
+
+    /** base64url without padding: 4 characters per 3 bytes, a partial group of n bytes takes n + 1. */
+    static int base64Chars(int bytes) {
+        return (bytes * 8 + 5) / 6;
     }
 
     private TokenFormat() {

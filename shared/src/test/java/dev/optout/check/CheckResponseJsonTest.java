@@ -36,4 +36,25 @@ class CheckResponseJsonTest {
         assertThat(ours.toString(StandardCharsets.UTF_8)).isEqualTo(Json.MAPPER.writeValueAsString(response));
         assertThat(Json.MAPPER.readTree(ours.toByteArray()).path("summary").path("blocked").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void fieldsLeaveOutWhatThePipelineDidNotAskForButAllowedStays() throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("List-Unsubscribe", "<https://optout.example.com/u/abc>");
+        headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        CheckResponse response = CheckResponse.of(List.of(
+                new CheckResult("Ana <ana@example.com>", "ana@example.com", true, null, null, Frequency.WEEKLY, headers,
+                        "https://optout.example.com/p/abc", null).withTags(Map.of("optout-topic", "newsletter")),
+                new CheckResult("gone@example.com", "gone@example.com", false, BlockReason.UNSUBSCRIBED_ALL,
+                        "2026-11-01T10:00:00Z", null, null, null, null)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        response.writeJson(out, java.util.EnumSet.of(ResultField.HEADERS));
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"results\":[{\"allowed\":true,\"headers\":"
+                + "{\"List-Unsubscribe\":\"<https://optout.example.com/u/abc>\",\"List-Unsubscribe-Post\":\"List-Unsubscribe=One-Click\"}},"
+                + "{\"allowed\":false}],\"summary\":{\"total\":2,\"allowed\":1,\"blocked\":1}}");
+        out.reset();
+        response.writeJson(out, java.util.EnumSet.of(ResultField.RECIPIENT, ResultField.REASON));
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("{\"results\":[{\"recipient\":\"Ana <ana@example.com>\",\"allowed\":true},"
+                + "{\"recipient\":\"gone@example.com\",\"allowed\":false,\"reason\":\"UNSUBSCRIBED_ALL\"}]");
+    }
 }

@@ -128,7 +128,7 @@ public final class PresendCheckHandler implements RequestStreamHandler {
                         "campaignId", request.campaignId() == null ? "" : request.campaignId()),
                 Map.of(Metrics.RECIPIENTS_CHECKED, response.summary().total(), Metrics.RECIPIENTS_BLOCKED, response.summary().blocked()),
                 Map.of());
-        response.writeJson(output);
+        response.writeJson(output, request.fields());
     }
 
     /** Transactional checks may name no topic. */

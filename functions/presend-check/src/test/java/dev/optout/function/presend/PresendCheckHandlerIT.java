@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
+import dev.optout.check.CheckRequest;
 import dev.optout.check.InvalidCheckRequestException;
 import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
@@ -155,7 +156,25 @@ class PresendCheckHandlerIT {
     }
 
     @Test
-    void tenThousandRecipientsInAtMostOneHundredBatchReads() throws Exception {
+    void aRequestOverTheMaximumOfItsFieldsIsRefusedNamingIt() {
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i <= CheckRequest.MAX_RECIPIENTS; i++) {
+            recipients.add("person" + i + "@example.com");
+        }
+        assertThatThrownBy(() -> invoke(handler(aws.dynamoDb()), request("newsletter", recipients), 10_000))
+                .isInstanceOf(InvalidCheckRequestException.class)
+                .hasMessageContaining("at most " + CheckRequest.MAX_RECIPIENTS + " per request with every field");
+    }
+
+    @Test
+    void aMisspeltCampaignKeyIsRefusedRatherThanKeptFromTheGuard() {
+        assertThatThrownBy(() -> invoke(handler(aws.dynamoDb()),
+                "{\"topic\":\"newsletter\",\"campaignID\":\"2026-11-weekly\",\"recipients\":[\"ana@example.com\"]}", 10_000))
+                .isInstanceOf(InvalidCheckRequestException.class).hasMessageContaining("did you mean \"campaignId\"?");
+    }
+
+    @Test
+    void tenThousandRecipientsWithTheFieldsThatAllowThemInAtMostOneHundredBatchReads() throws Exception {
         List<String> recipients = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             recipients.add("person" + i + "@example.com");
@@ -167,12 +186,16 @@ class PresendCheckHandlerIT {
         DynamoDbClient counted = aws.client(DynamoDbClient.builder()
                 .overrideConfiguration(c -> c.addExecutionInterceptor(counter)));
 
-        JsonNode response = invoke(handler(counted), request("newsletter", recipients), 120_000);
+        String compact = Json.MAPPER.writeValueAsString(Map.of("topic", "newsletter", "fields", List.of("reason"),
+                "recipients", recipients));
+        JsonNode response = invoke(handler(counted), compact, 120_000);
 
         assertThat(response.get("results")).hasSize(10_000);
+        assertThat(response.get("results").get(0).has("headers")).as("fields leave the headers out").isFalse();
         assertThat(response.get("summary").get("blocked").asInt()).isEqualTo(20);
         assertThat(response.get("results").get(500).get("reason").asText()).isEqualTo("UNSUBSCRIBED_ALL");
-        assertThat(response.get("results").get(9_999).get("recipient").asText()).isEqualTo("person9999@example.com");
+        assertThat(response.get("results").get(9_999).get("allowed").asBoolean()).isTrue();
+        assertThat(response.get("results").get(9_999).has("recipient")).as("results match requests by position").isFalse();
         assertThat(counter.batchGets.get()).isEqualTo(100);
         assertThat(counter.maxKeys.get()).isLessThanOrEqualTo(100);
     }
