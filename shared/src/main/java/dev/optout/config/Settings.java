@@ -47,6 +47,8 @@ public final class Settings {
     public static final String SOFT_BOUNCE_WINDOW_DAYS = "SOFT_BOUNCE_WINDOW_DAYS";
     /** true: also add hard bounces and complaints to the SES account suppression list. */
     public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
+    /** {@code apply} (default) or {@code ignore}: whether SES list-management opt-ins change anything here. */
+    public static final String SES_SUBSCRIPTION_OPT_INS = "SES_SUBSCRIPTION_OPT_INS";
     /** Campaign guard: complaint rate (fraction, e.g. 0.001 = 0.1%) above which a campaign is paused. */
     public static final String CAMPAIGN_COMPLAINT_RATE = "CAMPAIGN_COMPLAINT_RATE";
     /** Campaign guard: sends (since the last resume) before the complaint rate is judged. */

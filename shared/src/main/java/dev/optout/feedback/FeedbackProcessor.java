@@ -1,5 +1,10 @@
 package dev.optout.feedback;
 
+import dev.optout.consent.ConsentModel;
+import dev.optout.consent.ConsentState;
+import dev.optout.consent.LegacyMarks;
+import dev.optout.consent.Outcome;
+
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.suppression.Action;
@@ -17,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,7 +36,9 @@ import java.util.Optional;
  *   <li>delivery later than every counted soft bounce: {@link Action#DELIVERY} resets the count
  *   (only when there is a count: a delivery otherwise costs one read and no write);</li>
  *   <li>complaint: {@link Action#COMPLAINT} with the feedback type, except {@code not-spam};</li>
- *   <li>subscription (SES list management): the contact's new topic choices, where they change ours.</li>
+ *   <li>subscription (SES list management): only what the event says the contact changed
+ *   ({@link SubscriptionChanges}), and only where no newer choice was made in optout (the consent
+ *   model's time order): an older event is recorded in the history and changes nothing.</li>
  * </ul>
  * Every write is idempotent ({@link Change#once}) with a key made of the SES feedback id (or
  * message id), the event type and the recipient's address key, so a redelivered message changes
@@ -226,12 +232,14 @@ public final class FeedbackProcessor {
         String base = messageIdOr(event, s.timestamp()) + "|" + s.timestamp();
         List<FeedbackOutcome.Effect> effects = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
-        if (s.unsubscribeAll() && state.unsubscribedAll() == null) {
-            ApplyResult result = store.apply(address, Change.unsubscribeAll(p)
-                    .once(idempotencyKey(base, "Subscription:ALL", key)));
-            effects.add(new FeedbackOutcome.Effect(key, Action.UNSUBSCRIBE_ALL, result, false));
+        List<String> superseded = new ArrayList<>();
+        ConsentState consent = LegacyMarks.read(state);
+        SubscriptionChanges changed = SubscriptionChanges.of(s);
+        if (changed.unsubscribeAll() && state.unsubscribedAll() == null) {
+            Change change = Change.unsubscribeAll(p).once(idempotencyKey(base, "Subscription:ALL", key));
+            applyUnlessSuperseded(address, key, consent, change, effects, superseded);
         }
-        for (Map.Entry<String, String> e : s.topicStatuses().entrySet()) {
+        for (Map.Entry<String, Boolean> e : changed.topics().entrySet()) {
             Optional<Topic> topic = matchTopic(e.getKey());
             if (topic.isEmpty()) {
                 ignored.add(e.getKey());
@@ -239,18 +247,38 @@ public final class FeedbackProcessor {
             }
             Topic t = topic.get();
             boolean chosen = SendPolicy.topicChosen(state, t);
-            String status = e.getValue().toLowerCase(Locale.ROOT);
-            if (status.equals("optout") && chosen) {
-                ApplyResult result = store.apply(address, Change.unsubscribeTopic(t.id(), p)
-                        .once(idempotencyKey(base, "Subscription:OptOut:" + t.id(), key)));
-                effects.add(new FeedbackOutcome.Effect(key, Action.UNSUBSCRIBE_TOPIC, result, false));
-            } else if (status.equals("optin") && !chosen) {
-                ApplyResult result = store.apply(address, Change.subscribeTopic(t.id(), p)
-                        .once(idempotencyKey(base, "Subscription:OptIn:" + t.id(), key)));
-                effects.add(new FeedbackOutcome.Effect(key, Action.SUBSCRIBE_TOPIC, result, false));
+            boolean optIn = e.getValue();
+            if (!optIn && chosen) {
+                Change change = Change.unsubscribeTopic(t.id(), p).once(idempotencyKey(base, "Subscription:OptOut:" + t.id(), key));
+                applyUnlessSuperseded(address, key, consent, change, effects, superseded);
+            } else if (optIn && !chosen && rules.sesOptIns()) {
+                Change change = Change.subscribeTopic(t.id(), p).once(idempotencyKey(base, "Subscription:OptIn:" + t.id(), key));
+                applyUnlessSuperseded(address, key, consent, change, effects, superseded);
+            } else if (optIn && !chosen) {
+                superseded.add(t.id() + " (SES opt-ins are ignored: SES_SUBSCRIPTION_OPT_INS=ignore)");
             }
         }
-        return new FeedbackOutcome(effects, ignored, effects.isEmpty() ? "preferences already as chosen" : null);
+        String note = !superseded.isEmpty() ? "not applied: " + String.join(", ", superseded)
+                : effects.isEmpty() ? "preferences already as chosen" : null;
+        return new FeedbackOutcome(effects, ignored, note);
+    }
+
+    /**
+     * Applies a subscription change unless the consent model finds it older than a newer choice
+     * of the same scope (made in optout after the SES event): then it is only recorded in the
+     * history, so the proof shows that SES reported it and why it changed nothing.
+     */
+    private void applyUnlessSuperseded(EmailAddress address, String key, ConsentState consent, Change change,
+                                       List<FeedbackOutcome.Effect> effects, List<String> superseded) {
+        Outcome outcome = ConsentModel.apply(consent, change);
+        if (outcome.stale() || outcome.refused()) {
+            String why = outcome.effects().get(0).why();
+            store.recordEvent(address, new Change(change.action(), change.topic(), change.frequency(), change.detail(),
+                    change.provenance().withEvidence(Map.of("outcome", "not applied: " + why)), change.idempotencyKey()));
+            superseded.add((change.topic() == null ? "all mail" : change.topic()) + " (" + why + ")");
+            return;
+        }
+        effects.add(new FeedbackOutcome.Effect(key, change.action(), store.apply(address, change), false));
     }
 
     /** The one contact whose preferences changed: list management mail goes to one recipient. */

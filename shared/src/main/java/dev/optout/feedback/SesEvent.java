@@ -96,12 +96,25 @@ public record SesEvent(SesEventType type, String typeName, Format format, String
     /**
      * SES list management: a contact changed their topic preferences.
      *
-     * @param topicStatuses topic name -> {@code OptIn} or {@code OptOut}, as SES sends it
+     * @param topicStatuses    topic name -> {@code OptIn} or {@code OptOut}, as SES sends it ({@code newTopicPreferences})
+     * @param oldPreferences   {@code oldTopicPreferences}, or {@code null} when the event has none
      */
     public record Subscription(String contactList, Instant timestamp, String source, boolean unsubscribeAll,
-                               Map<String, String> topicStatuses) {
+                               Map<String, String> topicStatuses, Preferences oldPreferences) {
         public Subscription {
             topicStatuses = Map.copyOf(topicStatuses);
+        }
+
+        public Subscription(String contactList, Instant timestamp, String source, boolean unsubscribeAll,
+                            Map<String, String> topicStatuses) {
+            this(contactList, timestamp, source, unsubscribeAll, topicStatuses, null);
+        }
+
+        /** What the contact's preferences were before ({@code oldTopicPreferences}). */
+        public record Preferences(boolean unsubscribeAll, Map<String, String> topicStatuses) {
+            public Preferences {
+                topicStatuses = Map.copyOf(topicStatuses);
+            }
         }
     }
 }

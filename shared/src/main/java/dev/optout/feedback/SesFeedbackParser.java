@@ -178,16 +178,23 @@ public final class SesFeedbackParser {
         if (!prefs.isObject()) {
             throw new InvalidFeedbackException("Subscription without newTopicPreferences");
         }
+        JsonTree old = s.path("oldTopicPreferences");
+        SesEvent.Subscription.Preferences before = old.isObject()
+                ? new SesEvent.Subscription.Preferences(old.path("unsubscribeAll").asBoolean(false), topicStatuses(old)) : null;
+        return new SesEvent.Subscription(textOrNull(s, "contactList"), timestamp(s, mailTimestamp, "Subscription"),
+                textOrNull(s, "source"), prefs.path("unsubscribeAll").asBoolean(false), topicStatuses(prefs), before);
+    }
+
+    private static Map<String, String> topicStatuses(JsonTree preferences) {
         Map<String, String> statuses = new LinkedHashMap<>();
-        for (JsonTree t : prefs.path("topicSubscriptionStatus")) {
+        for (JsonTree t : preferences.path("topicSubscriptionStatus")) {
             String name = textOrNull(t, "topicName");
             String status = textOrNull(t, "subscriptionStatus");
             if (name != null && status != null) {
                 statuses.put(name, status);
             }
         }
-        return new SesEvent.Subscription(textOrNull(s, "contactList"), timestamp(s, mailTimestamp, "Subscription"),
-                textOrNull(s, "source"), prefs.path("unsubscribeAll").asBoolean(false), statuses);
+        return statuses;
     }
 
     /**

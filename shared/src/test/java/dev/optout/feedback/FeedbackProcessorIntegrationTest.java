@@ -12,6 +12,8 @@ import dev.optout.suppression.Action;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Change;
+import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Decision;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.SendPolicy;
@@ -248,18 +250,71 @@ class FeedbackProcessorIntegrationTest {
     }
 
     @Test
-    void subscriptionEventAppliesTheNewTopicChoicesAndIgnoresUnknownTopics() {
+    void aSubscriptionEventAppliesOnlyWhatItSaysChangedNotEveryStatusItLists() {
+        // old: promotions OptIn; new: promotions OptOut, and it also lists Events and newsletter as OptIn
         FeedbackOutcome outcome = process(Fixtures.ses("event-subscription"));
 
         assertThat(outcome.ignoredTopics()).containsExactly("LegacyDigest");
-        assertThat(outcome.effects()).extracting(FeedbackOutcome.Effect::action)
-                .containsExactlyInAnyOrder(Action.UNSUBSCRIBE_TOPIC, Action.SUBSCRIBE_TOPIC);
+        assertThat(outcome.effects()).extracting(FeedbackOutcome.Effect::action).containsExactly(Action.UNSUBSCRIBE_TOPIC);
         assertThat(decide("lina@example.com", "promotions").reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
-        assertThat(decide("lina@example.com", "events").allowed()).isTrue();
+        assertThat(decide("lina@example.com", "events").reason()).as("an opt-in topic merely listed is not opted in to")
+                .isEqualTo(BlockReason.NOT_OPTED_IN);
         assertThat(decide("lina@example.com", "newsletter").allowed()).isTrue();
         assertThat(store.history(addr("lina@example.com"), 5)).extracting(HistoryEvent::source)
                 .containsOnly(Source.SES_SUBSCRIPTION);
         assertThat(process(Fixtures.ses("event-subscription")).effects()).as("already as chosen").isEmpty();
+    }
+
+    /** An SES list-management event for one contact: each preference as {@code topic:OptIn} or {@code topic:OptOut}. */
+    private static String subscription(String address, String timestamp, List<String> before, List<String> after) {
+        return "{\"eventType\":\"Subscription\",\"mail\":{\"messageId\":\"m-" + timestamp + "\",\"timestamp\":\"" + timestamp
+                + "\",\"destination\":[\"" + address + "\"]},\"subscription\":{\"contactList\":\"optout-contacts\",\"timestamp\":\""
+                + timestamp + "\",\"source\":\"UnsubscribeHeader\",\"newTopicPreferences\":" + preferences(after)
+                + ",\"oldTopicPreferences\":" + preferences(before) + "}}";
+    }
+
+    private static String preferences(List<String> statuses) {
+        return "{\"unsubscribeAll\":false,\"topicSubscriptionStatus\":[" + String.join(",", statuses.stream()
+                .map(t -> "{\"topicName\":\"" + t.split(":")[0] + "\",\"subscriptionStatus\":\"" + t.split(":")[1] + "\"}").toList())
+                + "]}";
+    }
+
+    @Test
+    void aSubscriptionEventOptsInToATopicTheContactHadOptedOutOfBefore() {
+        FeedbackOutcome outcome = process(subscription("rui@example.com", "2026-03-08T01:00:00Z",
+                List.of("events:OptOut"), List.of("events:OptIn")));
+
+        assertThat(outcome.applied(Action.SUBSCRIBE_TOPIC)).isEqualTo(1);
+        assertThat(decide("rui@example.com", "events").allowed()).isTrue();
+    }
+
+    @Test
+    void anSesOptInOlderThanAChoiceMadeInOptoutIsRecordedButChangesNothing() {
+        // the person opted out of the newsletter in the preference center at 02:00 ...
+        store.apply(addr("sol@example.com"), Change.unsubscribeTopic("newsletter",
+                Provenance.of(Source.PREFERENCE_CENTER, Instant.parse("2026-03-08T02:00:00Z"))));
+        // ... and an SES opt-in made at 01:00 arrives late
+        FeedbackOutcome outcome = process(subscription("sol@example.com", "2026-03-08T01:00:00Z",
+                List.of("newsletter:OptOut"), List.of("newsletter:OptIn")));
+
+        assertThat(outcome.effects()).isEmpty();
+        assertThat(outcome.note()).startsWith("not applied: newsletter");
+        assertThat(decide("sol@example.com", "newsletter").reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
+        HistoryEvent recorded = store.history(addr("sol@example.com"), 5).stream()
+                .filter(h -> h.source() == Source.SES_SUBSCRIPTION).findFirst().orElseThrow();
+        assertThat(recorded.evidence().get("outcome")).startsWith("not applied:");
+    }
+
+    @Test
+    void sesOptInsCanBeIgnoredAltogether() {
+        FeedbackProcessor ignoring = new FeedbackProcessor(store, catalog,
+                new FeedbackRules(3, Duration.ofDays(14), false, false), SuppressionMirror.NONE);
+        FeedbackOutcome outcome = ignoring.process((SesEvent) SesFeedbackParser.parse(subscription("tao@example.com",
+                "2026-03-08T01:00:00Z", List.of("events:OptOut", "promotions:OptIn"), List.of("events:OptIn", "promotions:OptOut"))));
+
+        assertThat(outcome.effects()).extracting(FeedbackOutcome.Effect::action).containsExactly(Action.UNSUBSCRIBE_TOPIC);
+        assertThat(decide("tao@example.com", "events").reason()).isEqualTo(BlockReason.NOT_OPTED_IN);
+        assertThat(decide("tao@example.com", "promotions").reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
     }
 
     @Test

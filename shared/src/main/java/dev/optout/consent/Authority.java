@@ -1,0 +1,51 @@
+package dev.optout.consent;
+
+import dev.optout.suppression.Provenance;
+import dev.optout.suppression.Source;
+
+/**
+ * How much a change's source may decide for the person. Derived from the change's
+ * {@link Source} (and, for an operator, whether the person's consent was recorded): never chosen
+ * by the caller, so no path can claim more authority than its source has.
+ */
+public enum Authority {
+    /** The person, through their own link, one-click, mailto, the pages or the preference API. */
+    PERSON,
+    /** The person through their mailbox provider's list management (SES subscription events). */
+    PERSON_VIA_PROVIDER,
+    /** The mailbox provider's report on delivery: bounces, complaints, deliveries. */
+    MAILBOX_PROVIDER,
+    /** An operator acting without recorded consent of the person. */
+    OPERATOR,
+    /** An operator acting on recorded evidence of the person's consent ({@code --consent}). */
+    OPERATOR_WITH_CONSENT,
+    /** A suppression list brought in from another provider or a file. */
+    IMPORT;
+
+    /** The evidence key under which an operator's record of the person's consent is kept. */
+    public static final String CONSENT_EVIDENCE = "consent";
+
+    public static Authority of(Provenance provenance) {
+        return switch (provenance.source()) {
+            case ONE_CLICK, UNSUBSCRIBE_PAGE, PREFERENCE_CENTER, PREFERENCE_API, MAILTO -> PERSON;
+            case SES_SUBSCRIPTION -> PERSON_VIA_PROVIDER;
+            case SES_BOUNCE, SES_COMPLAINT, SES_DELIVERY, SES_SEND -> MAILBOX_PROVIDER;
+            case OPERATOR -> hasConsent(provenance) ? OPERATOR_WITH_CONSENT : OPERATOR;
+            case IMPORT -> IMPORT;
+        };
+    }
+
+    private static boolean hasConsent(Provenance provenance) {
+        String consent = provenance.evidence().get(CONSENT_EVIDENCE);
+        return consent != null && !consent.isBlank();
+    }
+
+    /** An act of the person themselves (directly or through their mailbox provider). */
+    public boolean isPersons() {
+        return this == PERSON || this == PERSON_VIA_PROVIDER;
+    }
+
+    public boolean isOperators() {
+        return this == OPERATOR || this == OPERATOR_WITH_CONSENT;
+    }
+}
