@@ -27,9 +27,12 @@ public record MailStatus(Kind kind, Instant since, String detail) {
         return kind == Kind.RECEIVING;
     }
 
-    /** Whether the person can opt back in from the preference center. */
+    /**
+     * Whether the person can opt back in through their link: only from their own opt-out. A
+     * complaint and a bounce are not lifted through a link (see the consent rules).
+     */
     public boolean canResume() {
-        return kind != Kind.RECEIVING && kind != Kind.BOUNCED;
+        return kind == Kind.UNSUBSCRIBED;
     }
 
     /** The strongest address-wide stop of {@link SendPolicy} (the check's own precedence), in the person's terms. */

@@ -65,11 +65,12 @@ public final class PreferenceCenter {
         List<Change> changes = new ArrayList<>();
         MailStatus status = MailStatus.of(current);
         if (Boolean.TRUE.equals(update.receiveMarketing()) && !status.receiving()) {
-            if (status.kind() == MailStatus.Kind.BOUNCED) {
-                throw new PreferenceException(PreferenceException.Code.HARD_BOUNCE_LOCKED,
-                        "mail to this address bounced permanently; only the sender's support team can turn mail back on");
+            Change resubscribe = Change.resubscribeAll(provenance);
+            PreferenceException locked = PreferenceException.lockedOrNull(current, resubscribe);
+            if (locked != null) {
+                throw locked;
             }
-            changes.add(Change.resubscribeAll(provenance));
+            changes.add(resubscribe);
         }
         for (Map.Entry<String, Boolean> e : update.topics().entrySet()) {
             Topic topic = topic(e.getKey());

@@ -480,12 +480,15 @@ public final class SuppressionStore {
         switch (change.action()) {
             case UNSUBSCRIBE_ALL -> e.setIfAbsent(UNSUBSCRIBED_ALL, markValue(mark));
             case RESUBSCRIBE_ALL -> {
-                // The person's explicit "send me mail again": lifts their own opt-out, a complaint
-                // and a soft-bounce suppression, never a hard bounce (see LIFT_BOUNCE).
+                // "Send me mail again" lifts the opt-out of all mail. A complaint and a soft-bounce
+                // stop only go with an operator's recorded consent (the consent rules: a link never
+                // lifts them); a hard bounce never (see LIFT_BOUNCE).
                 e.remove(UNSUBSCRIBED_ALL);
-                e.remove(COMPLAINT);
-                e.remove(SOFT_BOUNCE);
-                e.remove(SOFT_BOUNCE_TIMES);
+                if (dev.optout.consent.Authority.of(p) == dev.optout.consent.Authority.OPERATOR_WITH_CONSENT) {
+                    e.remove(COMPLAINT);
+                    e.remove(SOFT_BOUNCE);
+                    e.remove(SOFT_BOUNCE_TIMES);
+                }
             }
             case UNSUBSCRIBE_TOPIC -> {
                 e.setIfAbsent(TOPIC_OPT_OUT + change.topic(), markValue(mark));

@@ -126,22 +126,24 @@ public final class UnsubscribeService {
      * topic, or {@code RESUBSCRIBE_ALL} for all marketing mail; source {@code UNSUBSCRIBE_PAGE}.
      * Never queued: a delayed resubscribe could land after a later opt-out of the same person
      * and lift it, so when the table cannot take it this fails ({@link StoreUnavailableException},
-     * nothing changed) and the person retries. Undoing an all-mail opt-out of an address whose
-     * mail bounced permanently is refused ({@link PreferenceException}, {@code HARD_BOUNCE_LOCKED}).
+     * nothing changed) and the person retries. A request the consent rules lock (a complaint
+     * stands, or the address bounced) is refused ({@link PreferenceException}: {@code COMPLAINT_LOCKED},
+     * {@code HARD_BOUNCE_LOCKED}) and writes nothing.
      */
     public Outcome resubscribe(LinkToken token, Scope scope) {
         requireTopic(token, scope);
-        Status before = status(token);
-        if (scope == Scope.ALL && before.mail().kind() == MailStatus.Kind.BOUNCED) {
-            // As in the preference center: only an operator lifts a hard bounce (LIFT_BOUNCE).
-            throw new PreferenceException(PreferenceException.Code.HARD_BOUNCE_LOCKED,
-                    "mail to this address bounced permanently; only the sender's support team can turn mail back on");
-        }
+        AddressState state = store.read(token.address());
         Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
-        store.apply(token.address(), scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p));
-        // RESUBSCRIBE_ALL lifts the person's opt-out, a complaint and a soft-bounce stop; a topic
-        // choice changes none of them.
-        MailStatus after = scope == Scope.ALL ? new MailStatus(MailStatus.Kind.RECEIVING, null, null) : before.mail();
+        Change change = scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p);
+        PreferenceException locked = PreferenceException.lockedOrNull(state, change);
+        if (locked != null) {
+            throw locked;
+        }
+        store.apply(token.address(), change);
+        // the person's RESUBSCRIBE_ALL lifts their own opt-out only; a topic choice changes no address-wide stop
+        MailStatus before = MailStatus.of(state);
+        MailStatus after = scope == Scope.ALL && before.kind() == MailStatus.Kind.UNSUBSCRIBED
+                ? new MailStatus(MailStatus.Kind.RECEIVING, null, null) : before;
         return new Outcome(scope, p.at(), false, after);
     }
 

@@ -101,12 +101,19 @@ class PreferenceCenterIT {
     }
 
     @Test
-    void aComplaintOrSoftBounceCanBeLiftedByThePersonButAHardBounceCannot() {
+    void aComplaintASoftBounceStopOrAHardBounceIsNeverLiftedThroughALink() {
         store.apply(ana, Change.withDetail(Action.COMPLAINT, "abuse", Provenance.of(Source.SES_COMPLAINT, T)));
-        store.apply(ana, Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "MailboxFull", Provenance.of(Source.SES_BOUNCE, T)));
-        assertThat(center.load(ana).status().kind()).isEqualTo(MailStatus.Kind.SOFT_BOUNCED);
-        center.save(ana, new PreferenceUpdate(Map.of(), Map.of(), null, true), page());
-        assertThat(center.load(ana).status().receiving()).isTrue();
+        assertThat(center.load(ana).status().canResume()).isFalse();
+        assertThatThrownBy(() -> center.save(ana, new PreferenceUpdate(Map.of(), Map.of(), null, true), page()))
+                .isInstanceOf(PreferenceException.class)
+                .extracting(e -> ((PreferenceException) e).code()).isEqualTo(PreferenceException.Code.COMPLAINT_LOCKED);
+        assertThat(store.read(ana).complaint()).as("nothing written").isNotNull();
+
+        EmailAddress citra = AddressParser.parseOrNull("citra@example.com");
+        store.apply(citra, Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "MailboxFull", Provenance.of(Source.SES_BOUNCE, T)));
+        assertThat(center.load(citra).status().kind()).isEqualTo(MailStatus.Kind.SOFT_BOUNCED);
+        assertThatThrownBy(() -> center.save(citra, new PreferenceUpdate(Map.of(), Map.of(), null, true), page()))
+                .extracting(e -> ((PreferenceException) e).code()).isEqualTo(PreferenceException.Code.HARD_BOUNCE_LOCKED);
 
         EmailAddress budi = AddressParser.parseOrNull("budi@example.co.id");
         store.apply(budi, Change.withDetail(Action.HARD_BOUNCE, "NoEmail", Provenance.of(Source.SES_BOUNCE, T)));
@@ -232,7 +239,7 @@ class PreferenceCenterIT {
         var json = PreferenceJson.state(center.load(ana), "en");
 
         assertThat(json.get("status").toString()).isEqualTo(
-                "{\"receiving\":false,\"reason\":\"COMPLAINED\",\"since\":\"" + T + "\",\"detail\":\"abuse\",\"canResume\":true}");
+                "{\"receiving\":false,\"reason\":\"COMPLAINED\",\"since\":\"" + T + "\",\"detail\":\"abuse\",\"canResume\":false}");
         assertThat(json.get("topics").get("newsletter").get("frequency").asText()).isEqualTo("MONTHLY");
         assertThat(json.get("topics").get("newsletter").get("ownFrequency").asBoolean()).isTrue();
         assertThat(json.get("topics").get("promotions").get("chosen").asBoolean()).isFalse();

@@ -80,7 +80,7 @@ class SuppressionStoreActionsIT {
     }
 
     @Test
-    void resubscribingLiftsTheOptOutTheComplaintAndTheSoftBounceSuppressionButNeverAHardBounce() {
+    void aPersonsResubscribeLiftsOnlyTheirOwnOptOutNeverAComplaintASoftBounceStopOrAHardBounce() {
         EmailAddress a = addr("back@example.com");
         store.apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
         store.apply(a, Change.withDetail(Action.COMPLAINT, "abuse", at(Source.SES_COMPLAINT, 1)));
@@ -94,12 +94,27 @@ class SuppressionStoreActionsIT {
 
         AddressState back = store.read(a);
         assertThat(back.unsubscribedAll()).isNull();
-        assertThat(back.complaint()).isNull();
-        assertThat(back.softBounce()).isNull();
-        assertThat(back.softBounceTimes()).isEmpty();
-        assertThat(SendPolicy.stop(back)).isNull();
+        assertThat(back.complaint()).as("a link never lifts a complaint").isNotNull();
+        assertThat(back.softBounce()).isNotNull();
+        assertThat(SendPolicy.stop(back)).isEqualTo(SendPolicy.Stop.SOFT_BOUNCE);
         assertThat(store.read(dead).hardBounce().detail()).isEqualTo("General");
         assertThat(store.history(a, 10).get(0).action()).isEqualTo(Action.RESUBSCRIBE_ALL);
+    }
+
+    @Test
+    void anOperatorsResubscribeWithRecordedConsentLiftsTheComplaintAndTheSoftBounceStopButNeverAHardBounce() {
+        EmailAddress a = addr("consented@example.com");
+        store.apply(a, Change.withDetail(Action.COMPLAINT, "abuse", at(Source.SES_COMPLAINT, 1)));
+        store.apply(a, Change.of(Action.SOFT_BOUNCE_SUPPRESS, at(Source.SES_BOUNCE, 3)));
+        store.apply(a, Change.withDetail(Action.HARD_BOUNCE, "General", at(Source.SES_BOUNCE, 4)));
+
+        store.apply(a, Change.resubscribeAll(Provenance.byOperator(Source.OPERATOR, T.plusSeconds(10), "ops", "ticket 7")
+                .withEvidence(java.util.Map.of("consent", "signed up again, form ref 8812"))));
+
+        AddressState back = store.read(a);
+        assertThat(back.complaint()).isNull();
+        assertThat(back.softBounce()).isNull();
+        assertThat(back.hardBounce()).isNotNull();
     }
 
     @Test

@@ -127,7 +127,7 @@ public final class PreferencesHandler implements RequestStreamHandler {
         } catch (PreferenceException e) {
             log.warn(r.requestId(), "preference-refused", Map.of("code", e.code().name(), "method", r.method(),
                     "addressKey", r.addressKey()));
-            int status = e.code() == PreferenceException.Code.HARD_BOUNCE_LOCKED ? 409 : 400;
+            int status = e.locked() ? 409 : 400;
             if (r.json()) {
                 return pipeline.json(status, e.code().name(), e.getMessage());
             }

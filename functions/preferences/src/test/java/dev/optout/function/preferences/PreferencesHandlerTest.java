@@ -324,24 +324,22 @@ class PreferencesHandlerTest {
     }
 
     @Test
-    void afterAComplaintThePageSaysSoAndOptingBackInIsRecorded() {
+    void afterAComplaintThePageSaysSoAndALinkCannotTurnMailBackOn() throws Exception {
         f.store.apply(ANA, Change.withDetail(Action.COMPLAINT, "abuse", Provenance.of(Source.SES_COMPLAINT, NOW.minusSeconds(60))));
 
         String page = handle(Fixture.event("get-html.json")).getBody();
-        assertThat(page).contains("Salah satu email kami kepada Anda ditandai sebagai spam", "Mulai terima email pemasaran lagi",
-                "value=\"resubscribe\"", "Laporan spam dari penyedia email Anda")
-                .doesNotContain("value=\"unsubscribe-all\"");
+        assertThat(page).contains("Salah satu email kami kepada Anda ditandai sebagai spam", "silakan hubungi tim dukungan kami",
+                "Laporan spam dari penyedia email Anda")
+                .doesNotContain("value=\"resubscribe\"").doesNotContain("value=\"unsubscribe-all\"");
 
-        APIGatewayV2HTTPResponse back = handle(Fixture.pagePost("lang=id&action=resubscribe"));
-        assertThat(back.getStatusCode()).isEqualTo(200);
-        assertThat(back.getBody()).contains("Anda akan menerima email pemasaran kami lagi", "Berlangganan email pemasaran lagi")
-                .doesNotContain("Kami tidak mengirimi Anda email pemasaran");
-        AddressState s = f.store.read(ANA);
-        assertThat(s.complaint()).isNull();
-        HistoryEvent latest = f.store.history(ANA, 10).get(0);
-        assertThat(latest.action()).isEqualTo(Action.RESUBSCRIBE_ALL);
-        assertThat(latest.source()).isEqualTo(Source.PREFERENCE_CENTER);
-        assertThat(latest.at()).isEqualTo(NOW);
+        APIGatewayV2HTTPResponse api = handle(Fixture.put("{\"receiveMarketing\":true}"));
+        assertThat(api.getStatusCode()).isEqualTo(409);
+        assertThat(json(api).get("code").asText()).isEqualTo("COMPLAINT_LOCKED");
+        APIGatewayV2HTTPResponse form = handle(Fixture.pagePost("lang=en&action=resubscribe"));
+        assertThat(form.getStatusCode()).isEqualTo(409);
+        assertThat(form.getBody()).contains("marked as spam", "Nothing has been changed.");
+        assertThat(f.store.read(ANA).complaint()).isNotNull();
+        assertThat(f.store.history(ANA, 10)).hasSize(1);
     }
 
     @Test

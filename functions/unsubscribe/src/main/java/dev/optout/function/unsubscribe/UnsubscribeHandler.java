@@ -126,7 +126,7 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
             return confirmFromPage(r, preferencesUrl);
         } catch (PreferenceException e) {
             log.warn(r.requestId(), "request-refused", Map.of("status", 409, "error", e.code().name(), "addressKey", r.addressKey()));
-            return pipeline.page(409, pages.bounceLocked(r.language(), preferencesUrl));
+            return pipeline.page(409, pages.locked(r.language(), e.code(), preferencesUrl));
         }
     }
 

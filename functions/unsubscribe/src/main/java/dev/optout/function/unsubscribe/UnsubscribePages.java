@@ -76,9 +76,13 @@ final class UnsubscribePages {
                 JteresubscribedGenerated.render(out, null, m, l, o, receiving, topicName(l, t), preferencesUrl, formToken)));
     }
 
-    /** A refused undo: the address bounced, so only the support team can turn mail back on; nothing changed. */
-    Page bounceLocked(Language l, String preferencesUrl) {
-        return render(l, "refused.title", PageLayout.content(out -> JterefusedGenerated.render(out, null, m, l, preferencesUrl)));
+    /**
+     * A refused undo, locked by the consent rules: the address bounced, or a complaint stands; only
+     * the support team can turn mail back on; nothing changed.
+     */
+    Page locked(Language l, dev.optout.preferences.PreferenceException.Code lock, String preferencesUrl) {
+        String message = lock == dev.optout.preferences.PreferenceException.Code.COMPLAINT_LOCKED ? "refused.complained" : "refused.bounced";
+        return render(l, "refused.title", PageLayout.content(out -> JterefusedGenerated.render(out, null, m, l, message, preferencesUrl)));
     }
 
     /** The shared error pages, in this function's wording for its link. */
