@@ -121,14 +121,24 @@ public final class PreferenceCenter {
         List<Change> changes;
         try {
             current = store.read(address);
+            if (update.version() != null && update.version() != current.version()) {
+                throw stale(update.version(), current.version());
+            }
             changes = plan(current, update, provenance);
             if (!changes.isEmpty()) {
-                store.applyAll(address, changes, null);
+                store.applyAll(address, changes, null, update.version());
             }
+        } catch (dev.optout.suppression.StaleStateException e) {
+            throw stale(e.expected(), e.current());
         } catch (StoreUnavailableException tableFailed) {
             return queueOptOuts(address, update, provenance, tableFailed);
         }
         return new Outcome(changes, changes.isEmpty() ? view(address, current) : load(address), null);
+    }
+
+    private static PreferenceException stale(long drawnFrom, long now) {
+        return new PreferenceException(PreferenceException.Code.STALE, "your settings changed since this form was opened "
+                + "(version " + drawnFrom + ", now " + now + "); nothing was saved. Here they are as they are now: choose again");
     }
 
     private Outcome queueOptOuts(EmailAddress address, PreferenceUpdate update, Provenance provenance,

@@ -14,6 +14,11 @@ public final class PreferenceException extends RuntimeException {
          * holding a forwarded mail holds its link; an operator lifts it with recorded consent.
          */
         COMPLAINT_LOCKED,
+        /**
+         * The save was drawn from an older version of the state (the page was opened, then a
+         * one-click or another tab changed it): nothing was saved; the current state is shown.
+         */
+        STALE,
         /** The request body is not what the API takes. */
         MALFORMED
     }

@@ -29,7 +29,7 @@ import java.util.Set;
  * <p>State ({@code GET}, and the answer to a {@code PUT}): see {@link #state}.
  */
 public final class PreferenceJson {
-    private static final Set<String> FIELDS = Set.of("topics", "frequency", "topicFrequency", "receiveMarketing");
+    private static final Set<String> FIELDS = Set.of("topics", "frequency", "topicFrequency", "receiveMarketing", "version");
 
     private PreferenceJson() {
     }
@@ -48,7 +48,7 @@ public final class PreferenceJson {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw malformed("unknown field '" + f + "' (expected topics, frequency, topicFrequency, receiveMarketing)");
+                throw malformed("unknown field '" + f + "' (expected topics, frequency, topicFrequency, receiveMarketing, version)");
             }
         }
         Map<String, Boolean> topics = new LinkedHashMap<>();
@@ -75,13 +75,22 @@ public final class PreferenceJson {
             }
             receive = root.get("receiveMarketing").booleanValue();
         }
-        return new PreferenceUpdate(topics, topicFrequency, sameAsOverall, frequency, receive);
+        Long version = null;
+        if (root.has("version")) {
+            JsonNode v = root.get("version");
+            if (!v.canConvertToLong() || !v.isIntegralNumber() || v.longValue() < 0) {
+                throw malformed("version must be the whole number the state was read at (its \"version\")");
+            }
+            version = v.longValue();
+        }
+        return new PreferenceUpdate(topics, topicFrequency, sameAsOverall, frequency, receive, version);
     }
 
     /**
      * The state as JSON, topic names and descriptions in {@code language}:
      * <pre>
      * {"address": "a***@example.com",
+     *  "version": 7,
      *  "status": {"receiving": false, "reason": "UNSUBSCRIBED", "since": "2026-11-20T09:30:00Z", "canResume": true},
      *  "frequency": "WEEKLY",
      *  "topics": {"newsletter": {"name": "Newsletter", "description": "...", "chosen": true,
@@ -94,6 +103,7 @@ public final class PreferenceJson {
     public static ObjectNode state(Preferences p, String language) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("address", p.maskedAddress());
+        root.put("version", p.state().version());
         ObjectNode status = root.putObject("status");
         MailStatus s = p.status();
         status.put("receiving", s.receiving());

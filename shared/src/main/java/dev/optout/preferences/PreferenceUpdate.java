@@ -13,14 +13,22 @@ import java.util.Set;
  * @param sameAsOverall   topics whose own frequency is dropped, so they follow the overall one
  * @param frequency       overall frequency, or null
  * @param receiveMarketing false: opt out of all marketing mail; true: opt back in (lifts a global
- *                         opt-out, a complaint or a soft-bounce suppression); null: no change
+ *                         opt-out); null: no change
+ * @param version         the version of the state the form or the app was drawn from
+ *                        ({@code AddressState#version}), or null: a save from an older version is
+ *                        stale and changes nothing; without one, the save applies to whatever stands
  */
 public record PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Set<String> sameAsOverall,
-                               Frequency frequency, Boolean receiveMarketing) {
+                               Frequency frequency, Boolean receiveMarketing, Long version) {
     public PreferenceUpdate {
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         topicFrequency = topicFrequency == null ? Map.of() : Map.copyOf(topicFrequency);
         sameAsOverall = sameAsOverall == null ? Set.of() : Set.copyOf(sameAsOverall);
+    }
+
+    public PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Set<String> sameAsOverall,
+                            Frequency frequency, Boolean receiveMarketing) {
+        this(topics, topicFrequency, sameAsOverall, frequency, receiveMarketing, null);
     }
 
     public PreferenceUpdate(Map<String, Boolean> topics, Map<String, Frequency> topicFrequency, Frequency frequency,

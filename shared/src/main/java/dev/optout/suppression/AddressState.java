@@ -22,6 +22,9 @@ import java.util.Map;
  *                        timestamps, sorted; two bounces at the same instant are two entries)
  * @param updatedAt       the last change, {@code null} for an address never seen
  * @param forgotten       set when the address was erased ({@code FORGET_ADDRESS}): it is never written in clear again
+ * @param version         how many times the state was written (0 for an address never seen, or an item
+ *                        written before versions were kept): a form carries the version it was drawn
+ *                        from, and a save from an older one is stale
  */
 public record AddressState(
         String key,
@@ -36,7 +39,8 @@ public record AddressState(
         Frequency frequency,
         List<Instant> softBounceTimes,
         Instant updatedAt,
-        Mark forgotten) {
+        Mark forgotten,
+        long version) {
 
     public AddressState {
         topicOptOuts = Map.copyOf(topicOptOuts);
@@ -49,7 +53,14 @@ public record AddressState(
                         Map<String, Mark> topicOptOuts, Map<String, Mark> topicOptIns, Map<String, Frequency> topicFrequency,
                         Frequency frequency, List<Instant> softBounceTimes, Instant updatedAt) {
         this(key, address, unsubscribedAll, hardBounce, softBounce, complaint, topicOptOuts, topicOptIns, topicFrequency,
-                frequency, softBounceTimes, updatedAt, null);
+                frequency, softBounceTimes, updatedAt, null, 0);
+    }
+
+    public AddressState(String key, String address, Mark unsubscribedAll, Mark hardBounce, Mark softBounce, Mark complaint,
+                        Map<String, Mark> topicOptOuts, Map<String, Mark> topicOptIns, Map<String, Frequency> topicFrequency,
+                        Frequency frequency, List<Instant> softBounceTimes, Instant updatedAt, Mark forgotten) {
+        this(key, address, unsubscribedAll, hardBounce, softBounce, complaint, topicOptOuts, topicOptIns, topicFrequency,
+                frequency, softBounceTimes, updatedAt, forgotten, 0);
     }
 
     /** The state of an address the table has never seen: subscribed to every default topic. */

@@ -102,16 +102,28 @@ public final class SuppressionStore {
      * @throws IllegalArgumentException with no changes, or more than {@link #MAX_CHANGES_PER_TRANSACTION}
      */
     public ApplyResult applyAll(EmailAddress address, List<Change> changes, String idempotencyKey) {
+        return applyAll(address, changes, idempotencyKey, null);
+    }
+
+    /**
+     * As {@link #applyAll(EmailAddress, List, String)}, conditioned on the state still being at
+     * {@code expectedVersion} ({@link AddressState#version()}): a save planned from a state read
+     * earlier (a form drawn from it) is written only if nothing changed the state since.
+     *
+     * @throws StaleStateException when the state moved on; nothing was written
+     */
+    public ApplyResult applyAll(EmailAddress address, List<Change> changes, String idempotencyKey, Long expectedVersion) {
         if (changes.isEmpty() || changes.size() > MAX_CHANGES_PER_TRANSACTION) {
             throw new IllegalArgumentException("between 1 and " + MAX_CHANGES_PER_TRANSACTION
                     + " changes per transaction, got " + changes.size());
         }
         boolean erasing = changes.stream().anyMatch(c -> c.action() == Action.FORGET_ADDRESS);
+        String key = addressKeys.keyOf(address);
         try {
-            return transact(address, erasing ? erased(address, changes) : changes, idempotencyKey, erasing);
+            return transact(key, address, erasing ? erased(address, changes) : changes, idempotencyKey, erasing, expectedVersion);
         } catch (ForgottenException e) {
             // The state item says this address was erased: write the changes without it.
-            return transact(address, erased(address, changes), idempotencyKey, true);
+            return transact(key, address, erased(address, changes), idempotencyKey, true, expectedVersion);
         }
     }
 
@@ -124,21 +136,21 @@ public final class SuppressionStore {
         if (change.action() == Action.FORGET_ADDRESS) {
             throw new IllegalArgumentException("FORGET_ADDRESS needs the address");
         }
-        return transact(Objects.requireNonNull(addressKey), null, List.of(change), change.idempotencyKey(), false);
+        return transact(Objects.requireNonNull(addressKey), null, List.of(change), change.idempotencyKey(), false, null);
     }
 
-    private ApplyResult transact(EmailAddress address, List<Change> changes, String idempotencyKey, boolean forgotten) {
-        return transact(addressKeys.keyOf(address), address, changes, idempotencyKey, forgotten);
-    }
-
-    /** @param address null: the address is not known (the state item keeps what it holds) */
-    private ApplyResult transact(String key, EmailAddress address, List<Change> changes, String idempotencyKey, boolean forgotten) {
+    /**
+     * @param address         null: the address is not known (the state item keeps what it holds)
+     * @param expectedVersion null, or the version the state must still be at
+     */
+    private ApplyResult transact(String key, EmailAddress address, List<Change> changes, String idempotencyKey, boolean forgotten,
+                                 Long expectedVersion) {
         List<TransactWriteItem> items = new ArrayList<>(changes.size() + 2);
         if (idempotencyKey != null) {
             items.add(TransactWriteItem.builder().put(dedupeRecord(idempotencyKey)).build());
         }
         int stateIndex = items.size();
-        items.add(TransactWriteItem.builder().update(stateUpdate(key, address, changes, forgotten)).build());
+        items.add(TransactWriteItem.builder().update(stateUpdate(key, address, changes, forgotten, expectedVersion)).build());
         for (Change change : changes) {
             items.add(TransactWriteItem.builder().put(historyRecord(key, change, null)).build());
         }
@@ -150,8 +162,16 @@ public final class SuppressionStore {
             if (idempotencyKey != null && failedCondition(e, 0)) {
                 return ApplyResult.DUPLICATE;
             }
-            if (!forgotten && address != null && failedCondition(e, stateIndex)) {
-                throw new ForgottenException();
+            if (failedCondition(e, stateIndex)) {
+                if (expectedVersion != null) {
+                    AddressState now = readKey(key);
+                    if (now.version() != expectedVersion) {
+                        throw new StaleStateException(expectedVersion, now.version());
+                    }
+                }
+                if (!forgotten && address != null) {
+                    throw new ForgottenException();
+                }
             }
             throw new StoreUnavailableException("suppression table rejected " + what + ": " + reasons(e), e);
         } catch (SdkException e) {
@@ -372,7 +392,10 @@ public final class SuppressionStore {
 
     /** The full current state of an address (strongly consistent). */
     public AddressState read(EmailAddress address) {
-        String key = addressKeys.keyOf(address);
+        return readKey(addressKeys.keyOf(address));
+    }
+
+    private AddressState readKey(String key) {
         try {
             Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(tableName).key(stateKey(key)).consistentRead(true)).item();
             return decodeState(key, item);
@@ -449,8 +472,13 @@ public final class SuppressionStore {
     }
 
     private Update stateUpdate(String key, EmailAddress address, List<Change> changes, boolean forgotten) {
+        return stateUpdate(key, address, changes, forgotten, null);
+    }
+
+    private Update stateUpdate(String key, EmailAddress address, List<Change> changes, boolean forgotten, Long expectedVersion) {
         UpdateExpression e = new UpdateExpression();
         e.set(UPDATED_AT, s(clock.instant().toString()));
+        e.add(VERSION, AttributeValue.fromN("1"));
         e.setIfAbsent(CREATED_AT, s(clock.instant().toString()));
         if (forgotten) {
             e.remove(ADDRESS);
@@ -461,15 +489,30 @@ public final class SuppressionStore {
             addTo(e, change);
         }
         Map<String, String> names = new HashMap<>(e.names());
+        Map<String, AttributeValue> values = new HashMap<>(e.values());
         Update.Builder update = Update.builder().tableName(tableName).key(stateKey(key));
+        List<String> conditions = new ArrayList<>(2);
         if (!forgotten && address != null) {
             // The forgotten guard: enforced here, for every writer, so no path writes addr back.
             names.put("#forgotten", FORGOTTEN);
-            update.conditionExpression("attribute_not_exists(#forgotten)");
+            conditions.add("attribute_not_exists(#forgotten)");
+        }
+        if (expectedVersion != null) {
+            // The version the caller planned from; an item written before versions were kept is version 0.
+            names.put("#ver", VERSION);
+            if (expectedVersion == 0) {
+                conditions.add("attribute_not_exists(#ver)");
+            } else {
+                values.put(":expectedVersion", AttributeValue.fromN(Long.toString(expectedVersion)));
+                conditions.add("#ver = :expectedVersion");
+            }
+        }
+        if (!conditions.isEmpty()) {
+            update.conditionExpression(String.join(" AND ", conditions));
         }
         return update.updateExpression(e.expression())
                 .expressionAttributeNames(names)
-                .expressionAttributeValues(e.values())
+                .expressionAttributeValues(values)
                 .build();
     }
 

@@ -57,6 +57,8 @@ public final class TableLayout {
     public static final String SOFT_BOUNCE_TIMES = "softBounces";
     public static final String FREQUENCY = "freq";
     public static final String UPDATED_AT = "updatedAt";
+    /** A counter moved by every write of the state item: the version a form was drawn from. */
+    public static final String VERSION = "ver";
     public static final String CREATED_AT = "createdAt";
     public static final String TOPIC_OPT_OUT = "O#";
     public static final String TOPIC_OPT_IN = "I#";
@@ -142,6 +144,7 @@ public final class TableLayout {
                 mark(item.get(UNSUBSCRIBED_ALL)), mark(item.get(HARD_BOUNCE)), mark(item.get(SOFT_BOUNCE)),
                 mark(item.get(COMPLAINT)), optOuts, optIns, frequencies,
                 item.get(FREQUENCY) == null ? null : Frequency.parseOrNull(item.get(FREQUENCY).s()),
-                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)));
+                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)),
+                item.get(VERSION) == null ? 0 : Long.parseLong(item.get(VERSION).n()));
     }
 }

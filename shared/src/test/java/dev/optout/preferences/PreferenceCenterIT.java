@@ -52,6 +52,58 @@ class PreferenceCenterIT {
         return Provenance.of(Source.PREFERENCE_CENTER, T);
     }
 
+    private static PreferenceUpdate topics(Map<String, Boolean> topics, Long version) {
+        return new PreferenceUpdate(topics, Map.of(), java.util.Set.of(), null, null, version);
+    }
+
+    @Test
+    void aFormDrawnBeforeAOneClickDoesNotResubscribeWhatTheOneClickStopped() {
+        long drawnFrom = center.load(ana).state().version();
+        // after the page was opened, the person's one-click stops promotions
+        store.apply(ana, Change.unsubscribeTopic("promotions", Provenance.of(Source.ONE_CLICK, T)));
+
+        // the old page is saved with promotions still ticked, as it was drawn
+        assertThatThrownBy(() -> center.save(ana, topics(Map.of("promotions", true, "newsletter", false), drawnFrom), page()))
+                .isInstanceOf(PreferenceException.class)
+                .extracting(e -> ((PreferenceException) e).code()).isEqualTo(PreferenceException.Code.STALE);
+        Preferences now = center.load(ana);
+        assertThat(now.topics()).filteredOn(c -> c.topic().id().equals("promotions")).extracting(Preferences.TopicChoice::chosen)
+                .containsExactly(false);
+        assertThat(now.topics()).filteredOn(c -> c.topic().id().equals("newsletter")).extracting(Preferences.TopicChoice::chosen)
+                .as("nothing of the stale save was written").containsExactly(true);
+
+        // drawn from the current version, the same save applies; without a version, as before
+        center.save(ana, topics(Map.of("newsletter", false), now.state().version()), page());
+        center.save(ana, topics(Map.of("product-updates", false), null), page());
+        assertThat(store.read(ana).topicOptOuts()).containsOnlyKeys("promotions", "newsletter", "product-updates");
+    }
+
+    @Test
+    void ofTwoSavesDrawnFromTheSameVersionOnlyOneIsWritten() throws Exception {
+        store.apply(ana, Change.unsubscribeTopic("events", page()));
+        long version = center.load(ana).state().version();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> center.save(ana, topics(Map.of("newsletter", false), version), page()));
+            var second = pool.submit(() -> center.save(ana, topics(Map.of("promotions", false), version), page()));
+            int stale = 0;
+            for (var f : List.of(first, second)) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(PreferenceException.class);
+                    assertThat(((PreferenceException) e.getCause()).code()).isEqualTo(PreferenceException.Code.STALE);
+                    stale++;
+                }
+            }
+            assertThat(stale).isEqualTo(1);
+            assertThat(store.read(ana).topicOptOuts()).hasSize(2);
+            assertThat(store.read(ana).version()).isEqualTo(version + 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aNewPersonSeesEveryDefaultTopicOnAndNoHistory() {
         Preferences p = center.load(ana);

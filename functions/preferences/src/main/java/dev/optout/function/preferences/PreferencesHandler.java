@@ -127,7 +127,15 @@ public final class PreferencesHandler implements RequestStreamHandler {
         } catch (PreferenceException e) {
             log.warn(r.requestId(), "preference-refused", Map.of("code", e.code().name(), "method", r.method(),
                     "addressKey", r.addressKey()));
-            int status = e.locked() ? 409 : 400;
+            boolean stale = e.code() == PreferenceException.Code.STALE;
+            int status = e.locked() || stale ? 409 : 400;
+            if (r.json() && stale) {
+                // the current state, so the app can show it and ask again
+                var body = PreferenceJson.state(center.load(token.address()), r.language().code());
+                body.put("code", e.code().name());
+                body.put("message", e.getMessage());
+                return HttpResponses.json(409, body.toString());
+            }
             if (r.json()) {
                 return pipeline.json(status, e.code().name(), e.getMessage());
             }

@@ -32,6 +32,8 @@ final class PreferencesPages {
     /** Form fields and the values of {@code action}. */
     static final String ACTION = "action";
     static final String SAVE = "save";
+    /** The hidden field that carries the version of the state the form was drawn from. */
+    static final String VERSION = "version";
     static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
     static final String RESUBSCRIBE = "resubscribe";
     static final String FORM_TOKEN = dev.optout.token.FormTokens.FIELD;
@@ -83,9 +85,22 @@ final class PreferencesPages {
                     }
                 }
                 String overall = form.first(FREQUENCY).orElse("");
-                return new PreferenceUpdate(chosen, own, sameAsOverall, overall.isEmpty() ? null : frequency(overall), null);
+                return new PreferenceUpdate(chosen, own, sameAsOverall, overall.isEmpty() ? null : frequency(overall), null,
+                        version(form.first(VERSION).orElse(null)));
             }
             default -> throw new PreferenceException(PreferenceException.Code.MALFORMED, "unknown action");
+        }
+    }
+
+    /** The version the form was drawn from; a form without one (an older page) saves as before. */
+    private static Long version(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new PreferenceException(PreferenceException.Code.MALFORMED, "version is not a number");
         }
     }
 

@@ -343,6 +343,32 @@ class PreferencesHandlerTest {
     }
 
     @Test
+    void aPageOpenedBeforeAOneClickAndSavedLaterChangesNothingAndShowsTheSettingsAsTheyAreNow() throws Exception {
+        APIGatewayV2HTTPEvent english = Fixture.event("get-html.json");
+        english.setQueryStringParameters(Map.of("lang", "en"));
+        java.util.regex.Matcher drawn = java.util.regex.Pattern.compile("name=\"version\" value=\"(\\d+)\"")
+                .matcher(handle(english).getBody());
+        assertThat(drawn.find()).isTrue();
+        // the person then unsubscribes from promotions with the one-click button of an email
+        f.store.apply(ANA, Change.unsubscribeTopic("promotions", Provenance.of(Source.ONE_CLICK, NOW.minusSeconds(5))));
+
+        // ... and saves the old page, where promotions was still ticked
+        APIGatewayV2HTTPResponse saved = handle(Fixture.pagePost("lang=en&action=save&topic.promotions=on&topic.newsletter=on"
+                + "&version=" + drawn.group(1)));
+        assertThat(saved.getStatusCode()).isEqualTo(409);
+        assertThat(saved.getBody()).contains("changed after you opened this page", "Nothing was saved");
+        assertThat(f.store.read(ANA).topicOptOuts()).containsOnlyKeys("promotions");
+
+        APIGatewayV2HTTPResponse api = handle(Fixture.put("{\"topics\":{\"promotions\":true},\"version\":" + drawn.group(1) + "}"));
+        assertThat(api.getStatusCode()).isEqualTo(409);
+        var body = json(api);
+        assertThat(body.get("code").asText()).isEqualTo("STALE");
+        assertThat(body.get("version").asLong()).isGreaterThan(Long.parseLong(drawn.group(1)));
+        assertThat(body.get("topics").get("promotions").get("chosen").asBoolean()).isFalse();
+        assertThat(f.store.read(ANA).topicOptOuts()).containsOnlyKeys("promotions");
+    }
+
+    @Test
     void aStoreFailureIsA503ThatClaimsNothing(LocalAws aws) throws Exception {
         SuppressionStore missing = new SuppressionStore(aws.dynamoDb(), "no-such-table", Fixture.ADDRESS_KEYS, Clock.systemUTC());
         PreferencesHandler broken = f.handler(NOW, missing);
