@@ -69,9 +69,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class GuardBenchmark {
     /** The records carry raw SES bodies: accepted as with raw message delivery enabled (no SNS envelope to verify). */
-    private static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
+    static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
             new FeedbackAuthenticity("arn:aws:sns:us-east-1:123456789012:optout-ses-feedback", false, true));
-    private static final String CAMPAIGN = "bench-campaign";
+    static final String CAMPAIGN = "bench-campaign";
 
     private GuardBenchmark() {
     }
@@ -188,7 +188,7 @@ public final class GuardBenchmark {
         return (int) java.util.stream.IntStream.range(0, events).filter(i -> i % 50 != 0 && i % 100 == 1).count();
     }
 
-    private static List<SQSEvent.SQSMessage> messages(int events) {
+    static List<SQSEvent.SQSMessage> messages(int events) {
         Instant sent = Instant.parse("2026-11-27T09:00:00Z");
         String tags = "{\"optout-campaign\":[\"" + CAMPAIGN + "\"],\"optout-topic\":[\"newsletter\"],\"optout-purpose\":[\"marketing\"]}";
         List<SQSEvent.SQSMessage> list = new ArrayList<>(events);
