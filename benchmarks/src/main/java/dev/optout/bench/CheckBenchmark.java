@@ -3,7 +3,10 @@ package dev.optout.bench;
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
+import dev.optout.check.CheckRequest;
+import dev.optout.check.CheckResponse;
 import dev.optout.check.PresendCheck;
+import dev.optout.suppression.Deadline;
 import dev.optout.function.presend.PresendCheckHandler;
 import dev.optout.json.Json;
 import dev.optout.links.ListUnsubscribeHeaders;
@@ -59,7 +62,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Each round runs all three, in an order that rotates from round to round (none always goes
  * first on a warm or cold server); the figures are the medians over the rounds.
  *
- * <p>Run: {@code scripts/bench check} (options: {@code --recipients N --rounds N}).
+ * <p>Then the check's own cost, which the store hides: CPU and allocation per recipient, answer
+ * bytes per recipient, live heap ({@link #ownCost}).
+ *
+ * <p>Run: {@code scripts/bench check} (options: {@code --recipients N --rounds N --cpu-rounds N --no-compare}).
  */
 public final class CheckBenchmark {
     private static final int SUPPRESS_EVERY = 10;
@@ -68,6 +74,9 @@ public final class CheckBenchmark {
     public static void main(String[] args) throws Exception {
         int recipients = intArg(args, "--recipients", 10_000);
         int rounds = intArg(args, "--rounds", 3);
+        int cpuRounds = intArg(args, "--cpu-rounds", 10);
+        // --no-compare: only the check's own cost (CPU, allocation, bytes, heap), without the store comparisons
+        boolean compare = !Arrays.asList(args).contains("--no-compare");
         try (LocalAws aws = LocalAws.start()) {
             System.out.printf("local AWS: %s%n", aws.kind());
             String table = aws.createSuppressionTable();
@@ -100,9 +109,23 @@ public final class CheckBenchmark {
 
             // Warm-up: JIT and connections, for all three.
             check(handler, request);
-            sweep(dynamo, table, tableKeys, projection, pool);
-            loop(dynamo, table, tableKeys.subList(0, Math.min(800, tableKeys.size())), projection, pool);
+            if (compare) {
+                sweep(dynamo, table, tableKeys, projection, pool);
+                loop(dynamo, table, tableKeys.subList(0, Math.min(800, tableKeys.size())), projection, pool);
+            }
 
+            if (compare) {
+                compare(runs, names, rounds, recipients, counter);
+            }
+            pool.shutdownNow();
+            ownCost(handler, new PresendCheck(TopicCatalog.bundled(), keys, reader, links), request, recipients, cpuRounds);
+            reader.close();
+        }
+    }
+
+    private static void compare(Map<String, Measured> runs, List<String> names, int rounds, int recipients, RequestCounter counter)
+            throws Exception {
+        {
             Map<String, long[]> ns = new HashMap<>();
             Map<String, Long> requests = new HashMap<>();
             names.forEach(n -> ns.put(n, new long[rounds]));
@@ -118,9 +141,6 @@ public final class CheckBenchmark {
                     requests.put(name, counter.total.get() - before);
                 }
             }
-            pool.shutdownNow();
-            reader.close();
-
             double check = median(ns.get("check")) / 1e6;
             double floor = median(ns.get("floor")) / 1e6;
             double loop = median(ns.get("naive")) / 1e6;
@@ -140,6 +160,103 @@ public final class CheckBenchmark {
         }
     }
 
+    /**
+     * The check's own cost, which the store's latency hides in the timings above. Measured with the
+     * JVM's per-thread counters ({@link com.sun.management.ThreadMXBean}), so waits cost nothing:
+     * <ul>
+     *   <li>calling thread: everything the handler does itself: parsing the request, canonicalizing
+     *       and keying each address (HMAC-SHA-256), the decisions, sealing one link token per allowed
+     *       recipient (AES-GCM), the headers and tags, and writing the answer's JSON. Not the log line's
+     *       output (a null stream here);</li>
+     *   <li>reader threads: the {@value PresendCheckHandler#READ_PARALLELISM} BatchGetItem threads: the
+     *       SDK's marshalling, the HTTP client and decoding the items; against DynamoDB this part
+     *       scales with the items read, not with our code, so it is shown apart.</li>
+     * </ul>
+     * Medians over {@code rounds} checks after the warm-up. Peak heap: the live heap (after a full
+     * GC) while the answer exists, in the order the handler holds it: the parsed request, the results,
+     * the serialized answer.
+     */
+    private static void ownCost(PresendCheckHandler handler, PresendCheck check, byte[] request, int recipients, int rounds)
+            throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long[] readers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("optout-batch-read-"))
+                .mapToLong(Thread::getId).toArray();
+        long[] cpu = new long[rounds];
+        long[] alloc = new long[rounds];
+        long[] readerCpu = new long[rounds];
+        long[] readerAlloc = new long[rounds];
+        long[] wall = new long[rounds];
+        int answerBytes = 0;
+        for (int r = 0; r < 3; r++) {
+            check(handler, request); // the compiler's warm-up, beyond the runs above
+        }
+        for (int r = 0; r < rounds; r++) {
+            long[] rc0 = mx.getThreadCpuTime(readers);
+            long[] ra0 = mx.getThreadAllocatedBytes(readers);
+            long a0 = mx.getThreadAllocatedBytes(self);
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            answerBytes = check(handler, request);
+            wall[r] = System.nanoTime() - t0;
+            cpu[r] = mx.getCurrentThreadCpuTime() - c0;
+            alloc[r] = mx.getThreadAllocatedBytes(self) - a0;
+            readerCpu[r] = sum(mx.getThreadCpuTime(readers)) - sum(rc0);
+            readerAlloc[r] = sum(mx.getThreadAllocatedBytes(readers)) - sum(ra0);
+        }
+        double perCpuUs = median(cpu) / 1e3 / recipients;
+        System.out.printf("%nThe check's own cost: %,d recipients (%,d-byte request), median of %d checks, JVM per-thread counters%n",
+                recipients, request.length, rounds);
+        System.out.printf("  %-66s %10.2f us/recipient  (goal <= 5.00)%n", "CPU, calling thread (parse, keys, decisions, tokens, headers, JSON)",
+                perCpuUs);
+        System.out.printf("  %-66s %10.2f us/recipient%n", "CPU, the " + readers.length + " BatchGetItem reader threads (SDK, HTTP, decoding)",
+                median(readerCpu) / 1e3 / recipients);
+        System.out.printf("  %-66s %10.0f bytes/recipient%n", "allocated, calling thread", median(alloc) / (double) recipients);
+        System.out.printf("  %-66s %10.0f bytes/recipient%n", "allocated, reader threads", median(readerAlloc) / (double) recipients);
+        System.out.printf("  %-66s %10.1f bytes/recipient  (%,d bytes; Lambda's synchronous response limit: 6,291,556)%n",
+                "answer", answerBytes / (double) recipients, answerBytes);
+        System.out.printf("  %-66s %10.1f ms (the store's latency, moto's here)%n", "wall time of one check", median(wall) / 1e6);
+        System.out.printf("  CPU per check, calling thread, each round (ms): %s%n",
+                Arrays.stream(cpu).mapToObj(v -> String.format("%.1f", v / 1e6)).toList());
+
+        // Live heap: what one check holds at its largest, measured after full GCs.
+        long base = liveHeap();
+        CheckRequest parsed = CheckRequest.parse(new ByteArrayInputStream(request));
+        long withRequest = liveHeap();
+        CheckResponse response = check.check(parsed, Deadline.after(java.time.Duration.ofMinutes(5), Clock.systemUTC()));
+        long withResults = liveHeap();
+        // sized to the answer, so the buffer holds the answer's bytes and no growth slack
+        ByteArrayOutputStream out = new ByteArrayOutputStream(answerBytes);
+        response.writeJson(out);
+        long withAnswer = liveHeap();
+        System.out.printf("  live heap of one %,d-recipient check (after full GC): request parsed %.1f MB, + results %.1f MB,"
+                        + " + serialized answer %.1f MB (a %.1f MB array, which G1 keeps in whole humongous regions) = %.1f MB at its"
+                        + " peak; plus the request's %.1f MB of input bytes (Lambda's MemorySize in template.yaml: %d MB)%n",
+                recipients, (withRequest - base) / 1e6, (withResults - withRequest) / 1e6, (withAnswer - withResults) / 1e6,
+                out.size() / 1e6, (withAnswer - base) / 1e6, request.length / 1e6, dev.optout.localaws.FunctionDefinition.all(dev.optout.localaws.Template.load())
+                        .stream().filter(f -> f.logicalId().equals("PresendCheckFunction")).findFirst().orElseThrow().memorySize());
+        // keep the three alive until measured
+        if (parsed.recipients().size() + response.results().size() + out.size() == 0) {
+            throw new IllegalStateException("empty check");
+        }
+    }
+
+    /** Heap in use after full collections (System.gc() twice: the first may leave finalizable garbage). */
+    private static long liveHeap() {
+        System.gc();
+        System.gc();
+        java.lang.management.MemoryUsage u = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return u.getUsed();
+    }
+
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += Math.max(0, v);
+        }
+        return s;
+    }
+
     private interface Measured {
         void run() throws Exception;
     }
@@ -149,7 +266,7 @@ public final class CheckBenchmark {
      * transactional writes are the realistic path, but moto copies the whole table on every
      * transaction, which makes a 10,000-item fill quadratic on the emulator.)
      */
-    private static List<String> fill(DynamoDbClient dynamo, String table, AddressKeys keys, int n) throws Exception {
+    static List<String> fill(DynamoDbClient dynamo, String table, AddressKeys keys, int n) throws Exception {
         List<String> addresses = new ArrayList<>(n);
         Instant t = Instant.parse("2026-11-01T00:00:00Z");
         List<WriteRequest> batch = new ArrayList<>();
@@ -183,12 +300,14 @@ public final class CheckBenchmark {
         return addresses;
     }
 
-    private static void check(PresendCheckHandler handler, byte[] request) throws Exception {
+    /** The answer's size in bytes. */
+    private static int check(PresendCheckHandler handler, byte[] request) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         handler.handleRequest(new ByteArrayInputStream(request), out, new LocalLambdaContext("PresendCheckFunction", java.time.Duration.ofMinutes(5)));
         if (out.size() == 0) {
             throw new IllegalStateException("check answered nothing");
         }
+        return out.size();
     }
 
     /** The store's own cost: the same keys and projection, 100 a request, same parallelism, results ignored. */

@@ -65,13 +65,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li><b>check</b>: a 10,000-recipient check with and without the guard, the same harness,
  *   alternating which goes first, median of the rounds.</li>
  * </ol>
- * Run: {@code scripts/bench guard [--events N] [--invocations N] [--recipients N] [--rounds N]}.
+ * Run: {@code scripts/bench guard [--events N] [--invocations N] [--burst-rate N] [--recipients N] [--rounds N]}.
  */
 public final class GuardBenchmark {
     /** The records carry raw SES bodies: accepted as with raw message delivery enabled (no SNS envelope to verify). */
-    private static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
+    static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
             new FeedbackAuthenticity("arn:aws:sns:us-east-1:123456789012:optout-ses-feedback", false, true));
-    private static final String CAMPAIGN = "bench-campaign";
+    static final String CAMPAIGN = "bench-campaign";
 
     private GuardBenchmark() {
     }
@@ -83,14 +83,14 @@ public final class GuardBenchmark {
         int rounds = intArg(args, "--rounds", 5);
         try (LocalAws aws = LocalAws.start()) {
             System.out.printf("campaign guard benchmark: %s, %d cores%n", aws.kind(), Runtime.getRuntime().availableProcessors());
-            burst(aws, events, invocations);
+            burst(aws, events, invocations, intArg(args, "--burst-rate", 10_000));
             checkCost(aws, recipients, rounds);
         }
     }
 
     // ---------------------------------------------------------------- 1. burst of SES events
 
-    private static void burst(LocalAws aws, int events, int invocations) throws Exception {
+    private static void burst(LocalAws aws, int events, int invocations, int burstRate) throws Exception {
         Probe probe = new Probe();
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(probe)));
         String table = aws.createSuppressionTable();
@@ -146,6 +146,13 @@ public final class GuardBenchmark {
                 (double) counterWrites / events, shardsWritten);
         System.out.printf("   most writes to one counter key within one second: %d (DynamoDB: 1,000 WCU per partition) = %.1f%% of the limit%n",
                 maxPerKeyPerSecond, maxPerKeyPerSecond / 10.0);
+        // A 10,000-events-a-second burst (--burst-rate): the writes it makes, from the writes per event measured above.
+        double writesPerSecond = burstRate * (double) counterWrites / events;
+        System.out.printf("   computed for a burst of %,d events/s (--burst-rate) from the measured %.3f counter writes an event: %,.0f counter"
+                        + " writes/s over %d keys = %,.0f writes per key per second (%.1f%% of DynamoDB's 1,000 a partition); measured here:"
+                        + " %,.0f events/s, most writes to one key in one second %d%n",
+                burstRate, (double) counterWrites / events, writesPerSecond, thresholds.shards(), writesPerSecond / thresholds.shards(),
+                writesPerSecond / thresholds.shards() / 10.0, eventsPerSecond, maxPerKeyPerSecond);
         double target = 1_000_000 / 600.0;
         System.out.printf("   computed for 1,000,000 sends in 10 minutes (%,.0f Send events/s): %,.0f counter writes/s over %d keys = "
                         + "%,.0f per key per second (%.1f%% of 1,000); one ADD per event on one key would be %,.0f/s (%.1fx the limit)%n",
@@ -188,7 +195,7 @@ public final class GuardBenchmark {
         return (int) java.util.stream.IntStream.range(0, events).filter(i -> i % 50 != 0 && i % 100 == 1).count();
     }
 
-    private static List<SQSEvent.SQSMessage> messages(int events) {
+    static List<SQSEvent.SQSMessage> messages(int events) {
         Instant sent = Instant.parse("2026-11-27T09:00:00Z");
         String tags = "{\"optout-campaign\":[\"" + CAMPAIGN + "\"],\"optout-topic\":[\"newsletter\"],\"optout-purpose\":[\"marketing\"]}";
         List<SQSEvent.SQSMessage> list = new ArrayList<>(events);

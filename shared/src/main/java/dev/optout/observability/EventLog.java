@@ -67,16 +67,23 @@ public final class EventLog {
 
     /**
      * SnapStart priming: runs the JSON and metrics code of a log line once, in a {@link DryRun}, so
-     * that nothing reaches the logs or the metrics.
+     * that nothing reaches the logs or the metrics; then writes the same lines to a discarding
+     * stream, so that printing a line (the character encoding of {@link PrintStream}) is warm too.
      */
     public static void prime(String function) {
         EventLog log = stdout(function);
         DryRun.run(() -> {
-            log.info("snapstart-priming", "snapstart-priming", Map.of("addressKey", "priming", "count", 1));
-            log.metrics("snapstart-priming", "snapstart-priming", Map.of("source", "priming"), Map.of("Priming", 1),
-                    Map.of("Source", "priming"));
+            primingLines(log);
             return null;
         });
+        primingLines(new EventLog(function, new PrintStream(java.io.OutputStream.nullOutputStream(), true,
+                java.nio.charset.StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    private static void primingLines(EventLog log) {
+        log.info("snapstart-priming", "snapstart-priming", Map.of("addressKey", "priming", "count", 1));
+        log.metrics("snapstart-priming", "snapstart-priming", Map.of("source", "priming"), Map.of("Priming", 1),
+                Map.of("Source", "priming"));
     }
 
     private void write(String level, String requestId, String event, Map<String, ?> fields,

@@ -79,12 +79,22 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
             throw new IllegalStateException("SnapStart priming failed: the primed mailto token did not open: " + e.getMessage(), e);
         }
         String recipient = localPart + "@" + addresses.domain();
-        String event = "{\"Records\":[{\"eventSource\":\"aws:ses\",\"ses\":{\"mail\":{\"timestamp\":\"2026-01-01T00:00:00.000Z\","
-                + "\"source\":\"" + Priming.ADDRESS.value() + "\",\"messageId\":\"snapstart-priming\",\"destination\":[\"" + recipient + "\"],"
-                + "\"commonHeaders\":{\"from\":[\"" + Priming.ADDRESS.value() + "\"],\"subject\":\"\"}},"
-                + "\"receipt\":{\"recipients\":[\"" + recipient + "\"],\"spamVerdict\":{\"status\":\"PASS\"},"
+        // Shaped as SES sends it (the events/ samples): the headers array, a boolean and numbers too, so
+        // that the parser's paths for them are warm when the first real receipt arrives.
+        String event = "{\"Records\":[{\"eventSource\":\"aws:ses\",\"eventVersion\":\"1.0\",\"ses\":{\"mail\":{"
+                + "\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"source\":\"" + Priming.ADDRESS.value() + "\","
+                + "\"messageId\":\"snapstart-priming\",\"destination\":[\"" + recipient + "\"],\"headersTruncated\":false,"
+                + "\"headers\":[{\"name\":\"Return-Path\",\"value\":\"<" + Priming.ADDRESS.value() + ">\"},"
+                + "{\"name\":\"Received\",\"value\":\"from mail.invalid (mail.invalid [192.0.2.1]) by inbound-smtp with SMTP id"
+                + " snapstart-priming; Thu, 01 Jan 2026 00:00:00 +0000 (UTC)\"},{\"name\":\"Subject\",\"value\":\"unsubscribe\"},"
+                + "{\"name\":\"Date\",\"value\":\"Thu, 1 Jan 2026 00:00:00 +0000\"},{\"name\":\"Message-ID\",\"value\":\"<priming@mail.invalid>\"}],"
+                + "\"commonHeaders\":{\"returnPath\":\"" + Priming.ADDRESS.value() + "\",\"from\":[\"" + Priming.ADDRESS.value() + "\"],"
+                + "\"date\":\"Thu, 1 Jan 2026 00:00:00 +0000\",\"to\":[\"" + recipient + "\"],\"messageId\":\"<priming@mail.invalid>\","
+                + "\"subject\":\"\"}},"
+                + "\"receipt\":{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"processingTimeMillis\":612,"
+                + "\"recipients\":[\"" + recipient + "\"],\"spamVerdict\":{\"status\":\"PASS\"},"
                 + "\"virusVerdict\":{\"status\":\"PASS\"},\"spfVerdict\":{\"status\":\"PASS\"},"
-                + "\"dkimVerdict\":{\"status\":\"PASS\"},\"dmarcVerdict\":{\"status\":\"PASS\"},"
+                + "\"dkimVerdict\":{\"status\":\"PASS\"},\"dmarcVerdict\":{\"status\":\"PASS\"},\"dmarcPolicy\":\"none\","
                 + "\"action\":{\"type\":\"Lambda\",\"invocationType\":\"Event\"}}}}]}";
         byte[] tokenMail = event.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<ReceivedMail> mails = SesReceiptParser.parse(new java.io.ByteArrayInputStream(tokenMail));
@@ -121,6 +131,7 @@ public final class InboundUnsubscribeHandler implements RequestStreamHandler {
             }
             return null;
         });
+        EventLog.prime(Metrics.INBOUND_UNSUBSCRIBE);
     }
 
     public InboundUnsubscribeHandler(InboundUnsubscribe inbound, EventLog log) {
