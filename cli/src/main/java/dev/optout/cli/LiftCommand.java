@@ -7,6 +7,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.Mark;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StaleStateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class LiftCommand extends OperatorCommand {
         EmailAddress address = Operator.address(raw);
         AddressState state = operator.store().read(address);
         boolean bounce = state.hardBounce() != null || state.softBounce() != null || !state.softBounceTimes().isEmpty();
-        boolean optOut = state.unsubscribedAll() != null || state.complaint() != null;
+        boolean optOut = state.unsubscribedAll() != null || state.complaint() != null || state.operatorHold() != null;
         if (!bounce && !optOut) {
             context.out().println(address.value() + " has no bounce, unsubscribe or complaint to lift: nothing changed."
                     + (state.topicOptOuts().isEmpty() ? "" : "\n  (topic opt-outs " + state.topicOptOuts().keySet()
@@ -81,12 +82,22 @@ public final class LiftCommand extends OperatorCommand {
             p = p.withEvidence(Map.of("consent", consent.strip()));
         }
         List<String> lifted = new ArrayList<>();
+        List<Change> changes = new ArrayList<>(2);
         if (bounce) {
-            operator.store().apply(address, Change.of(Action.LIFT_BOUNCE, p));
+            changes.add(Change.of(Action.LIFT_BOUNCE, p));
             lifted.add(state.hardBounce() != null ? "hard bounce" : "soft bounces");
         }
         if (optOut) {
-            operator.store().apply(address, Change.resubscribeAll(p));
+            changes.add(Change.resubscribeAll(p));
+        }
+        try {
+            // conditioned on the state read above: a one-click that lands meanwhile is not lifted unseen
+            operator.store().applyAll(address, changes, null, state.version());
+        } catch (StaleStateException e) {
+            throw new Refusal("refused: " + address.value() + " changed while lift ran (someone acted on it just now). "
+                    + "Nothing was changed: run lookup, then lift again.");
+        }
+        if (optOut) {
             lifted.add(state.complaint() != null ? "complaint" : "unsubscribe");
             if (state.complaint() != null && state.unsubscribedAll() != null) {
                 lifted.add("unsubscribe");

@@ -14,6 +14,8 @@ final class Marks {
     static final String SOFT_BOUNCE = "soft_bounce";
     static final String COMPLAINT = "complaint";
     static final String UNSUBSCRIBE = "unsubscribe";
+    /** An operator's hold shown apart, when the person's own unsubscribe stands too. */
+    static final String OPERATOR_HOLD = "operator_hold";
     static final String TOPIC_PREFIX = "unsubscribe:";
 
     private Marks() {
@@ -33,6 +35,10 @@ final class Marks {
         }
         if (s.unsubscribedAll() != null) {
             m.put(UNSUBSCRIBE, s.unsubscribedAll());
+        }
+        if (s.operatorHold() != null) {
+            // an operator's hold reads as the unsubscribe it always was, unless the person's own stands beside it
+            m.put(s.unsubscribedAll() == null ? UNSUBSCRIBE : OPERATOR_HOLD, s.operatorHold());
         }
         new TreeMap<>(s.topicOptOuts()).forEach((t, mark) -> m.put(TOPIC_PREFIX + t, mark));
         return m;

@@ -48,7 +48,7 @@ public final class SuppressCommand extends OperatorCommand {
         Provenance p = Provenance.byOperator(Source.OPERATOR, operator.clock().instant(), operator.actor(), reason.strip());
         operator.store().apply(address, topic == null ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(topic, p));
         var state = operator.store().read(address);
-        Mark m = topic == null ? state.unsubscribedAll() : state.topicOptOuts().get(topic);
+        Mark m = topic == null ? state.operatorHold() : state.topicOptOuts().get(topic);
         String what = topic == null ? "all marketing mail" : "topic " + topic;
         context.out().println("suppressed " + address.value() + " from " + what + " (in effect since " + m.at() + ", " + m.source() + ")");
         context.out().println("  recorded: OPERATOR, actor " + operator.actor() + ", reason \"" + reason.strip() + "\"");

@@ -137,7 +137,23 @@ class OperatorCommandsIT {
         cli.run("suppress", "--local", "--actor", "ops", "gita@example.com", "--reason", "by mistake");
         CliHarness.Result r = cli.run("lift", "--local", "--actor", "ops", "gita@example.com", "--reason", "undo my mistake");
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(cli.store.read(addr("gita@example.com")).operatorHold()).isNull();
         assertThat(cli.store.read(addr("gita@example.com")).unsubscribedAll()).isNull();
+    }
+
+    @Test
+    void anOperatorsSuppressDoesNotHideThePersonsOwnLaterOneClick() {
+        cli.run("suppress", "--local", "--actor", "ops", "hadi@example.com", "--reason", "support ticket 12");
+        // the person then unsubscribes themselves with the one-click button
+        cli.store.apply(addr("hadi@example.com"), Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, T.plusSeconds(60))));
+
+        CliHarness.Result lift = cli.run("lift", "--local", "--actor", "ops", "hadi@example.com", "--reason", "ticket closed");
+        assertThat(lift.code()).isEqualTo(1);
+        assertThat(lift.err()).contains("an unsubscribe the person made");
+        var state = cli.store.read(addr("hadi@example.com"));
+        assertThat(state.unsubscribedAll().source()).isEqualTo(Source.ONE_CLICK);
+        assertThat(state.operatorHold()).isNotNull();
+        assertThat(cli.run("lookup", "--local", "hadi@example.com").out()).contains("unsubscribe ", "ONE_CLICK", "operator_hold");
     }
 
     @Test
@@ -241,7 +257,7 @@ class OperatorCommandsIT {
                     "--actor", "ops", "stack@example.com", "--reason", "via the stack");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("suppressed stack@example.com");
-            assertThat(cli.store.read(addr("stack@example.com")).unsubscribedAll()).isNotNull();
+            assertThat(cli.store.read(addr("stack@example.com")).operatorHold()).isNotNull();
 
             try (var cfn = cli.aws.client(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder())) {
                 cfn.createStack(c -> c.stackName("optout-old").templateBody(template.replace("\"AddressHashKeySecretArn\"", "\"Other\"")));

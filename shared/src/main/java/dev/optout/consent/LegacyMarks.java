@@ -23,6 +23,9 @@ public final class LegacyMarks {
             Mark m = state.unsubscribedAll();
             slots.put(Slot.all(m.source() == Source.OPERATOR ? Kind.OPERATOR_HOLD : Kind.PERSON_CHOICE), stop(m));
         }
+        if (state.operatorHold() != null) {
+            slots.put(Slot.all(Kind.OPERATOR_HOLD), stop(state.operatorHold()));
+        }
         put(slots, Slot.all(Kind.HARD_BOUNCE), state.hardBounce());
         put(slots, Slot.all(Kind.SOFT_BOUNCE_STOP), state.softBounce());
         put(slots, Slot.all(Kind.COMPLAINT), state.complaint());

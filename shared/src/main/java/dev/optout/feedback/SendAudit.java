@@ -119,17 +119,8 @@ public final class SendAudit {
 
     /** What blocks all marketing mail, whatever the topic. */
     private static Decision allMarketing(AddressState state) {
-        Decision d = SendPolicy.decideTransactional(state);
-        if (!d.allowed()) {
-            return d;
-        }
-        if (state.complaint() != null) {
-            return Decision.block(BlockReason.COMPLAINED, state.complaint().at());
-        }
-        if (state.unsubscribedAll() != null) {
-            return Decision.block(BlockReason.UNSUBSCRIBED_ALL, state.unsubscribedAll().at());
-        }
-        return d;
+        SendPolicy.Stop stop = SendPolicy.stop(state);
+        return stop == null ? Decision.allow(null) : Decision.block(stop.reason(), stop.markIn(state).at());
     }
 
     /** Where the standing block came from (ONE_CLICK, PREFERENCE_CENTER...), for the report. */
@@ -137,7 +128,7 @@ public final class SendAudit {
         var mark = switch (d.reason()) {
             case BOUNCED -> state.hardBounce() != null ? state.hardBounce() : state.softBounce();
             case COMPLAINED -> state.complaint();
-            case UNSUBSCRIBED_ALL -> state.unsubscribedAll();
+            case UNSUBSCRIBED_ALL -> state.unsubscribedAll() != null ? state.unsubscribedAll() : state.operatorHold();
             case UNSUBSCRIBED_TOPIC -> topic.map(t -> state.topicOptOuts().get(t.id())).orElse(null);
             default -> null;
         };

@@ -15,7 +15,9 @@ public record MailStatus(Kind kind, Instant since, String detail) {
         RECEIVING,
         /** The person unsubscribed from all marketing mail; they can opt back in. */
         UNSUBSCRIBED,
-        /** The person marked a message as spam; they can opt back in. */
+        /** The sender's team paused marketing mail to the address (an operator's hold). */
+        HELD,
+        /** The person marked a message as spam; a link does not lift it. */
         COMPLAINED,
         /** Mail to the address bounced several times; the person can say it works again. */
         SOFT_BOUNCED,
@@ -46,6 +48,7 @@ public record MailStatus(Kind kind, Instant since, String detail) {
             case SOFT_BOUNCE -> Kind.SOFT_BOUNCED;
             case COMPLAINT -> Kind.COMPLAINED;
             case UNSUBSCRIBED_ALL -> Kind.UNSUBSCRIBED;
+            case OPERATOR_HOLD -> Kind.HELD;
         };
         return from(kind, stop.markIn(s));
     }

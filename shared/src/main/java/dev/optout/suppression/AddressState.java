@@ -22,6 +22,8 @@ import java.util.Map;
  *                        timestamps, sorted; two bounces at the same instant are two entries)
  * @param updatedAt       the last change, {@code null} for an address never seen
  * @param forgotten       set when the address was erased ({@code FORGET_ADDRESS}): it is never written in clear again
+ * @param operatorHold    an operator's hold on all marketing mail ({@code ./optout suppress}), kept apart
+ *                        from the person's own {@code unsubscribedAll} so that neither hides the other
  * @param version         how many times the state was written (0 for an address never seen, or an item
  *                        written before versions were kept): a form carries the version it was drawn
  *                        from, and a save from an older one is stale
@@ -40,6 +42,7 @@ public record AddressState(
         List<Instant> softBounceTimes,
         Instant updatedAt,
         Mark forgotten,
+        Mark operatorHold,
         long version) {
 
     public AddressState {
@@ -53,14 +56,14 @@ public record AddressState(
                         Map<String, Mark> topicOptOuts, Map<String, Mark> topicOptIns, Map<String, Frequency> topicFrequency,
                         Frequency frequency, List<Instant> softBounceTimes, Instant updatedAt) {
         this(key, address, unsubscribedAll, hardBounce, softBounce, complaint, topicOptOuts, topicOptIns, topicFrequency,
-                frequency, softBounceTimes, updatedAt, null, 0);
+                frequency, softBounceTimes, updatedAt, null, null, 0);
     }
 
     public AddressState(String key, String address, Mark unsubscribedAll, Mark hardBounce, Mark softBounce, Mark complaint,
                         Map<String, Mark> topicOptOuts, Map<String, Mark> topicOptIns, Map<String, Frequency> topicFrequency,
                         Frequency frequency, List<Instant> softBounceTimes, Instant updatedAt, Mark forgotten) {
         this(key, address, unsubscribedAll, hardBounce, softBounce, complaint, topicOptOuts, topicOptIns, topicFrequency,
-                frequency, softBounceTimes, updatedAt, forgotten, 0);
+                frequency, softBounceTimes, updatedAt, forgotten, null, 0);
     }
 
     /** The state of an address the table has never seen: subscribed to every default topic. */

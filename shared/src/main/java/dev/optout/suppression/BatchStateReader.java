@@ -167,6 +167,7 @@ public final class BatchStateReader implements AutoCloseable {
                 case SOFT_BOUNCE -> names.put("#soft", SOFT_BOUNCE);
                 case COMPLAINT -> names.put("#complaint", COMPLAINT);
                 case UNSUBSCRIBED_ALL -> names.put("#unsub", UNSUBSCRIBED_ALL);
+                case OPERATOR_HOLD -> names.put("#hold", OPERATOR_HOLD);
                 case FREQUENCY -> names.put("#freq", FREQUENCY);
                 case TOPIC_OPT_OUT -> names.put("#out", TOPIC_OPT_OUT + topic.id());
                 case TOPIC_OPT_IN -> names.put("#in", TOPIC_OPT_IN + topic.id());

@@ -7,7 +7,7 @@ import dev.optout.topic.Topic;
  * <ol>
  *   <li>hard bounce, then soft-bounce suppression ({@code BOUNCED}): the address does not take mail;</li>
  *   <li>complaint ({@code COMPLAINED});</li>
- *   <li>global opt-out ({@code UNSUBSCRIBED_ALL}), which beats every topic choice;</li>
+ *   <li>global opt-out ({@code UNSUBSCRIBED_ALL}): the person's own, then an operator's hold; it beats every topic choice;</li>
  *   <li>topic opt-out ({@code UNSUBSCRIBED_TOPIC}), which beats the topic default;</li>
  *   <li>explicit topic opt-in;</li>
  *   <li>the topic default: subscribed, or {@code NOT_OPTED_IN} for opt-in topics.</li>
@@ -25,7 +25,9 @@ public final class SendPolicy {
         HARD_BOUNCE(BlockReason.BOUNCED),
         SOFT_BOUNCE(BlockReason.BOUNCED),
         COMPLAINT(BlockReason.COMPLAINED),
-        UNSUBSCRIBED_ALL(BlockReason.UNSUBSCRIBED_ALL);
+        UNSUBSCRIBED_ALL(BlockReason.UNSUBSCRIBED_ALL),
+        /** An operator's hold ({@code ./optout suppress}): the check answers it as an opt-out of all mail. */
+        OPERATOR_HOLD(BlockReason.UNSUBSCRIBED_ALL);
 
         private static final Stop[] STRONGEST_FIRST = values();
 
@@ -47,6 +49,7 @@ public final class SendPolicy {
                 case SOFT_BOUNCE -> state.softBounce();
                 case COMPLAINT -> state.complaint();
                 case UNSUBSCRIBED_ALL -> state.unsubscribedAll();
+                case OPERATOR_HOLD -> state.operatorHold();
             };
         }
 
@@ -61,7 +64,7 @@ public final class SendPolicy {
      * these ({@code BatchStateReader#projectionNames}), so a rule that reads more must say so here.
      */
     public enum Reads {
-        HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, UNSUBSCRIBED_ALL, FREQUENCY, TOPIC_OPT_OUT, TOPIC_OPT_IN, TOPIC_FREQUENCY
+        HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD, FREQUENCY, TOPIC_OPT_OUT, TOPIC_OPT_IN, TOPIC_FREQUENCY
     }
 
     /** The strongest address-wide stop set in {@code state}, or {@code null} while marketing mail may flow. */

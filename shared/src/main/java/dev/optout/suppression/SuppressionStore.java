@@ -521,13 +521,19 @@ public final class SuppressionStore {
         Provenance p = change.provenance();
         Mark mark = new Mark(p.at(), p.source(), p.campaignId(), change.detail());
         switch (change.action()) {
-            case UNSUBSCRIBE_ALL -> e.setIfAbsent(UNSUBSCRIBED_ALL, markValue(mark));
+            // an operator's opt-out is the operator's hold, apart from the person's own (the consent rules' slots)
+            case UNSUBSCRIBE_ALL -> e.setIfAbsent(authority(p).isOperators() ? OPERATOR_HOLD : UNSUBSCRIBED_ALL, markValue(mark));
             case RESUBSCRIBE_ALL -> {
-                // "Send me mail again" lifts the opt-out of all mail. A complaint and a soft-bounce
-                // stop only go with an operator's recorded consent (the consent rules: a link never
-                // lifts them); a hard bounce never (see LIFT_BOUNCE).
+                // The person's "send me mail again" lifts their own opt-out only. An operator lifts
+                // the hold, and an opt-out of all mail only after checking (conditioned on the
+                // version it read) that it is not the person's own; with the person's recorded
+                // consent also a complaint and a soft-bounce stop. A hard bounce never (LIFT_BOUNCE).
+                dev.optout.consent.Authority authority = authority(p);
                 e.remove(UNSUBSCRIBED_ALL);
-                if (dev.optout.consent.Authority.of(p) == dev.optout.consent.Authority.OPERATOR_WITH_CONSENT) {
+                if (authority.isOperators()) {
+                    e.remove(OPERATOR_HOLD);
+                }
+                if (authority == dev.optout.consent.Authority.OPERATOR_WITH_CONSENT) {
                     e.remove(COMPLAINT);
                     e.remove(SOFT_BOUNCE);
                     e.remove(SOFT_BOUNCE_TIMES);
@@ -564,6 +570,10 @@ public final class SuppressionStore {
             case FORGET_ADDRESS -> e.setIfAbsent(FORGOTTEN, markValue(mark));
             default -> throw new IllegalArgumentException("unhandled action " + change.action());
         }
+    }
+
+    private static dev.optout.consent.Authority authority(Provenance p) {
+        return dev.optout.consent.Authority.of(p);
     }
 
     /**

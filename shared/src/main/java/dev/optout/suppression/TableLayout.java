@@ -44,6 +44,8 @@ public final class TableLayout {
 
     public static final String ADDRESS = "addr";
     public static final String UNSUBSCRIBED_ALL = "unsub";
+    /** An operator's hold on all marketing mail: apart from the person's own {@code unsub}. */
+    public static final String OPERATOR_HOLD = "hold";
     public static final String HARD_BOUNCE = "hardBounce";
     public static final String SOFT_BOUNCE = "softBounce";
     public static final String COMPLAINT = "complaint";
@@ -144,7 +146,7 @@ public final class TableLayout {
                 mark(item.get(UNSUBSCRIBED_ALL)), mark(item.get(HARD_BOUNCE)), mark(item.get(SOFT_BOUNCE)),
                 mark(item.get(COMPLAINT)), optOuts, optIns, frequencies,
                 item.get(FREQUENCY) == null ? null : Frequency.parseOrNull(item.get(FREQUENCY).s()),
-                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)),
+                softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)), mark(item.get(OPERATOR_HOLD)),
                 item.get(VERSION) == null ? 0 : Long.parseLong(item.get(VERSION).n()));
     }
 }
