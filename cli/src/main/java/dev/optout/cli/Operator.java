@@ -38,8 +38,11 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -67,16 +70,60 @@ public final class Operator implements AutoCloseable {
     private final TopicCatalog catalog;
     private final String actor;
     private final Guard guard;
+    private final Copies copies;
+    private final Access access;
     private final Clock clock = Clock.systemUTC();
 
     /** The campaign guard's thresholds as the target's functions use them, and where they come from. */
     public record Guard(GuardThresholds thresholds, String origin) {
     }
 
+    /**
+     * Where copies of an address live outside the table, for erasure: the SES account suppression
+     * list (when the target mirrors to it) and the queues whose message bodies may hold it.
+     *
+     * @param sesMirroring the target's SesSuppressionMirroring is "true"
+     * @param queues       the queues by logical id (template.yaml), with their URLs
+     */
+    public record Copies(boolean sesMirroring, Map<String, String> queues) {
+        public Copies {
+            queues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
+        }
+    }
+
+    /** template.yaml's queues as .optout/local.json names their URLs. */
+    static final Map<String, String> LOCAL_QUEUES = orderedMap(
+            "pendingChangesQueueUrl", "PendingChangesQueue",
+            "pendingChangesDeadLetterQueueUrl", "PendingChangesDeadLetterQueue",
+            "feedbackQueueUrl", "SesEventsQueue",
+            "feedbackDeadLetterQueueUrl", "SesEventsDeadLetterQueue",
+            "inboundDeadLetterQueueUrl", "InboundUnsubscribeDeadLetterQueue");
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private record Access(Region region, URI endpoint, AwsCredentialsProvider credentials,
+                          List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
+        Access(Region region, URI endpoint, AwsCredentialsProvider credentials) {
+            this(region, endpoint, credentials, List.of());
+        }
+
+        Access with(OptoutCli.Context context) {
+            return new Access(region, endpoint, credentials, List.copyOf(context.interceptors()));
+        }
+    }
+
     private Operator(String description, SdkHttpClient http, DynamoDbClient dynamo, SuppressionStore store,
-                     TopicCatalog catalog, String actor, Guard guard) {
+                     TopicCatalog catalog, String actor, Guard guard, Copies copies, Access access) {
         this.description = description;
         this.guard = guard;
+        this.copies = copies;
+        this.access = access;
         this.http = http;
         this.dynamo = dynamo;
         this.store = store;
@@ -103,8 +150,16 @@ public final class Operator implements AutoCloseable {
         AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
         // ./optout local gives the functions template.yaml's parameter defaults, which are the guard's defaults.
         Guard guard = new Guard(GuardThresholds.DEFAULTS, "the template's defaults, as ./optout local runs them");
-        return open("the local instance (table " + table + ")", table, settings, Region.of(region), URI.create(endpoint),
-                credentials, actor, guard, context);
+        Map<String, String> queues = new java.util.LinkedHashMap<>();
+        LOCAL_QUEUES.forEach((field, logicalId) -> {
+            String url = localJson.path(field).asText(null);
+            if (url != null) {
+                queues.put(logicalId, url);
+            }
+        });
+        Copies copies = new Copies("true".equals(localJson.path("sesSuppressionMirroring").asText("false")), queues);
+        return open("the local instance (table " + table + ")", table, settings, new Access(Region.of(region), URI.create(endpoint),
+                credentials), actor, guard, copies, context);
     }
 
     static Operator forStack(String stack, String regionName, String endpointUrl, String actor, OptoutCli.Context context) {
@@ -118,6 +173,7 @@ public final class Operator implements AutoCloseable {
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         Map<String, String> outputs;
         Map<String, String> parameters;
+        Map<String, String> queues;
         SdkHttpClient http = UrlConnectionHttpClient.builder().build();
         try (CloudFormationClient cfn = configure(CloudFormationClient.builder(), http, region, endpoint, credentials).build()) {
             Stack described = cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0);
@@ -125,9 +181,15 @@ public final class Operator implements AutoCloseable {
                     .collect(Collectors.toMap(Output::outputKey, Output::outputValue, (a, b) -> a));
             parameters = described.parameters().stream().filter(p -> p.parameterValue() != null)
                     .collect(Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a));
+            // a queue's physical id is its URL (ListStackResources pages; DescribeStackResources stops at 100)
+            queues = cfn.listStackResourcesPaginator(r -> r.stackName(stack)).stackResourceSummaries().stream()
+                    .filter(r -> "AWS::SQS::Queue".equals(r.resourceType()) && r.physicalResourceId() != null)
+                    .collect(Collectors.toMap(StackResourceSummary::logicalResourceId, StackResourceSummary::physicalResourceId,
+                            (a, b) -> a, java.util.LinkedHashMap::new));
         } catch (SdkException e) {
             throw new Refusal("cannot read stack " + stack + " in " + region + ": " + e.getMessage()
-                    + "\n  Check the name and --region, and that your AWS credentials may call cloudformation:DescribeStacks.");
+                    + "\n  Check the name and --region, and that your AWS credentials may call cloudformation:DescribeStacks"
+                    + " and cloudformation:ListStackResources.");
         } finally {
             http.close();
         }
@@ -139,8 +201,9 @@ public final class Operator implements AutoCloseable {
         }
         Map<String, String> settings = new HashMap<>();
         settings.put(Settings.ADDRESS_HASH_KEY_SECRET_ARN, outputs.get(ADDRESS_KEY_OUTPUT));
+        Copies copies = new Copies("true".equals(parameters.get("SesSuppressionMirroring")), queues);
         return open("stack " + stack + " in " + region + " (table " + outputs.get(TABLE_OUTPUT) + ")", outputs.get(TABLE_OUTPUT),
-                settings, region, endpoint, credentials, actor, guard(stack, parameters), context);
+                settings, new Access(region, endpoint, credentials), actor, guard(stack, parameters), copies, context);
     }
 
     /**
@@ -163,8 +226,11 @@ public final class Operator implements AutoCloseable {
         }
     }
 
-    private static Operator open(String description, String table, Map<String, String> keySettings, Region region, URI endpoint,
-                                 AwsCredentialsProvider credentials, String actor, Guard guard, OptoutCli.Context context) {
+    private static Operator open(String description, String table, Map<String, String> keySettings, Access access,
+                                 String actor, Guard guard, Copies copies, OptoutCli.Context context) {
+        Region region = access.region();
+        URI endpoint = access.endpoint();
+        AwsCredentialsProvider credentials = access.credentials();
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30)).build();
         DynamoDbClient dynamo = null;
@@ -188,7 +254,8 @@ public final class Operator implements AutoCloseable {
             String who = actor != null && !actor.isBlank() ? actor.strip() : callerIdentity(http, region, endpoint, credentials);
             dynamo = configure(DynamoDbClient.builder(), http, region, endpoint, credentials)
                     .overrideConfiguration(c -> context.interceptors().forEach(c::addExecutionInterceptor)).build();
-            return new Operator(description, http, dynamo, new SuppressionStore(dynamo, table, keys, Clock.systemUTC()), catalog, who, guard);
+            return new Operator(description, http, dynamo, new SuppressionStore(dynamo, table, keys, Clock.systemUTC()), catalog, who, guard,
+                    copies, access.with(context));
         } catch (RuntimeException e) {
             if (dynamo != null) {
                 dynamo.close();
@@ -265,6 +332,23 @@ public final class Operator implements AutoCloseable {
     /** The campaign guard's thresholds (and shard count) the target's functions use. */
     public Guard guard() {
         return guard;
+    }
+
+    /** Where copies of an address live outside the table (erasure). */
+    public Copies copies() {
+        return copies;
+    }
+
+    /** An SES v2 client on the target (the caller closes it). */
+    public SesV2Client sesV2() {
+        return configure(SesV2Client.builder(), http, access.region(), access.endpoint(), access.credentials())
+                .overrideConfiguration(c -> access.interceptors().forEach(c::addExecutionInterceptor)).build();
+    }
+
+    /** An SQS client on the target (the caller closes it). */
+    public SqsClient sqs() {
+        return configure(SqsClient.builder(), http, access.region(), access.endpoint(), access.credentials())
+                .overrideConfiguration(c -> access.interceptors().forEach(c::addExecutionInterceptor)).build();
     }
 
     /** A reader of complete states, {@code parallelism} BatchGetItem requests in flight. */

@@ -141,6 +141,10 @@ public final class LocalDeployment {
             // Locally a function's name is its logical id (the invoke API serves it by that name).
             names.put(id, id);
             names.put(id + ".Arn", "arn:aws:lambda:" + aws.region() + ":" + ACCOUNT_ID + ":function:" + id);
+            // The role SAM adds for the function (logical id <Function>Role), named in resource
+            // policies such as PendingChangesQueuePolicy.
+            names.put(id + "Role", id + "Role");
+            names.put(id + "Role.Arn", "arn:aws:iam::" + ACCOUNT_ID + ":role/" + id + "Role");
         }
         for (String id : idsOfType("AWS::Serverless::HttpApi")) {
             names.put(id, "local");
@@ -221,6 +225,9 @@ public final class LocalDeployment {
     private Map<String, String> queueAttributes(Map<String, Object> p) {
         Intrinsics in = intrinsics();
         Map<String, String> a = new LinkedHashMap<>();
+        // KmsMasterKeyId is left out on purpose: the queues' keys (alias/aws/sqs, SesEventsKey) are
+        // AWS-side encryption at rest that no code of optout sees, and the local endpoint holds no
+        // such keys (moto would only record the id). Topics are likewise created without their key.
         for (String name : List.of("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "MaximumMessageSize",
                 "ReceiveMessageWaitTimeSeconds")) {
             if (p.containsKey(name)) {

@@ -30,10 +30,12 @@ public final class SnsTestSigner {
 
     private final PrivateKey key;
     private final byte[] certificatePem;
+    private final byte[] otherSubjectPem;
 
-    private SnsTestSigner(PrivateKey key, byte[] certificatePem) {
+    private SnsTestSigner(PrivateKey key, byte[] certificatePem, byte[] otherSubjectPem) {
         this.key = key;
         this.certificatePem = certificatePem;
+        this.otherSubjectPem = otherSubjectPem;
     }
 
     public static SnsTestSigner load() {
@@ -41,7 +43,8 @@ public final class SnsTestSigner {
             String pem = Files.readString(KEYS.resolve("test-signing-key.pem"));
             byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-            return new SnsTestSigner(key, Files.readAllBytes(KEYS.resolve("test-signing-cert.pem")));
+            return new SnsTestSigner(key, Files.readAllBytes(KEYS.resolve("test-signing-cert.pem")),
+                    Files.readAllBytes(KEYS.resolve("test-signing-cert-other-subject.pem")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -49,9 +52,14 @@ public final class SnsTestSigner {
         }
     }
 
-    /** The certificate (PEM) whose key signs: what SNS would serve at {@link #CERT_URL}. */
+    /** The certificate (PEM, {@code CN=sns.amazonaws.com}) whose key signs: what SNS would serve at {@link #CERT_URL}. */
     public byte[] certificatePem() {
         return certificatePem.clone();
+    }
+
+    /** A certificate for the same key issued to another subject ({@code CN=sns.amazonaws.com.evil.example}). */
+    public byte[] otherSubjectCertificatePem() {
+        return otherSubjectPem.clone();
     }
 
     /**

@@ -366,6 +366,9 @@ public final class LocalRuntime implements AutoCloseable {
         e.put("feedbackDeadLetterQueueUrl", deployment.ref("SesEventsDeadLetterQueue"));
         e.put("pendingChangesQueueUrl", deployment.ref("PendingChangesQueue"));
         e.put("pendingChangesDeadLetterQueueUrl", deployment.ref("PendingChangesDeadLetterQueue"));
+        e.put("inboundDeadLetterQueueUrl", deployment.ref("InboundUnsubscribeDeadLetterQueue"));
+        // ./optout forget removes the address from the SES account suppression list when this is "true".
+        e.put("sesSuppressionMirroring", deployment.ref("SesSuppressionMirroring"));
         // POST {"service":"dynamodb","mode":"unavailable"|"throttle"|"none"}: DynamoDB faults on demand (README "Durability").
         e.put("faultsUrl", aws.faults().url().toString());
         // The command line (./optout lookup ... --local) reads the address-hash key as the functions do.

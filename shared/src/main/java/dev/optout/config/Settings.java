@@ -66,9 +66,16 @@ public final class Settings {
     public static final String SNS_SIGNATURE_VERIFICATION = "SNS_SIGNATURE_VERIFICATION";
     /** true: the subscription uses raw message delivery, so raw SES bodies are accepted (default false). */
     public static final String SES_RAW_MESSAGE_DELIVERY = "SES_RAW_MESSAGE_DELIVERY";
+    /** true: SNS envelopes signed with SignatureVersion 1 (SHA1withRSA) are accepted too (default false: only 2). */
+    public static final String SNS_SIGNATURE_VERSION_1_ALLOWED = "SNS_SIGNATURE_VERSION_1_ALLOWED";
 
     /** The SQS queue of pending changes (opt-outs the table could not take); unset: none, a 503 instead. */
     public static final String PENDING_CHANGES_QUEUE_URL = "PENDING_CHANGES_QUEUE_URL";
+    /**
+     * The pending-changes dead-letter queue: PendingChangesFunction moves a body it can never apply
+     * (unreadable, or a topic not in the catalog) there at once instead of letting it be retried.
+     */
+    public static final String PENDING_CHANGES_DEAD_LETTER_QUEUE_URL = "PENDING_CHANGES_DEAD_LETTER_QUEUE_URL";
 
     private final Map<String, String> values;
     /** Every name asked for, set or not (shared by copies): what a function reads, for the template contract test. */

@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  * @param acceptRawDelivery {@code SES_RAW_MESSAGE_DELIVERY} (default false): raw SES JSON bodies are
  *                          accepted only where the subscription enables raw message delivery. Raw
  *                          bodies carry no signature: only the queue policy vouches for them
+ * @param acceptSignatureVersion1 {@code SNS_SIGNATURE_VERSION_1_ALLOWED} (default false): SignatureVersion
+ *                          1 (SHA1withRSA) is accepted too. The SES events topic sets
+ *                          {@code SignatureVersion: "2"}, and SHA1 is no longer collision resistant
+ *                          (NIST SP 800-131A Rev. 2 disallows it for signature generation)
  */
-public record FeedbackAuthenticity(String topicArn, boolean verifySignatures, boolean acceptRawDelivery) {
+public record FeedbackAuthenticity(String topicArn, boolean verifySignatures, boolean acceptRawDelivery,
+                                   boolean acceptSignatureVersion1) {
     private static final Pattern TOPIC_ARN = Pattern.compile("^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\\d{12}):[A-Za-z0-9_.-]+$");
 
     public FeedbackAuthenticity {
@@ -26,10 +31,16 @@ public record FeedbackAuthenticity(String topicArn, boolean verifySignatures, bo
         }
     }
 
+    /** Only SignatureVersion 2 accepted. */
+    public FeedbackAuthenticity(String topicArn, boolean verifySignatures, boolean acceptRawDelivery) {
+        this(topicArn, verifySignatures, acceptRawDelivery, false);
+    }
+
     public static FeedbackAuthenticity from(Settings settings) {
         return new FeedbackAuthenticity(settings.required(Settings.SES_EVENTS_TOPIC_ARN),
                 settings.flag(Settings.SNS_SIGNATURE_VERIFICATION, true),
-                settings.flag(Settings.SES_RAW_MESSAGE_DELIVERY, false));
+                settings.flag(Settings.SES_RAW_MESSAGE_DELIVERY, false),
+                settings.flag(Settings.SNS_SIGNATURE_VERSION_1_ALLOWED, false));
     }
 
     /** The topic's partition: {@code aws}, {@code aws-cn} or {@code aws-us-gov}. */

@@ -11,18 +11,27 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 
 /**
  * Decides whether an SNS envelope comes from our SES events topic: its {@code TopicArn} must be the
  * configured one and, with signature checking on, its {@code Signature} must verify, with the
  * certificate at its {@code SigningCertURL} (see {@link SnsSigningCertificates}), over the SNS
- * canonical string: {@code SignatureVersion} 1 is SHA1withRSA, 2 is SHA256withRSA (AWS SNS
- * developer guide, "Verifying the signatures of Amazon SNS messages"). JDK {@link Signature} only.
+ * canonical string: {@code SignatureVersion} 1 is SHA1withRSA (refused unless
+ * {@link FeedbackAuthenticity#acceptSignatureVersion1()}), 2 is SHA256withRSA (AWS SNS developer
+ * guide, "Verifying the signatures of Amazon SNS messages"). The certificate must be valid now and
+ * issued to {@code CN=sns.amazonaws.com}: the https host it came from is not the only proof. JDK
+ * {@link Signature} only.
  */
 public final class SnsEnvelopeVerifier {
     /** The fields signed, in order, for each message type; absent optional fields are left out. */
     private static final List<String> NOTIFICATION_FIELDS = List.of("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type");
     private static final List<String> CONFIRMATION_FIELDS = List.of("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type");
+
+    /** The subject CN of the certificates SNS signs with, in every partition. */
+    static final String SIGNER = "sns.amazonaws.com";
 
     private final FeedbackAuthenticity authenticity;
     private final SnsSigningCertificates certificates;
@@ -55,7 +64,13 @@ public final class SnsEnvelopeVerifier {
             return;
         }
         String algorithm = switch (String.valueOf(text(envelope, "SignatureVersion"))) {
-            case "1" -> "SHA1withRSA";
+            case "1" -> {
+                if (!authenticity.acceptSignatureVersion1()) {
+                    throw new UnauthenticFeedbackException("SNS envelope signed with SignatureVersion 1 (SHA1), which is not "
+                            + "accepted: the topic must sign with SignatureVersion 2 (or set SnsSignatureVersion1Allowed)");
+                }
+                yield "SHA1withRSA";
+            }
             case "2" -> "SHA256withRSA";
             default -> throw new UnauthenticFeedbackException("SNS envelope with unknown SignatureVersion '"
                     + text(envelope, "SignatureVersion") + "'");
@@ -72,6 +87,10 @@ public final class SnsEnvelopeVerifier {
         }
         String canonical = canonicalString(envelope);
         X509Certificate certificate = certificates.certificate(text(envelope, "SigningCertURL"));
+        if (!SIGNER.equals(commonName(certificate))) {
+            throw new UnauthenticFeedbackException("SNS signing certificate is issued to '"
+                    + certificate.getSubjectX500Principal().getName() + "', not CN=" + SIGNER);
+        }
         try {
             certificate.checkValidity(java.util.Date.from(clock.instant()));
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
@@ -110,6 +129,21 @@ public final class SnsEnvelopeVerifier {
             }
         }
         return sb.toString();
+    }
+
+    /** The certificate subject's CN (the last one, as RFC 6125 §6.4.4 reads it), or null. */
+    static String commonName(X509Certificate certificate) {
+        try {
+            String cn = null;
+            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    cn = String.valueOf(rdn.getValue());
+                }
+            }
+            return cn;
+        } catch (InvalidNameException e) {
+            return null;
+        }
     }
 
     private static String text(JsonTree node, String field) {

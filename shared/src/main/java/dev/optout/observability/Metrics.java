@@ -38,6 +38,8 @@ public final class Metrics {
     /** Pending changes applied to the table by PendingChangesFunction (and those that failed, left for retry). */
     public static final String PENDING_CHANGES_APPLIED = "PendingChangesApplied";
     public static final String PENDING_CHANGES_FAILED = "PendingChangesFailed";
+    /** Pending changes that can never apply (unreadable, unknown topic), moved to the dead-letter queue at once. */
+    public static final String PENDING_CHANGES_DEAD_LETTERED = "PendingChangesDeadLettered";
     /**
      * Marketing mail SES sent to an address already blocked for it (SendAudit): once with the
      * {@code Function} dimension alone (alarmed on in template.yaml), once by {@code Reason} and {@code Campaign}.

@@ -8,6 +8,7 @@ import dev.optout.suppression.Provenance;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
+import dev.optout.topic.UnknownTopicException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,18 +32,26 @@ public final class PendingChangeApplier {
     }
 
     private final SuppressionStore store;
+    private final TopicCatalog catalog;
     private final PreferenceCenter center;
 
     public PendingChangeApplier(SuppressionStore store, TopicCatalog catalog) {
         this.store = Objects.requireNonNull(store);
+        this.catalog = Objects.requireNonNull(catalog);
         this.center = new PreferenceCenter(store, catalog);
     }
 
     /**
+     * Every topic is checked against the catalog first, whatever the source: the body comes from a
+     * queue, not from a token this service sealed, so a one-click's topic is no more trusted than a
+     * preference save's. Nothing is written when one topic is unknown.
+     *
      * @throws StoreUnavailableException when the table cannot take it yet (the message is retried)
-     * @throws dev.optout.preferences.PreferenceException when it names a topic no longer in the catalog
+     * @throws UnknownTopicException     when it names a topic not in the catalog (it never will apply)
+     * @throws dev.optout.preferences.PreferenceException when the preference rules refuse it
      */
     public Result apply(PendingChange pending) {
+        pending.topics().forEach(catalog::require);
         Provenance p = pending.provenance().withEvidence(Map.of("pendingChangeId", pending.id()));
         List<Change> changes;
         if (pending.fromPreferences()) {

@@ -6,6 +6,7 @@ import dev.optout.config.Settings;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.links.MailtoAddresses;
 import dev.optout.pending.PendingChanges;
+import dev.optout.pending.PendingDeadLetters;
 import dev.optout.snapstart.RenewableRandom;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.BatchStateReader;
@@ -44,6 +45,7 @@ public final class Wiring {
     private TokenOpener opener;
     private ListUnsubscribeHeaders linkHeaders;
     private PendingChanges pendingChanges;
+    private PendingDeadLetters pendingDeadLetters;
     private MailtoAddresses mailtoAddresses;
 
     public Wiring(Settings settings) {
@@ -156,6 +158,19 @@ public final class Wiring {
                     .orElse(PendingChanges.NONE);
         }
         return pendingChanges;
+    }
+
+    /**
+     * The pending-changes dead-letter queue: {@code PENDING_CHANGES_DEAD_LETTER_QUEUE_URL}, or
+     * {@link PendingDeadLetters#NONE} when unset.
+     */
+    public synchronized PendingDeadLetters pendingDeadLetters() {
+        if (pendingDeadLetters == null) {
+            pendingDeadLetters = settings.optional(Settings.PENDING_CHANGES_DEAD_LETTER_QUEUE_URL)
+                    .map(url -> new PendingDeadLetters(aws.configure(SqsClient.builder()).build(), url))
+                    .orElse(PendingDeadLetters.NONE);
+        }
+        return pendingDeadLetters;
     }
 
     /** The link keys: {@code LINK_KEYS_SECRET_ARN}, else {@code LINK_KEYS} (local); they follow the secret. */

@@ -38,7 +38,7 @@ class FeedbackReaderTest {
 
     @Test
     void aSignedSubscriptionConfirmationIsAControlMessage() {
-        FeedbackMessage m = reader(true, false).read(SNS.confirmation("SubscriptionConfirmation", TOPIC, "c-1", 1));
+        FeedbackMessage m = reader(true, false).read(SNS.confirmation("SubscriptionConfirmation", TOPIC, "c-1", 2));
 
         assertThat(m).isInstanceOfSatisfying(ControlMessage.class,
                 c -> assertThat(c.kind()).isEqualTo(ControlMessage.Kind.SUBSCRIPTION_CONFIRMATION));

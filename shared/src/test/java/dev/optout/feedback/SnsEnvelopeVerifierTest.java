@@ -32,15 +32,54 @@ class SnsEnvelopeVerifierTest {
     private final List<URI> fetched = new ArrayList<>();
 
     private SnsEnvelopeVerifier verifier(boolean verifySignatures) {
-        FeedbackAuthenticity authenticity = new FeedbackAuthenticity(TOPIC, verifySignatures, false);
+        return verifier(new FeedbackAuthenticity(TOPIC, verifySignatures, false, true), SNS.certificatePem());
+    }
+
+    private SnsEnvelopeVerifier verifier(FeedbackAuthenticity authenticity, byte[] servedCertificate) {
         SnsSigningCertificates certificates = new SnsSigningCertificates(SnsCertificateUrlPolicy.forTopic(authenticity), url -> {
             fetched.add(url);
             if (!url.toString().equals(SnsTestSigner.CERT_URL)) {
                 throw new IOException("HTTP 404");
             }
-            return SNS.certificatePem();
+            return servedCertificate;
         });
         return new SnsEnvelopeVerifier(authenticity, certificates, NOW);
+    }
+
+    @Test
+    void signatureVersion1IsRefusedUnlessTheDeploymentAllowsIt() {
+        String sha1 = SNS.notification(TOPIC, "m-1", BOUNCE, 1);
+        SnsEnvelopeVerifier byDefault = verifier(new FeedbackAuthenticity(TOPIC, true, false), SNS.certificatePem());
+
+        assertThatThrownBy(() -> byDefault.verify(json(sha1))).isInstanceOf(UnauthenticFeedbackException.class)
+                .hasMessageContaining("SignatureVersion 1 (SHA1)");
+        byDefault.verify(json(SNS.notification(TOPIC, "m-2", BOUNCE, 2)));
+        verifier(new FeedbackAuthenticity(TOPIC, true, false, true), SNS.certificatePem()).verify(json(sha1));
+    }
+
+    @Test
+    void theAllowanceOfVersion1IsReadFromItsSettingAndIsOffWhenUnset() {
+        assertThat(FeedbackAuthenticity.from(dev.optout.config.Settings.of(java.util.Map.of(
+                "SES_EVENTS_TOPIC_ARN", TOPIC))).acceptSignatureVersion1()).isFalse();
+        assertThat(FeedbackAuthenticity.from(dev.optout.config.Settings.of(java.util.Map.of(
+                "SES_EVENTS_TOPIC_ARN", TOPIC, "SNS_SIGNATURE_VERSION_1_ALLOWED", "true"))).acceptSignatureVersion1()).isTrue();
+    }
+
+    @Test
+    void aCertificateIssuedToAnotherSubjectIsRefusedEvenWhenItsKeyVerifiesTheSignature() {
+        SnsEnvelopeVerifier verifier = verifier(new FeedbackAuthenticity(TOPIC, true, false), SNS.otherSubjectCertificatePem());
+
+        assertThatThrownBy(() -> verifier.verify(json(SNS.notification(TOPIC, "m-1", BOUNCE, 2))))
+                .isInstanceOf(UnauthenticFeedbackException.class)
+                .hasMessageContaining("CN=sns.amazonaws.com.evil.example").hasMessageContaining("not CN=sns.amazonaws.com");
+    }
+
+    @Test
+    void theTestSigningCertificateCarriesTheSubjectSnsCertificatesCarry() throws Exception {
+        java.security.cert.X509Certificate c = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(SNS.certificatePem()));
+
+        assertThat(SnsEnvelopeVerifier.commonName(c)).isEqualTo("sns.amazonaws.com");
     }
 
     private static JsonTree json(String s) {
@@ -162,7 +201,7 @@ class SnsEnvelopeVerifierTest {
 
     @Test
     void anExpiredCertificateIsRefused() {
-        FeedbackAuthenticity authenticity = new FeedbackAuthenticity(TOPIC, true, false);
+        FeedbackAuthenticity authenticity = new FeedbackAuthenticity(TOPIC, true, false, true);
         SnsEnvelopeVerifier later = new SnsEnvelopeVerifier(authenticity, new SnsSigningCertificates(
                 SnsCertificateUrlPolicy.forTopic(authenticity), url -> SNS.certificatePem()),
                 Clock.fixed(Instant.parse("2200-01-01T00:00:00Z"), ZoneOffset.UTC));

@@ -19,6 +19,9 @@ import dev.optout.suppression.SuppressionStore;
 import java.time.Instant;
 import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChangeApplier;
+import dev.optout.pending.PendingDeadLetters;
+import dev.optout.topic.UnknownTopicException;
+import software.amazon.awssdk.core.exception.SdkException;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.StoreUnavailableException;
 import java.io.IOException;
@@ -37,13 +40,17 @@ import java.util.Map;
  *
  * <p>Triggered by SQS with {@code ReportBatchItemFailures}: a record the table still cannot take
  * is reported as a batch item failure (SQS retries it after the visibility timeout, then moves it
- * to the dead-letter queue, which is alarmed on); so is an unreadable record (logged with its
- * message id and why, never the address). The rest of the batch is deleted.
+ * to the dead-letter queue, which is alarmed on). A record that can never apply (unreadable, or a
+ * topic not in the catalog, whatever its source) is copied to the dead-letter queue at once
+ * ({@link PendingDeadLetters}: the redrive policy would first retry it 240 times) and logged with
+ * its message id and why, never the address; if that copy fails it is reported as failed and kept.
+ * The rest of the batch is deleted.
  */
 public final class PendingChangesHandler implements RequestStreamHandler {
     private final PendingChangeApplier applier;
     private final AddressKeys addressKeys;
     private final EventLog log;
+    private final PendingDeadLetters deadLetters;
     /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
     @SuppressWarnings("unused")
     private SnapStartHooks snapStartHooks;
@@ -56,7 +63,8 @@ public final class PendingChangesHandler implements RequestStreamHandler {
     /** Needs TABLE_NAME and the address-hash key. */
     public PendingChangesHandler(Wiring w) {
         // seals and opens no links: the address-hash key is its only secret
-        this(new PendingChangeApplier(w.withoutLinkKeys().store(), w.topics()), w.addressKeys(), EventLog.stdout(Metrics.PENDING_CHANGES));
+        this(new PendingChangeApplier(w.withoutLinkKeys().store(), w.topics()), w.addressKeys(), EventLog.stdout(Metrics.PENDING_CHANGES),
+                w.pendingDeadLetters());
         SuppressionStore store = w.store();
         this.snapStartHooks = w.snapStartHooks(() -> prime(store));
     }
@@ -82,10 +90,17 @@ public final class PendingChangesHandler implements RequestStreamHandler {
         store.read(Priming.ADDRESS);
     }
 
+    /** Without a dead-letter queue: a change that can never apply is left to the redrive policy. */
     public PendingChangesHandler(PendingChangeApplier applier, AddressKeys addressKeys, EventLog log) {
+        this(applier, addressKeys, log, PendingDeadLetters.NONE);
+    }
+
+    /** @param deadLetters where a change that can never apply goes at once */
+    public PendingChangesHandler(PendingChangeApplier applier, AddressKeys addressKeys, EventLog log, PendingDeadLetters deadLetters) {
         this.applier = applier;
         this.addressKeys = addressKeys;
         this.log = log;
+        this.deadLetters = deadLetters;
     }
 
     /** Lambda's entry point: the event read and the answer written by {@link SqsEventJson} (no POJO serialization). */
@@ -101,6 +116,7 @@ public final class PendingChangesHandler implements RequestStreamHandler {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         int applied = 0;
         int storeFailures = 0;
+        int deadLettered = 0;
         for (SQSEvent.SQSMessage m : records) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("messageId", m.getMessageId());
@@ -119,16 +135,41 @@ public final class PendingChangesHandler implements RequestStreamHandler {
                 fields.put("error", String.valueOf(e.getMessage()));
                 log.error(requestId, "pending-change-failed", fields);
                 failures.add(failure(m));
-            } catch (IllegalArgumentException | PreferenceException e) {
+            } catch (IllegalArgumentException | UnknownTopicException | PreferenceException e) {
                 fields.put("error", String.valueOf(e.getMessage()));
-                log.error(requestId, "pending-change-rejected", fields);
-                failures.add(failure(m));
+                if (deadLetter(m, e, fields, requestId)) {
+                    deadLettered++;
+                } else {
+                    failures.add(failure(m));
+                }
             }
         }
         log.metrics(requestId, "pending-changes-batch", Map.of("records", records.size()),
                 Map.of(Metrics.PENDING_CHANGES_APPLIED, applied, Metrics.PENDING_CHANGES_FAILED, failures.size(),
-                        Metrics.STORE_FAILURES, storeFailures), Map.of());
+                        Metrics.STORE_FAILURES, storeFailures, Metrics.PENDING_CHANGES_DEAD_LETTERED, deadLettered), Map.of());
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /**
+     * A change that can never apply: copied to the dead-letter queue, so that SQS may delete it now
+     * rather than receive it 240 times first. Answers whether it was copied (else it stays, failed).
+     */
+    private boolean deadLetter(SQSEvent.SQSMessage m, RuntimeException refusal, Map<String, Object> fields, String requestId) {
+        if (!deadLetters.enabled()) {
+            fields.put("deadLetter", "left to the redrive policy (no PENDING_CHANGES_DEAD_LETTER_QUEUE_URL)");
+            log.error(requestId, "pending-change-rejected", fields);
+            return false;
+        }
+        try {
+            deadLetters.send(m.getBody(), m.getMessageId(), refusal.getClass().getSimpleName() + ": " + refusal.getMessage());
+            fields.put("deadLetter", "moved to the dead-letter queue at once (it can never apply)");
+            log.error(requestId, "pending-change-rejected", fields);
+            return true;
+        } catch (SdkException e) {
+            fields.put("deadLetter", "could not be copied to the dead-letter queue (" + e.getMessage() + "): left in the queue");
+            log.error(requestId, "pending-change-rejected", fields);
+            return false;
+        }
     }
 
     private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage m) {

@@ -415,10 +415,12 @@ class SesFeedbackHandlerIntegrationTest {
         Pipeline p = pipeline(false);
         handler = handler(SuppressionMirror.NONE, new FeedbackAuthenticity(p.topicArn(), true, false));
         String signed = SNS.notification(p.topicArn(), "sns-1", ses("notification-complaint-abuse"), 2);
-        String tampered = SnsTestSigner.withField(SNS.notification(p.topicArn(), "sns-2", ses("notification-complaint-abuse"), 1),
+        String tampered = SnsTestSigner.withField(SNS.notification(p.topicArn(), "sns-2", ses("notification-complaint-abuse"), 2),
                 "Message", ses("notification-complaint-abuse").replace("dewi.angry@example.com", "victim@example.com"));
         String unsigned = envelope(p.topicArn(), ses("notification-bounce-permanent"));
-        for (String body : List.of(signed, tampered, unsigned)) {
+        // genuinely signed, but with SHA1 (SignatureVersion 1), which the topic no longer uses
+        String sha1 = SNS.notification(p.topicArn(), "sns-3", ses("notification-bounce-permanent"), 1);
+        for (String body : List.of(signed, tampered, unsigned, sha1)) {
             sqs.sendMessage(r -> r.queueUrl(p.queueUrl()).messageBody(body));
         }
 
@@ -428,8 +430,9 @@ class SesFeedbackHandlerIntegrationTest {
         assertThat(check("victim@example.com", "newsletter").allowed()).isTrue();
         assertThat(check("ana.gone@example.com", "newsletter").allowed()).isTrue();
         assertThat(totals.deleted()).hasSize(1);
-        assertThat(dlqBodies(p)).hasSize(2);
-        assertThat(logs()).contains("SNS signature does not verify").contains("SNS envelope with unknown SignatureVersion");
+        assertThat(dlqBodies(p)).hasSize(3);
+        assertThat(logs()).contains("SNS signature does not verify").contains("SNS envelope with unknown SignatureVersion")
+                .contains("SignatureVersion 1 (SHA1), which is not accepted");
     }
 
     /** An unsigned SNS envelope (as moto delivers, or as a forger writes) around an SES message. */
