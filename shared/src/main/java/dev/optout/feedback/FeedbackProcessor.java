@@ -273,8 +273,7 @@ public final class FeedbackProcessor {
         Outcome outcome = ConsentModel.apply(consent, change);
         if (outcome.stale() || outcome.refused()) {
             String why = outcome.effects().get(0).why();
-            store.recordEvent(address, new Change(change.action(), change.topic(), change.frequency(), change.detail(),
-                    change.provenance().withEvidence(Map.of("outcome", "not applied: " + why)), change.idempotencyKey()));
+            store.recordNotApplied(address, change, why);
             superseded.add((change.topic() == null ? "all mail" : change.topic()) + " (" + why + ")");
             return;
         }

@@ -1,5 +1,13 @@
 package dev.optout.pending;
 
+import dev.optout.consent.ConsentModel;
+import dev.optout.consent.ConsentReplay;
+import dev.optout.consent.ConsentState;
+import dev.optout.consent.Outcome;
+import dev.optout.suppression.AddressState;
+import dev.optout.suppression.StaleStateException;
+import java.util.ArrayList;
+
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.preferences.PreferenceUpdate;
 import dev.optout.suppression.ApplyResult;
@@ -28,8 +36,17 @@ public final class PendingChangeApplier {
         /** Applied before (a redelivered message): nothing written again. */
         DUPLICATE,
         /** The state already says so (a preference opt-out made some other way meanwhile). */
-        NOTHING_TO_CHANGE
+        NOTHING_TO_CHANGE,
+        /**
+         * The person made a newer choice of the same scope while the change waited in the queue
+         * (resubscribed, opted in to the topic): the queued change is recorded in the history,
+         * and changes nothing.
+         */
+        SUPERSEDED
     }
+
+    /** How often a change is planned again when the state moved between reading and writing. */
+    private static final int ATTEMPTS = 3;
 
     private final SuppressionStore store;
     private final TopicCatalog catalog;
@@ -52,22 +69,58 @@ public final class PendingChangeApplier {
      */
     public Result apply(PendingChange pending) {
         pending.topics().forEach(catalog::require);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return applyOnce(pending);
+            } catch (StaleStateException e) {
+                if (attempt == ATTEMPTS) {
+                    throw new StoreUnavailableException("the address kept changing while a pending change was applied; retried later", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Time order, not arrival order: the change is placed by the time the person made it, against
+     * their history put through the consent model. What a newer choice of the person superseded
+     * is recorded and not applied; the rest is written conditioned on the version it was planned
+     * from.
+     */
+    private Result applyOnce(PendingChange pending) {
         Provenance p = pending.provenance().withEvidence(Map.of("pendingChangeId", pending.id()));
+        AddressState current = store.read(pending.address());
+        ConsentState consent = current.exists() ? ConsentReplay.of(store.fullHistory(pending.address())) : ConsentState.EMPTY;
         List<Change> changes;
         if (pending.fromPreferences()) {
             Map<String, Boolean> topics = new LinkedHashMap<>();
             pending.topics().forEach(t -> topics.put(t, false));
-            changes = center.plan(store.read(pending.address()),
+            changes = center.plan(current,
                     new PreferenceUpdate(topics, Map.of(), null, pending.unsubscribeAll() ? Boolean.FALSE : null), p);
         } else if (pending.unsubscribeAll()) {
             changes = List.of(Change.unsubscribeAll(p));
         } else {
             changes = pending.topics().stream().map(t -> Change.unsubscribeTopic(t, p)).toList();
         }
-        if (changes.isEmpty()) {
+        List<Change> applicable = new ArrayList<>(changes.size());
+        List<String> superseded = new ArrayList<>();
+        for (Change change : changes) {
+            Outcome outcome = ConsentModel.apply(consent, change);
+            if (outcome.stale()) {
+                superseded.add(outcome.effects().get(0).why());
+            } else {
+                applicable.add(change);
+            }
+        }
+        if (applicable.isEmpty() && !superseded.isEmpty()) {
+            String key = idempotencyKey(pending);
+            Change first = changes.get(0);
+            return store.recordNotApplied(pending.address(), first.once(key), String.join("; ", superseded)) == ApplyResult.DUPLICATE
+                    ? Result.DUPLICATE : Result.SUPERSEDED;
+        }
+        if (applicable.isEmpty()) {
             return Result.NOTHING_TO_CHANGE;
         }
-        return store.applyAll(pending.address(), changes, idempotencyKey(pending)) == ApplyResult.DUPLICATE
+        return store.applyAll(pending.address(), applicable, idempotencyKey(pending), current.version()) == ApplyResult.DUPLICATE
                 ? Result.DUPLICATE : Result.APPLIED;
     }
 

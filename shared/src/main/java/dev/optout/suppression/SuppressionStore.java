@@ -204,6 +204,16 @@ public final class SuppressionStore {
         }
     }
 
+    /**
+     * Records a change that the consent rules did not apply (older than what stands, or from a
+     * source without the authority) in the history only, with why: the proof shows that it
+     * arrived and why it changed nothing. With an idempotency key, at most once.
+     */
+    public ApplyResult recordNotApplied(EmailAddress address, Change change, String why) {
+        return recordEvent(address, new Change(change.action(), change.topic(), change.frequency(), change.detail(),
+                change.provenance().withEvidence(Map.of("outcome", "not applied: " + why)), change.idempotencyKey()));
+    }
+
     /** The state item's forgotten guard failed: the address was erased. */
     private static final class ForgottenException extends RuntimeException {
         ForgottenException() {

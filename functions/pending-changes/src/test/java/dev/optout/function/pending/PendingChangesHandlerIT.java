@@ -98,6 +98,35 @@ class PendingChangesHandlerIT {
     }
 
     @Test
+    void aQueuedOptOutDoesNotOverrideTheChoiceThePersonMadeAfterIt() {
+        // during an outage the person's one-click (all mail) and a topic opt-out were queued ...
+        queue.enqueue(PendingChange.of(ANA, Provenance.of(Source.ONE_CLICK, AT), true, List.of()));
+        queue.enqueue(PendingChange.of(ANA, Provenance.of(Source.ONE_CLICK, AT), false, List.of("promotions")));
+        // ... and once the table was back, before the queue was drained, they changed their mind
+        store.apply(ANA, Change.resubscribeAll(Provenance.of(Source.PREFERENCE_CENTER, AT.plusSeconds(3600))));
+        store.apply(ANA, Change.subscribeTopic("promotions", Provenance.of(Source.PREFERENCE_CENTER, AT.plusSeconds(3600))));
+
+        assertThat(mapping.drain(Duration.ofSeconds(30)).failed()).isEmpty();
+
+        AddressState state = store.read(ANA);
+        assertThat(state.unsubscribedAll()).as("the later resubscribe stands").isNull();
+        assertThat(state.topicOptOuts()).doesNotContainKey("promotions");
+        assertThat(logs.toString()).contains("\"result\":\"SUPERSEDED\"");
+        assertThat(store.fullHistory(ANA)).filteredOn(h -> h.source() == Source.ONE_CLICK).hasSize(2)
+                .allSatisfy(h -> assertThat(h.evidence().get("outcome")).startsWith("not applied:"));
+    }
+
+    @Test
+    void aQueuedOptOutMadeAfterTheLastChoiceIsApplied() {
+        store.apply(ANA, Change.resubscribeAll(Provenance.of(Source.PREFERENCE_CENTER, AT.minusSeconds(3600))));
+        queue.enqueue(PendingChange.of(ANA, Provenance.of(Source.ONE_CLICK, AT), true, List.of()));
+
+        assertThat(mapping.drain(Duration.ofSeconds(30)).failed()).isEmpty();
+
+        assertThat(store.read(ANA).unsubscribedAll().at()).isEqualTo(AT);
+    }
+
+    @Test
     void aChangeTheTableCannotTakeStaysInTheQueueUntilItCan() {
         queue.enqueue(PendingChange.of(ANA, Provenance.of(Source.UNSUBSCRIBE_PAGE, AT), true, List.of()));
         aws.faults().dynamoDb(Faults.Mode.UNAVAILABLE);
