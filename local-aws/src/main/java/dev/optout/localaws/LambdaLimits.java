@@ -150,12 +150,16 @@ public final class LambdaLimits {
                 "-XX:MaxMetaspaceSize=" + metaspace + "k", "-XX:ReservedCodeCacheSize=" + codeCache + "k");
     }
 
-    private static String quote(String s) {
+    /** A JSON string literal of {@code s} (quotes, backslashes and control characters escaped). */
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
                         sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));

@@ -29,8 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -72,19 +70,12 @@ class LambdaLimitsTest {
         Files.writeString(copy, template.substring(0, from) + patient + oneSecond + template.substring(to));
         runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, copy, state, 0, "limits-" + UUID.randomUUID().toString().substring(0, 6),
                 aws, new PrintStream(OUTPUT, true, StandardCharsets.UTF_8)));
-        lambda = LambdaClient.builder().endpointOverride(runtime.lambdaEndpoint()).region(Region.of(aws.region()))
-                .credentialsProvider(aws.credentials())
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)).build()).build();
+        lambda = LocalLambdaClients.of(runtime, aws, Duration.ofMinutes(5));
     }
 
     @AfterAll
     static void stop() {
-        if (lambda != null) {
-            lambda.close();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
+        LocalLambdaClients.stop(lambda, runtime);
     }
 
     @Test
