@@ -4,6 +4,7 @@ import dev.optout.config.Settings;
 import dev.optout.local.LocalRuntime;
 import dev.optout.local.host.FunctionHost;
 import dev.optout.localaws.FunctionDefinition;
+import dev.optout.localaws.LambdaLimits;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalDeployment;
 import dev.optout.localaws.ProjectRoot;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * handler through its no-argument constructor with the environment the template declares (pointed
  * at a local moto), handles one sample event from {@code events/<module>/}, and exits; the time
  * from process start to the first response is measured from outside. The floor is a fresh JVM
- * with the same flags (and the same -Xmx) that only reads the same secrets in one call and makes
+ * with the same flags (and the same heap, metaspace and code cache limits) that only reads the same secrets in one call and makes
  * one DynamoDB call ({@link FloorProgram}). The secrets hold the sample links' keys, so the sample
  * events' links open (a real page, not an error page).
  *
@@ -74,7 +75,7 @@ public final class ColdStartBenchmark {
 
             List<String> floorCmd = new ArrayList<>(List.of(java));
             floorCmd.addAll(JVM_FLAGS);
-            floorCmd.add("-Xmx" + memory + "m");
+            floorCmd.addAll(LambdaLimits.jvmMemoryOptions(memory));
             floorCmd.addAll(List.of("-cp", cp, FloorProgram.class.getName(), aws.endpoint().toString(), table));
             for (String p : secretParameters) {
                 floorCmd.add(d.ref(p));
@@ -99,7 +100,7 @@ public final class ColdStartBenchmark {
                 }
                 List<String> cmd = new ArrayList<>(List.of(java));
                 cmd.addAll(JVM_FLAGS);
-                cmd.add("-Xmx" + f.memorySize() + "m");
+                cmd.addAll(LambdaLimits.jvmMemoryOptions(f.memorySize()));
                 cmd.addAll(List.of("-cp", cp, FunctionHost.class.getName(), "--once", jar.toString(), f.handler(), event.get().toString()));
                 commands.put(f.logicalId() + " (" + root.relativize(event.get()) + ")", cmd);
                 List<String> primed = new ArrayList<>(cmd.subList(0, cmd.indexOf("--once")));

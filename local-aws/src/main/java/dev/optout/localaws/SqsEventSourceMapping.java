@@ -122,14 +122,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
             return BatchOutcome.EMPTY;
         }
         Set<String> failed = new LinkedHashSet<>();
-        String functionError = null;
-        try {
-            byte[] answer = invoker.invoke(JSON.writeValueAsBytes(event(messages)));
-            failed.addAll(batchItemFailures(answer, messages));
-        } catch (Exception e) {
-            functionError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            messages.forEach(m -> failed.add(m.messageId()));
-        }
+        String functionError = deliver(messages, failed);
         List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
         for (Message m : messages) {
@@ -143,6 +136,31 @@ public final class SqsEventSourceMapping implements AutoCloseable {
             sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(delete));
         }
         return new BatchOutcome(messages.size(), deleted, List.copyOf(failed), functionError);
+    }
+
+    /**
+     * Invokes the function with these messages; adds the ones left for retry to {@code failed} and
+     * answers the function error, if any. An event over Lambda's synchronous payload limit (6 MiB)
+     * is never sent: the batch goes in smaller invocations, as the event source mapping delivers
+     * fewer records rather than an event Lambda would refuse.
+     */
+    private String deliver(List<Message> messages, Set<String> failed) {
+        try {
+            byte[] event = JSON.writeValueAsBytes(event(messages));
+            if (messages.size() > 1 && LambdaLimits.checkRequest(event.length, LambdaLimits.InvocationType.REQUEST_RESPONSE).isPresent()) {
+                int half = messages.size() / 2;
+                String first = deliver(messages.subList(0, half), failed);
+                String second = deliver(messages.subList(half, messages.size()), failed);
+                return first != null ? first : second;
+            }
+            LambdaLimits.requireAccepted(event.length, LambdaLimits.InvocationType.REQUEST_RESPONSE);
+            byte[] answer = invoker.invoke(event);
+            failed.addAll(batchItemFailures(answer, messages));
+            return null;
+        } catch (Exception e) {
+            messages.forEach(m -> failed.add(m.messageId()));
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 
     /** Polls in a background thread until {@link #close()}; each non-empty batch is reported to {@code log}. */

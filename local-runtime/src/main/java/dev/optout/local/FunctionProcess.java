@@ -2,6 +2,7 @@ package dev.optout.local;
 
 import dev.optout.local.host.FunctionHost;
 import dev.optout.localaws.FunctionDefinition;
+import dev.optout.localaws.LambdaLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -35,10 +37,12 @@ public final class FunctionProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final FunctionDefinition function;
-    private final Process process;
+    private final Launch launch;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI invokeUri;
+    /** The execution environment now: replaced (in the background) after a timeout abandons it. */
+    private CompletableFuture<Environment> environment;
+    private volatile boolean closed;
 
     /** The answer of one invocation: the payload, and Lambda's function error type when it failed. */
     public record Invocation(byte[] payload, String functionError) {
@@ -51,10 +55,18 @@ public final class FunctionProcess implements AutoCloseable {
         }
     }
 
-    private FunctionProcess(FunctionDefinition function, Process process, int port) {
-        this.function = function;
-        this.process = process;
-        this.invokeUri = URI.create("http://127.0.0.1:" + port + "/invoke");
+    /** One running JVM of the function and where it takes invocations. */
+    private record Environment(Process process, URI invokeUri) {
+    }
+
+    /** What starts a new environment of the function. */
+    private record Launch(FunctionDefinition function, Path jar, Map<String, String> environment, Path workDir, Consumer<String> log) {
+    }
+
+    private FunctionProcess(Launch launch, Environment first) {
+        this.function = launch.function();
+        this.launch = launch;
+        this.environment = CompletableFuture.completedFuture(first);
     }
 
     /**
@@ -66,24 +78,36 @@ public final class FunctionProcess implements AutoCloseable {
      */
     public static FunctionProcess start(FunctionDefinition function, Path jar, Map<String, String> environment,
                                         Path workDir, Consumer<String> log) {
+        Launch launch = new Launch(function, jar, environment, workDir, log);
+        return new FunctionProcess(launch, launch(launch));
+    }
+
+    /** The JVM options of the function: Lambda's java runtime's, sized from MemorySize. */
+    static List<String> jvmOptions(FunctionDefinition function) {
+        List<String> options = new ArrayList<>(LambdaLimits.jvmMemoryOptions(function.memorySize()));
+        // Small, quick-starting JVM, as Lambda's java runtime starts it (serial GC).
+        options.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        return options;
+    }
+
+    private static Environment launch(Launch l) {
+        FunctionDefinition function = l.function();
         try {
-            Files.createDirectories(workDir);
-            Path portFile = workDir.resolve(function.logicalId() + "-" + UUID.randomUUID() + ".port");
+            Files.createDirectories(l.workDir());
+            Path portFile = l.workDir().resolve(function.logicalId() + "-" + UUID.randomUUID() + ".port");
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            // Small, quick-starting JVM, as a Lambda-sized environment; the heap is the function's MemorySize.
-            cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                    "-Xmx" + Math.max(128, function.memorySize()) + "m"));
+            cmd.addAll(jvmOptions(function));
             cmd.addAll(List.of("-cp", hostClasspath(), FunctionHost.class.getName(),
-                    jar.toString(), function.handler(), portFile.toString()));
+                    l.jar().toString(), function.handler(), portFile.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().clear();
-            pb.environment().putAll(environment);
+            pb.environment().putAll(l.environment());
             Process process = pb.start();
             Thread pump = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
-                        log.accept(line);
+                        l.log().accept(line);
                     }
                 } catch (IOException e) {
                     // process gone
@@ -104,7 +128,7 @@ public final class FunctionProcess implements AutoCloseable {
             }
             int port = Integer.parseInt(Files.readString(portFile).strip());
             Files.deleteIfExists(portFile);
-            return new FunctionProcess(function, process, port);
+            return new Environment(process, URI.create("http://127.0.0.1:" + port + "/invoke"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + function.logicalId() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -125,38 +149,78 @@ public final class FunctionProcess implements AutoCloseable {
         return function;
     }
 
-    /** Invokes the function synchronously, within its template Timeout. */
+    /**
+     * Invokes the function synchronously, within Lambda's limits: a request over the synchronous
+     * payload limit is refused ({@link LambdaLimits.RequestTooLargeException}, nothing runs); an
+     * answer over it becomes {@code Function.ResponseSizeTooLarge}; past the template's Timeout the
+     * invocation is answered {@code Sandbox.Timedout} and its environment abandoned (killed, and a
+     * fresh one started for the next invocation, which runs init again), as Lambda does.
+     */
     public Invocation invoke(byte[] payload, String requestId) {
+        LambdaLimits.requireAccepted(payload.length, LambdaLimits.InvocationType.REQUEST_RESPONSE);
+        CompletableFuture<Environment> current = current();
+        Environment env;
+        try {
+            env = current.join();
+        } catch (RuntimeException e) {
+            return new Invocation(LambdaLimits.error(function.logicalId() + " could not start again: " + e.getMessage(),
+                    "Runtime.ExitError"), "Unhandled");
+        }
         Duration timeout = Duration.ofSeconds(function.timeout());
-        HttpRequest request = HttpRequest.newBuilder(invokeUri)
-                .timeout(timeout.plusSeconds(5))
+        HttpRequest request = HttpRequest.newBuilder(env.invokeUri())
+                .timeout(timeout)
                 .header("X-Request-Id", requestId)
                 .header("X-Deadline-Ms", Long.toString(System.currentTimeMillis() + timeout.toMillis()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (LambdaLimits.responseTooLarge(response.body().length)) {
+                return new Invocation(LambdaLimits.responseTooLargeError(), "Unhandled");
+            }
             return new Invocation(response.body(), response.headers().firstValue(FunctionHost.ERROR_HEADER).orElse(null));
         } catch (java.net.http.HttpTimeoutException e) {
-            return new Invocation(error("Task timed out after " + function.timeout() + " seconds", "Sandbox.Timedout"), "Unhandled");
+            abandon(current);
+            return new Invocation(LambdaLimits.timedOutError(requestId, function.timeout()), "Unhandled");
         } catch (IOException e) {
-            return new Invocation(error(function.logicalId() + " is not running: " + e.getMessage(), "Runtime.ExitError"), "Unhandled");
+            return new Invocation(LambdaLimits.error(function.logicalId() + " is not running: " + e.getMessage(), "Runtime.ExitError"),
+                    "Unhandled");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Invocation(error("interrupted", "Runtime.ExitError"), "Unhandled");
+            return new Invocation(LambdaLimits.error("interrupted", "Runtime.ExitError"), "Unhandled");
         }
     }
 
-    private static byte[] error(String message, String type) {
-        return ("{\"errorMessage\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"errorType\":\"" + type + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+    private synchronized CompletableFuture<Environment> current() {
+        return environment;
+    }
+
+    /** Kills the environment an invocation timed out in and starts a fresh one in the background. */
+    private synchronized void abandon(CompletableFuture<Environment> timedOut) {
+        if (environment != timedOut || closed) {
+            return;
+        }
+        timedOut.thenAccept(e -> e.process().destroyForcibly());
+        launch.log().accept("timed out: environment abandoned, starting a new one");
+        environment = CompletableFuture.supplyAsync(() -> launch(launch));
     }
 
     public long pid() {
-        return process.pid();
+        return current().join().process().pid();
     }
 
     @Override
     public void close() {
+        CompletableFuture<Environment> last;
+        synchronized (this) {
+            closed = true;
+            last = environment;
+        }
+        Process process;
+        try {
+            process = last.join().process();
+        } catch (RuntimeException e) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

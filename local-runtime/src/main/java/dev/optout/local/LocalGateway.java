@@ -3,6 +3,7 @@ package dev.optout.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.optout.localaws.LambdaLimits;
 import dev.optout.localaws.http.HttpApiEvents;
 import dev.optout.localaws.http.HttpApiRoute;
 import java.io.IOException;
@@ -104,10 +105,26 @@ final class LocalGateway implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
                 .orElse("127.0.0.1:" + port());
+        byte[] body = readBody(exchange, LambdaLimits.HTTP_API_REQUEST_MAX);
+        if (body == null) {
+            // API Gateway's own refusal of a body over its 10 MiB payload quota: the function never runs.
+            send(exchange, 413, Map.of("content-type", "text/plain; charset=utf-8"), LambdaLimits.HTTP_API_BODY_TOO_LARGE);
+            return;
+        }
         HttpApiEvents.Request request = new HttpApiEvents.Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes(),
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), host, requestId, Instant.now());
-        FunctionProcess.Invocation result = function.get().invoke(HttpApiEvents.event(request, route, params), requestId);
+        FunctionProcess.Invocation result;
+        try {
+            result = function.get().invoke(HttpApiEvents.event(request, route, params), requestId);
+        } catch (LambdaLimits.RequestTooLargeException e) {
+            // The event (body, base64 where binary, plus headers) is over Lambda's 6 MiB: API Gateway
+            // answers what Lambda refused.
+            log.accept(route.functionId() + " refused on " + route.routeKey() + ": " + e.getMessage());
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "BadRequestException");
+            send(exchange, 413, Map.of("content-type", "application/json"), LambdaLimits.HTTP_API_EVENT_TOO_LARGE);
+            return;
+        }
         if (result.failed()) {
             log.accept(route.functionId() + " failed on " + route.routeKey() + ": " + result.payloadText());
             // API Gateway hides function errors behind a 500
@@ -133,15 +150,31 @@ final class LocalGateway implements AutoCloseable {
                     JSON.writeValueAsString(Map.of("Type", "User", "message", message)));
             return;
         }
-        String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type")).orElse("RequestResponse");
         String requestId = UUID.randomUUID().toString();
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        LambdaLimits.InvocationType type;
+        try {
+            type = LambdaLimits.InvocationType.of(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"));
+        } catch (IllegalArgumentException e) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "InvalidParameterValueException");
+            send(exchange, 400, Map.of("content-type", "application/json"),
+                    JSON.writeValueAsString(Map.of("Type", "User", "message", e.getMessage())));
+            return;
+        }
+        // Lambda checks the payload against the invocation type's limit before anything runs.
+        Optional<LambdaLimits.Refusal> refusal = LambdaLimits.checkRequest(payload.length, type);
+        if (refusal.isPresent()) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", refusal.get().errorType());
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            writeBody(exchange, refusal.get().status(), refusal.get().body());
+            return;
+        }
         exchange.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
-        if (type.equals("DryRun")) {
+        if (type == LambdaLimits.InvocationType.DRY_RUN) {
             writeBody(exchange, 204, new byte[0]);
             return;
         }
-        if (type.equals("Event")) {
+        if (type == LambdaLimits.InvocationType.EVENT) {
             executor.submit(() -> function.get().invoke(payload, requestId));
             writeBody(exchange, 202, new byte[0]);
             return;
@@ -152,6 +185,17 @@ final class LocalGateway implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("content-type", "application/json");
         writeBody(exchange, 200, result.payload());
+    }
+
+    /** The request body, or null when it is longer than {@code max} bytes (read no further than that). */
+    private static byte[] readBody(HttpExchange exchange, int max) throws IOException {
+        byte[] body = exchange.getRequestBody().readNBytes(max + 1);
+        if (body.length > max) {
+            // read the rest, so that the client, still sending, gets the answer rather than a reset
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            return null;
+        }
+        return body;
     }
 
     /** Lambda accepts a name, a full or partial ARN, and an optional :qualifier (alias or version). */

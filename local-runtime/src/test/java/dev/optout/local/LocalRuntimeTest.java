@@ -74,19 +74,12 @@ class LocalRuntimeTest {
         Files.writeString(template, Files.readString(ROOT.resolve("template.yaml")).replaceFirst("\nOutputs:", "\n" + notBuilt));
         runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, template, state, 0, "it-" + UUID.randomUUID().toString().substring(0, 6),
                 aws, new PrintStream(OUTPUT, true, StandardCharsets.UTF_8)));
-        lambda = LambdaClient.builder().endpointOverride(runtime.lambdaEndpoint()).region(software.amazon.awssdk.regions.Region.of(aws.region()))
-                .credentialsProvider(aws.credentials())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+        lambda = LocalLambdaClients.of(runtime, aws, Duration.ofSeconds(30));
     }
 
     @AfterAll
     static void stop() {
-        if (lambda != null) {
-            lambda.close();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
+        LocalLambdaClients.stop(lambda, runtime);
     }
 
     @Test

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Builds SDK clients the same way in every function, once, at init: region from
@@ -32,15 +33,58 @@ public final class AwsClients {
                 .build();
     }
 
+    /**
+     * How long one SDK call may take in all, each attempt of it, and how often it is retried.
+     *
+     * @param apiCallTimeout        the whole call, retries and their waits included
+     * @param attemptTimeout        one attempt (null: only the whole call is bounded)
+     * @param maxAttempts           attempts in all (null: the service's default)
+     * @param backoffMax            the longest wait between attempts, throttled or not (null: the SDK's default)
+     */
+    public record CallBudget(Duration apiCallTimeout, Duration attemptTimeout, Integer maxAttempts, Duration backoffMax) {
+        /** Work nobody waits on in a browser: the SDK's retries, within 20 s. */
+        public static final CallBudget DEFAULT = new CallBudget(Duration.ofSeconds(20), null, null, null);
+
+        /**
+         * A person waiting on a page or a mail client on a one-click: DynamoDB answers in
+         * milliseconds when it works, so an attempt gets 500 ms and the call 1.5 s (three attempts,
+         * waits of at most 200 ms). Past that the caller queues the opt-out (pending changes) and
+         * answers at once, well within the 3 s a mail client waits, instead of after the SDK's
+         * default throttling backoff of many seconds.
+         */
+        public static final CallBudget USER_FACING = new CallBudget(Duration.ofMillis(1500), Duration.ofMillis(500), 3,
+                Duration.ofMillis(200));
+    }
+
     /** Configures any SDK v2 sync client builder: {@code clients.configure(DynamoDbClient.builder()).build()}. */
     public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(B builder) {
+        return configure(builder, CallBudget.DEFAULT);
+    }
+
+    /** As {@link #configure(AwsSyncClientBuilder)}, within this call budget. */
+    public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(B builder, CallBudget budget) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(budget.apiCallTimeout())
+                .addExecutionInterceptor(DryRunInterceptor.INSTANCE);
+        if (budget.attemptTimeout() != null) {
+            override.apiCallAttemptTimeout(budget.attemptTimeout());
+        }
+        if (budget.maxAttempts() != null || budget.backoffMax() != null) {
+            // Applied to the service's own retry strategy: its retry and throttling conditions stay.
+            override.retryStrategy(r -> {
+                if (budget.maxAttempts() != null) {
+                    r.maxAttempts(budget.maxAttempts());
+                }
+                if (budget.backoffMax() != null) {
+                    r.backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(25), budget.backoffMax()));
+                    r.throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), budget.backoffMax()));
+                }
+            });
+        }
         builder.httpClient(http)
                 .region(Region.of(settings.required(Settings.AWS_REGION)))
                 .credentialsProvider(credentials())
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(20))
-                        .addExecutionInterceptor(DryRunInterceptor.INSTANCE)
-                        .build());
+                .overrideConfiguration(override.build());
         settings.optional(Settings.AWS_ENDPOINT_URL).ifPresent(u -> builder.endpointOverride(URI.create(u)));
         return builder;
     }

@@ -35,6 +35,7 @@ public final class Wiring {
     private final Clock clock;
     private final RenewableRandom random = new RenewableRandom();
     private DynamoDbClient dynamo;
+    private AwsClients.CallBudget storeBudget = AwsClients.CallBudget.DEFAULT;
     private SecretsManagerClient secrets;
     private SecretKeys secretKeys;
     /** false: a function that seals and opens no links (its keys are the address-hash key alone). */
@@ -98,9 +99,21 @@ public final class Wiring {
 
     public synchronized DynamoDbClient dynamoDb() {
         if (dynamo == null) {
-            dynamo = aws.configure(DynamoDbClient.builder()).build();
+            dynamo = aws.configure(DynamoDbClient.builder(), storeBudget).build();
         }
         return dynamo;
+    }
+
+    /**
+     * For a function a person waits on (one-click, the link pages, the preference API): the table's
+     * client gets {@link AwsClients.CallBudget#USER_FACING}, so that a slow or throttled table is
+     * given up on within it and the opt-out queued. It takes effect when called before anything
+     * builds the table's client (as the handlers do); later it changes nothing. Never for the
+     * pre-send check: it fails closed and has nothing to queue.
+     */
+    public synchronized Wiring withUserFacingBudget() {
+        storeBudget = AwsClients.CallBudget.USER_FACING;
+        return this;
     }
 
     public synchronized SecretsManagerClient secrets() {

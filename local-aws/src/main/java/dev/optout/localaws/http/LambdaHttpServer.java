@@ -3,6 +3,7 @@ package dev.optout.localaws.http;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.optout.localaws.LambdaLimits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,12 +118,28 @@ public final class LambdaHttpServer implements AutoCloseable {
 
     private void answer(HttpExchange exchange, HttpApiRoute route, Map<String, String> params) throws IOException {
         String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).orElse("127.0.0.1");
+        byte[] body = exchange.getRequestBody().readNBytes(LambdaLimits.HTTP_API_REQUEST_MAX + 1);
+        if (body.length > LambdaLimits.HTTP_API_REQUEST_MAX) {
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            send(exchange, 413, Map.of("content-type", List.of("text/plain; charset=utf-8")),
+                    LambdaLimits.HTTP_API_BODY_TOO_LARGE.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         HttpApiEvents.Request request = new HttpApiEvents.Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes(),
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), host, UUID.randomUUID().toString(), Instant.now());
+        byte[] event = HttpApiEvents.event(request, route, params);
+        if (LambdaLimits.checkRequest(event.length, LambdaLimits.InvocationType.REQUEST_RESPONSE).isPresent()) {
+            send(exchange, 413, Map.of("content-type", List.of("application/json"), "x-amzn-ErrorType", List.of("BadRequestException")),
+                    LambdaLimits.HTTP_API_EVENT_TOO_LARGE.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         byte[] payload;
         try {
-            payload = handler.apply(HttpApiEvents.event(request, route, params));
+            payload = handler.apply(event);
+            if (LambdaLimits.responseTooLarge(payload.length)) {
+                throw new IllegalStateException(LambdaLimits.RESPONSE_TOO_LARGE_TYPE);
+            }
         } catch (RuntimeException e) {
             // What API Gateway answers when the integration fails.
             send(exchange, 500, Map.of("content-type", List.of("application/json")),

@@ -85,9 +85,12 @@ public final class PreferencesHandler implements RequestStreamHandler {
         this(new Wiring(Settings.fromEnvironment()));
     }
 
-    /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
+    /**
+     * Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. A person waits on
+     * every answer: the table gets the user-facing call budget ({@link Wiring#withUserFacingBudget}).
+     */
     public PreferencesHandler(Wiring w) {
-        this(w.tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
+        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
         String topic = w.topics().all().get(0).id();
         this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));

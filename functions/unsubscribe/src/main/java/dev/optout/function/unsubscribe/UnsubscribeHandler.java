@@ -84,9 +84,12 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
         this(new Wiring(Settings.fromEnvironment()));
     }
 
-    /** Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. */
+    /**
+     * Needs TABLE_NAME, the address-hash key, the link keys and PUBLIC_BASE_URL. A person waits on
+     * every answer: the table gets the user-facing call budget ({@link Wiring#withUserFacingBudget}).
+     */
     public UnsubscribeHandler(Wiring w) {
-        this(w.tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
+        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
                 w.addressKeys(), w.topics(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
         String topic = w.topics().all().get(0).id();
