@@ -40,9 +40,10 @@ import software.amazon.awssdk.services.lambda.model.LambdaException;
  * Timeout, and what the HTTP API answers for an event Lambda refuses. Each answer is the one AWS
  * gives (see {@link dev.optout.localaws.LambdaLimits} for the sources).
  *
- * <p>The runtime runs template.yaml with two test changes: the check may run 300 s (so that its
- * over-large answer, not a timeout on a busy machine, is what fails), and a copy of it,
- * {@code OneSecondCheckFunction}, has {@code Timeout: 1}.
+ * <p>The runtime runs template.yaml with test changes: the check may run 300 s (so that a timeout
+ * on a busy machine is not what fails), and two test functions in a copy of the check's jar
+ * ({@link OversizeAnswerHandler}): {@code OversizeAnswerFunction} answers as many bytes as asked,
+ * {@code OneSecondFunction} has {@code Timeout: 1}.
  */
 @ExtendWith(LocalAwsExtension.class)
 class LambdaLimitsTest {
@@ -63,11 +64,25 @@ class LambdaLimitsTest {
         int from = template.indexOf("\n  PresendCheckFunction:\n");
         int to = template.indexOf("\n  UnsubscribeFunction:\n");
         String check = template.substring(from, to);
-        String oneSecond = check.replace("  PresendCheckFunction:", "  OneSecondCheckFunction:")
+        // the test function: a copy of the check's jar with OversizeAnswerHandler added, under the check's settings
+        Path jar = state.resolve("oversize.jar");
+        Files.copy(ROOT.resolve("functions/presend-check/target/function.jar"), jar);
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(jar)) {
+            String entry = OversizeAnswerHandler.class.getName().replace('.', '/') + ".class";
+            Path target = zip.getPath(entry);
+            Files.createDirectories(target.getParent());
+            try (var in = OversizeAnswerHandler.class.getClassLoader().getResourceAsStream(entry)) {
+                Files.copy(in, target);
+            }
+        }
+        String oversize = check.replace("  PresendCheckFunction:", "  OversizeAnswerFunction:")
+                .replace("functions/presend-check/target/function.jar", jar.toAbsolutePath().toString())
+                .replaceAll("Handler: \\S+", "Handler: " + OversizeAnswerHandler.class.getName() + "::handleRequest");
+        String oneSecond = oversize.replace("  OversizeAnswerFunction:", "  OneSecondFunction:")
                 .replace("      MemorySize: 1024\n", "      MemorySize: 1024\n      Timeout: 1\n");
         String patient = check.replace("      MemorySize: 1024\n", "      MemorySize: 1024\n      Timeout: 300\n");
         Path copy = state.resolve("template.yaml");
-        Files.writeString(copy, template.substring(0, from) + patient + oneSecond + template.substring(to));
+        Files.writeString(copy, template.substring(0, from) + patient + oversize + oneSecond + template.substring(to));
         runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, copy, state, 0, "limits-" + UUID.randomUUID().toString().substring(0, 6),
                 aws, new PrintStream(OUTPUT, true, StandardCharsets.UTF_8)));
         lambda = LocalLambdaClients.of(runtime, aws, Duration.ofMinutes(5));
@@ -79,17 +94,31 @@ class LambdaLimitsTest {
     }
 
     @Test
-    void aCheckWhoseAnswerIsOverSixMegabytesGetsLambdasResponseSizeError() throws IOException {
-        byte[] request = tenThousandLongAddresses();
+    void anAnswerOverSixMegabytesGetsLambdasResponseSizeErrorAndOneAtTheLimitPasses() throws IOException {
+        InvokeResponse over = lambda.invoke(r -> r.functionName("OversizeAnswerFunction")
+                .payload(SdkBytes.fromUtf8String("{\"bytes\": 6291557}")));
+        InvokeResponse at = lambda.invoke(r -> r.functionName("OversizeAnswerFunction")
+                .payload(SdkBytes.fromUtf8String("{\"bytes\": 6291556}")));
 
-        InvokeResponse response = lambda.invoke(r -> r.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(request)));
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.functionError()).isEqualTo("Unhandled");
-        JsonNode error = JSON.readTree(response.payload().asByteArray());
+        assertThat(over.statusCode()).isEqualTo(200);
+        assertThat(over.functionError()).isEqualTo("Unhandled");
+        JsonNode error = JSON.readTree(over.payload().asByteArray());
         assertThat(error.path("errorType").asText()).isEqualTo("Function.ResponseSizeTooLarge");
         assertThat(error.path("errorMessage").asText())
                 .isEqualTo("Response payload size exceeded maximum allowed payload size (6291556 bytes).");
+        assertThat(at.functionError()).isNull();
+        assertThat(at.payload().asByteArray()).hasSize(6_291_556);
+    }
+
+    @Test
+    void theCheckRefusesARequestWhoseAnswerCouldExceedTheLimitInsteadOfFailingEveryRecipient() throws IOException {
+        byte[] request = tenThousandLongAddresses();
+        InvokeResponse response = lambda.invoke(r -> r.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(request)));
+
+        JsonNode error = JSON.readTree(response.payload().asByteArray());
+        assertThat(error.path("errorType").asText()).as("refused by the check, not cut off by Lambda")
+                .endsWith("InvalidCheckRequestException");
+        assertThat(error.path("errorMessage").asText()).contains("\"recipients\" has 10000 entries; at most 1400");
     }
 
     @Test
@@ -126,9 +155,8 @@ class LambdaLimitsTest {
 
     @Test
     void anInvocationPastItsTimeoutIsAnsweredAsLambdaAnswersIt() throws IOException {
-        byte[] request = tenThousandLongAddresses();
-
-        InvokeResponse response = lambda.invoke(r -> r.functionName("OneSecondCheckFunction").payload(SdkBytes.fromByteArray(request)));
+        InvokeResponse response = lambda.invoke(r -> r.functionName("OneSecondFunction")
+                .payload(SdkBytes.fromUtf8String("{\"sleepMillis\": 5000}")));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.functionError()).isEqualTo("Unhandled");
@@ -153,8 +181,8 @@ class LambdaLimitsTest {
     }
 
     /**
-     * The documented maximum of 10,000 recipients, each with a realistic long address, a campaign
-     * id, with the mailto: links the local runtime configures: an answer of about 9 MB today.
+     * 10,000 recipients, each with a realistic long address, a campaign id, with the mailto: links
+     * the local runtime configures: an answer of about 9 MB, which the check refuses to attempt.
      */
     private static byte[] tenThousandLongAddresses() throws IOException {
         ObjectNode request = JSON.createObjectNode();
