@@ -38,7 +38,7 @@ public final class ExportCommand extends OperatorCommand {
     @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--reason", paramLabel = "R", description = "Only this reason: hard_bounce, soft_bounce, complaint, unsubscribe (all mail or a topic).")
+    @Option(names = "--reason", paramLabel = "R", description = "Only this reason: " + ReasonNames.ACCEPTED + " (unsubscribe: all mail or a topic).")
     String reason;
 
     @Option(names = "--since", paramLabel = "T", description = "Only marks set at or after T (2026-11-01 or 2026-11-01T08:00:00Z).")
@@ -58,8 +58,12 @@ public final class ExportCommand extends OperatorCommand {
 
     @Override
     protected void checkArguments() {
-        if (reason != null && !List.of(Marks.HARD_BOUNCE, Marks.SOFT_BOUNCE, Marks.COMPLAINT, Marks.UNSUBSCRIBE).contains(reason)) {
-            throw new UsageError("--reason is one of hard_bounce, soft_bounce, complaint, unsubscribe (got '" + reason + "')");
+        if (reason != null) {
+            String name = ReasonNames.canonical(reason);
+            if (name == null) {
+                throw new UsageError("--reason is " + ReasonNames.ACCEPTED + " (got '" + reason + "')");
+            }
+            reason = name;
         }
         if (since != null) {
             sinceTime = Times.parse(since);

@@ -10,10 +10,10 @@ import java.util.TreeMap;
 
 /** The suppression marks of a state, named as the command line shows and exports them. */
 final class Marks {
-    static final String HARD_BOUNCE = "hard_bounce";
-    static final String SOFT_BOUNCE = "soft_bounce";
-    static final String COMPLAINT = "complaint";
-    static final String UNSUBSCRIBE = "unsubscribe";
+    static final String HARD_BOUNCE = ReasonNames.HARD_BOUNCE;
+    static final String SOFT_BOUNCE = ReasonNames.SOFT_BOUNCE;
+    static final String COMPLAINT = ReasonNames.COMPLAINT;
+    static final String UNSUBSCRIBE = ReasonNames.UNSUBSCRIBE;
     /** An operator's hold shown apart, when the person's own unsubscribe stands too. */
     static final String OPERATOR_HOLD = "operator_hold";
     static final String TOPIC_PREFIX = "unsubscribe:";

@@ -89,7 +89,8 @@ public final class OptoutCli implements Runnable {
         });
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("optout: " + e.getMessage());
+            String unknown = UnknownCommand.message(e);
+            c.getErr().println("optout: " + (unknown != null ? unknown : e.getMessage()));
             c.getErr().println("  See ./" + c.getCommandSpec().qualifiedName(" ") + " --help");
             return USAGE;
         });

@@ -63,10 +63,52 @@ class CommandLineRulesTest {
     }
 
     @Test
+    void anUnknownCommandIsNamedWithTheCommandItIsLikelyToMean() {
+        Result r = run("lokup", "a@example.com");
+        assertThat(r.code()).isEqualTo(OptoutCli.USAGE);
+        assertThat(r.err()).contains("unknown command 'lokup'", "Did you mean: lookup?", "./optout --help")
+                .doesNotContain("Unmatched argument");
+
+        Result far = run("frobnicate");
+        assertThat(far.code()).isEqualTo(OptoutCli.USAGE);
+        assertThat(far.err()).contains("unknown command 'frobnicate'", "lookup, suppress, lift, forget, import, export, report, campaign")
+                .doesNotContain("Did you mean");
+    }
+
+    @Test
+    void anUnknownCampaignSubcommandIsNamedToo() {
+        Result r = run("campaign", "resme", "weekly");
+        assertThat(r.code()).isEqualTo(OptoutCli.USAGE);
+        assertThat(r.err()).contains("unknown command 'campaign resme'", "Did you mean: campaign resume?");
+    }
+
+    @Test
+    void anUnknownOptionIsStillReportedAsAnOption() {
+        Result r = run("lookup", "--jsn", "a@example.com");
+        assertThat(r.code()).isEqualTo(OptoutCli.USAGE);
+        assertThat(r.err()).contains("Unknown option: '--jsn'", "./optout lookup --help").doesNotContain("unknown command");
+    }
+
+    @Test
+    void exportAndImportTakeBothSpellingsOfAHardBounce() throws Exception {
+        Path csv = file("bounces.csv", "email\na@example.com\n");
+        for (String r : List.of("bounce", "hard_bounce", "Hard-Bounce")) {
+            assertThat(run("export", "--local", "--reason", r).reachedTheTarget()).as("export " + r).isTrue();
+            assertThat(run("import", "--local", "--reason", r, csv.toString()).reachedTheTarget()).as("import " + r).isTrue();
+        }
+        Result export = run("export", "--local", "--reason", "moved");
+        Result imp = run("import", "--local", "--reason", "moved", csv.toString());
+        assertThat(export.err()).contains("--reason is hard_bounce (or bounce), soft_bounce, complaint or unsubscribe");
+        assertThat(imp.err()).contains("--reason is hard_bounce (or bounce), soft_bounce, complaint or unsubscribe");
+        assertThat(run("export", "--help").out().replaceAll("\\s+", " ")).contains("hard_bounce (or bounce)");
+        assertThat(run("import", "--help").out().replaceAll("\\s+", " ")).contains("hard_bounce (or bounce)");
+    }
+
+    @Test
     void exportTakesOnlyTheReasonsItWritesAndASinceItCanRead() {
-        Result reason = run("export", "--local", "--reason", "bounce");
+        Result reason = run("export", "--local", "--reason", "moved");
         assertThat(reason.code()).isEqualTo(2);
-        assertThat(reason.err()).contains("hard_bounce, soft_bounce, complaint, unsubscribe", "'bounce'");
+        assertThat(reason.err()).contains("hard_bounce (or bounce), soft_bounce, complaint or unsubscribe", "'moved'");
         for (String r : List.of("hard_bounce", "soft_bounce", "complaint", "unsubscribe")) {
             assertThat(run("export", "--local", "--reason", r).reachedTheTarget()).as(r).isTrue();
         }
@@ -102,7 +144,7 @@ class CommandLineRulesTest {
 
         Result reason = run("import", "--local", "--reason", "moved", csv.toString());
         assertThat(reason.code()).isEqualTo(2);
-        assertThat(reason.err()).contains("--reason is bounce, soft_bounce, complaint or unsubscribe", "'moved'");
+        assertThat(reason.err()).contains("--reason is hard_bounce (or bounce), soft_bounce, complaint or unsubscribe", "'moved'");
 
         assertThat(run("import", "--local", "--parallelism", "0", csv.toString()).code()).isEqualTo(2);
         assertThat(run("import", "--local", "--parallelism", "65", csv.toString()).err()).contains("--parallelism is between 1 and 64");

@@ -66,6 +66,11 @@ class ExportRulesIT {
     }
 
     @Test
+    void bounceIsTheSameReasonAsHardBounceAsImportSpellsIt() {
+        assertThat(csv("--reason", "bounce")).containsExactly("hard@example.com,hard_bounce,," + T + ",SES_BOUNCE");
+    }
+
+    @Test
     void sinceKeepsMarksSetAtOrAfterIt() {
         assertThat(csv("--since", T.plusSeconds(180).toString())).containsExactlyInAnyOrder(
                 "all@example.com,unsubscribe,," + T.plusSeconds(180) + ",ONE_CLICK",

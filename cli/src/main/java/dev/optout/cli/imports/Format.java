@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.cli.Csv;
+import dev.optout.cli.ReasonNames;
 import dev.optout.cli.Times;
 import dev.optout.json.Json;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public enum Format {
     mailgun,
     /** Mailchimp audience export CSV: "Email Address" with UNSUB_TIME (unsubscribed) or CLEAN_TIME (cleaned). */
     mailchimp,
-    /** CSV with a header row: email, optional reason (bounce|complaint|unsubscribe), topic, at. */
+    /** CSV with a header row: email, optional reason (any name --reason takes), topic, at. */
     csv;
 
     /** Tells the format from the start of a file, or {@code null} when it is none of these. */
@@ -148,7 +149,7 @@ public enum Format {
                 ListKind kind = reason == null || reason.isBlank() ? (listKind == null ? ListKind.UNSUBSCRIBE : listKind)
                         : ListKind.parse(reason);
                 if (kind == null) {
-                    return "reason '" + reason + "' is not bounce, soft_bounce, complaint or unsubscribe";
+                    return "reason '" + reason + "' is not " + ReasonNames.ACCEPTED;
                 }
                 if (topic != null && !topic.isBlank()) {
                     if (kind != ListKind.UNSUBSCRIBE) {

@@ -3,6 +3,7 @@ package dev.optout.cli.imports;
 import dev.optout.cli.Operator;
 import dev.optout.cli.OperatorCommand;
 import dev.optout.cli.OptoutCli;
+import dev.optout.cli.ReasonNames;
 import dev.optout.cli.UsageError;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Parameters;
                 "  sendgrid   JSON array from the suppression API (bounces, spam_reports, unsubscribes): needs --reason",
                 "  mailgun    JSON page of the bounces/unsubscribes/complaints API (items): needs --reason",
                 "  mailchimp  audience export CSV (unsubscribed: UNSUB_TIME; cleaned: CLEAN_TIME)",
-                "  csv        header row with email and optional reason (bounce|complaint|unsubscribe), topic, at"})
+                "  csv        header row with email and optional reason (as --reason), topic, at"})
 public final class ImportCommand extends OperatorCommand {
     private static final int LISTED = 20;
 
@@ -46,7 +47,7 @@ public final class ImportCommand extends OperatorCommand {
     Format format;
 
     @Option(names = "--reason", paramLabel = "R",
-            description = "What the list is, where the file does not say: bounce, soft_bounce, complaint or unsubscribe (needed for sendgrid and mailgun; the default reason of csv rows).")
+            description = "What the list is, where the file does not say: " + ReasonNames.ACCEPTED + " (needed for sendgrid and mailgun; the default reason of csv rows).")
     String reason;
 
     @Option(names = "--note", paramLabel = "TEXT", description = "Recorded as the reason of each change (default: imported from FILE (FORMAT)).")
@@ -70,7 +71,7 @@ public final class ImportCommand extends OperatorCommand {
         if (reason != null) {
             listKind = ListKind.parse(reason);
             if (listKind == null) {
-                throw new UsageError("--reason is bounce, soft_bounce, complaint or unsubscribe (got '" + reason + "')");
+                throw new UsageError("--reason is " + ReasonNames.ACCEPTED + " (got '" + reason + "')");
             }
         }
         if (parallelism < 1 || parallelism > 64) {

@@ -1,6 +1,6 @@
 package dev.optout.cli.imports;
 
-import java.util.Locale;
+import dev.optout.cli.ReasonNames;
 
 /** What a list is, where the file does not say it (SendGrid, Mailgun, CSV rows without a reason): {@code --reason}. */
 public enum ListKind {
@@ -12,17 +12,17 @@ public enum ListKind {
         this.kind = kind;
     }
 
-    /** bounce(s), hard_bounce, soft_bounce, complaint(s), spam_report(s), unsubscribe(s); else {@code null}. */
+    /** A reason as {@link ReasonNames#canonical} reads it (bounce or hard_bounce, soft_bounce, complaint, unsubscribe); else {@code null}. */
     public static ListKind parse(String text) {
-        if (text == null) {
+        String name = ReasonNames.canonical(text);
+        if (name == null) {
             return null;
         }
-        return switch (text.strip().toLowerCase(Locale.ROOT).replace('-', '_')) {
-            case "bounce", "bounces", "hard_bounce", "hardbounce", "cleaned" -> BOUNCE;
-            case "soft_bounce", "softbounce" -> SOFT_BOUNCE;
-            case "complaint", "complaints", "spam", "spam_report", "spam_reports", "spamcomplaint" -> COMPLAINT;
-            case "unsubscribe", "unsubscribes", "unsubscribed", "optout", "opt_out" -> UNSUBSCRIBE;
-            default -> null;
+        return switch (name) {
+            case ReasonNames.HARD_BOUNCE -> BOUNCE;
+            case ReasonNames.SOFT_BOUNCE -> SOFT_BOUNCE;
+            case ReasonNames.COMPLAINT -> COMPLAINT;
+            default -> UNSUBSCRIBE;
         };
     }
 }

@@ -179,7 +179,7 @@ class ListFormatsTest {
                 ,bounce,
                 """);
         assertThat(rows).extracting(Row::invalid).containsExactly(
-                "reason 'moved-away' is not bounce, soft_bounce, complaint or unsubscribe",
+                "reason 'moved-away' is not hard_bounce (or bounce), soft_bounce, complaint or unsubscribe",
                 "a topic goes only with reason unsubscribe",
                 "topic 'no-such-topic' is not in the catalog",
                 "4 fields, but the header names 3",
