@@ -126,15 +126,11 @@ public final class CampaignGuard implements CampaignPauses {
             return Optional.empty();
         }
         CampaignCounts judged = snap.total.minus(snap.baseline);
-        String why = null;
-        if (judged.sends() >= thresholds.complaintMinSends() && judged.complaintRate() > thresholds.complaintRate()) {
-            why = COMPLAINT_RATE;
-        } else if (judged.sends() >= thresholds.bounceMinSends() && judged.bounceRate() > thresholds.bounceRate()) {
-            why = BOUNCE_RATE;
-        }
-        if (why == null) {
+        GuardThresholds.Breach breach = thresholds.breach(judged);
+        if (breach == null) {
             return Optional.empty();
         }
+        String why = breach == GuardThresholds.Breach.COMPLAINT_RATE ? COMPLAINT_RATE : BOUNCE_RATE;
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":true", AttributeValue.fromBool(true));

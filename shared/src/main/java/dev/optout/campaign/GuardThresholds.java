@@ -32,6 +32,34 @@ public record GuardThresholds(double complaintRate, long complaintMinSends, doub
         }
     }
 
+    /** Which rate crossed its threshold: the reason a campaign is paused. */
+    public enum Breach {
+        COMPLAINT_RATE,
+        BOUNCE_RATE
+    }
+
+    /**
+     * The guard's one rule, used by the guard, the report and {@code campaign status} alike: a rate
+     * is over once at least its minimum of sends was counted and it is above its threshold.
+     * Complaints are judged first (the stronger signal for mailbox providers).
+     *
+     * @return the breach, or {@code null} while the campaign may send
+     */
+    public Breach breach(CampaignCounts judged) {
+        if (complaintsOver(judged)) {
+            return Breach.COMPLAINT_RATE;
+        }
+        return bouncesOver(judged) ? Breach.BOUNCE_RATE : null;
+    }
+
+    public boolean complaintsOver(CampaignCounts judged) {
+        return judged.sends() >= complaintMinSends && judged.complaintRate() > complaintRate;
+    }
+
+    public boolean bouncesOver(CampaignCounts judged) {
+        return judged.sends() >= bounceMinSends && judged.bounceRate() > bounceRate;
+    }
+
     public static GuardThresholds from(Settings s) {
         return new GuardThresholds(
                 s.fraction(Settings.CAMPAIGN_COMPLAINT_RATE, DEFAULTS.complaintRate()),

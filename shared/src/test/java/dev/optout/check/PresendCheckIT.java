@@ -1,6 +1,7 @@
 package dev.optout.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
@@ -35,10 +36,11 @@ class PresendCheckIT {
     private BatchStateReader reader;
     private CampaignGuard guard;
     private PresendCheck check;
+    private String table;
 
     @BeforeEach
     void setUp(LocalAws aws) {
-        String table = aws.createSuppressionTable();
+        table = aws.createSuppressionTable();
         store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
         reader = new BatchStateReader(aws.dynamoDb(), table, 2);
         guard = new CampaignGuard(aws.dynamoDb(), table, GuardThresholds.DEFAULTS, Clock.systemUTC());
@@ -52,6 +54,30 @@ class PresendCheckIT {
 
     private CheckResponse run(CheckRequest request) {
         return check.check(request, Deadline.after(Duration.ofSeconds(20), Clock.systemUTC()));
+    }
+
+    @Test
+    void whenOnlyThePauseReadFailsTheCheckFailsClosedInsteadOfAnsweringAllowed(LocalAws aws) {
+        // the guard reads through its own client, whose BatchGetItem of the guard item fails;
+        // the recipients' states read fine through the store's client
+        software.amazon.awssdk.core.interceptor.ExecutionInterceptor failPauseRead = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                                           software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("pause read failed (test)");
+            }
+        };
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient failing = aws.client(software.amazon.awssdk.services.dynamodb.DynamoDbClient
+                .builder().overrideConfiguration(c -> c.addExecutionInterceptor(failPauseRead)));
+        CampaignGuard unreadable = new CampaignGuard(failing, table, GuardThresholds.DEFAULTS, Clock.systemUTC());
+        PresendCheck guarded = new PresendCheck(TopicCatalog.bundled(), KEYS, reader, LinkProvider.NONE, unreadable);
+
+        assertThat(guarded.check(new CheckRequest("newsletter", null, List.of("ana@example.com")),
+                Deadline.after(Duration.ofSeconds(20), Clock.systemUTC())).results().get(0).allowed())
+                .as("without a campaign the pause is not read").isTrue();
+        assertThatThrownBy(() -> guarded.check(new CheckRequest("newsletter", "Spring sale 2026", List.of("ana@example.com")),
+                Deadline.after(Duration.ofSeconds(20), Clock.systemUTC())))
+                .isInstanceOf(dev.optout.suppression.StoreUnavailableException.class);
     }
 
     @Test

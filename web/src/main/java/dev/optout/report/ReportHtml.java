@@ -159,12 +159,12 @@ public final class ReportHtml {
                     "Complaints per send for each campaign, against the guard's threshold of " + ReportText.percent(ct)
                             + " and Gmail's 0.1% (stay below) and 0.3% (never reach) lines.",
                     rated, true, cMax, List.of(new Line(ct, "guard " + ReportText.percent(ct), "#1f2328", "4 3"),
-                            new Line(0.001, "Gmail 0.1%", "#0072B2", "2 2"), new Line(0.003, "Gmail 0.3%", BAD, "6 3")), ct);
+                            new Line(0.001, "Gmail 0.1%", "#0072B2", "2 2"), new Line(0.003, "Gmail 0.3%", BAD, "6 3")), r.thresholds());
             double bMax = Math.max(bt * 1.3, rated.stream().mapToDouble(ComplianceReport.Campaign::bounceRate).max().orElse(0) * 1.1);
             b.append("<h3>Hard-bounce rate</h3>\n");
             rateChart(b, "chart-bounces", "Hard-bounce rate per campaign",
                     "Hard bounces per send for each campaign, against the guard's threshold of " + ReportText.percent(bt) + ".",
-                    rated, false, bMax, List.of(new Line(bt, "guard " + ReportText.percent(bt), "#1f2328", "4 3")), bt);
+                    rated, false, bMax, List.of(new Line(bt, "guard " + ReportText.percent(bt), "#1f2328", "4 3")), r.thresholds());
         }
         b.append("<table><caption class=\"note\">Bounces and complaints recorded in the period; sends and rates from the campaign "
                 + "guard's counters</caption><thead><tr><th scope=\"col\">Campaign</th><th scope=\"col\" class=\"n\">Bounces</th>"
@@ -188,8 +188,14 @@ public final class ReportHtml {
     private record Line(double value, String label, String color, String dash) {
     }
 
+    /** Over as the guard judges it (its minimum of sends included), so the report and the guard agree. */
+    private static boolean over(dev.optout.campaign.GuardThresholds t, ComplianceReport.Campaign c, boolean complaints) {
+        dev.optout.campaign.CampaignCounts counts = new dev.optout.campaign.CampaignCounts(c.sends(), c.countedBounces(), c.countedComplaints());
+        return complaints ? t.complaintsOver(counts) : t.bouncesOver(counts);
+    }
+
     private static void rateChart(StringBuilder b, String id, String title, String desc, List<ComplianceReport.Campaign> rated,
-                                  boolean complaints, double max, List<Line> lines, double threshold) {
+                                  boolean complaints, double max, List<Line> lines, dev.optout.campaign.GuardThresholds thresholds) {
         int rowH = 26;
         int top = 28;
         int left = 170;
@@ -198,7 +204,7 @@ public final class ReportHtml {
         StringBuilder d = new StringBuilder(desc).append(' ');
         for (ComplianceReport.Campaign c : rated) {
             double v = complaints ? c.complaintRate() : c.bounceRate();
-            d.append(c.campaign()).append(": ").append(ReportText.percent(v)).append(v > threshold ? " (over). " : ". ");
+            d.append(c.campaign()).append(": ").append(ReportText.percent(v)).append(over(thresholds, c, complaints) ? " (over). " : ". ");
         }
         openSvg(b, id, h, title, d.toString());
         for (int i = 0; i < rated.size(); i++) {
@@ -206,7 +212,7 @@ public final class ReportHtml {
             double v = complaints ? c.complaintRate() : c.bounceRate();
             double y = top + i * rowH;
             double bw = plotW * Math.min(1, v / max);
-            boolean over = v > threshold;
+            boolean over = over(thresholds, c, complaints);
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">%s</text>\n",
                     left - 6, y + 15, escape(shorten(c.campaign(), 24))));
             b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"%s\"><title>%s</title></rect>\n",
