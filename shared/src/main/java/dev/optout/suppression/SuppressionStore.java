@@ -414,7 +414,18 @@ public final class SuppressionStore {
         }
     }
 
-    /** The most recent history events of an address, newest first. */
+    /**
+     * Newest first by each event's own time (when the change was made), not by when it was
+     * written: a queued opt-out or an SES event that arrived late takes its place in time.
+     */
+    private static final int HISTORY_MARGIN = 20;
+    private static final java.util.Comparator<HistoryEvent> NEWEST_FIRST =
+            java.util.Comparator.comparing(HistoryEvent::at).reversed();
+
+    /**
+     * The most recent history events of an address, newest first by their own time. Reads a
+     * margin past {@code limit} by time of writing, so that an event written late still sorts in.
+     */
     public List<HistoryEvent> history(EmailAddress address, int limit) {
         String key = addressKeys.keyOf(address);
         try {
@@ -423,18 +434,19 @@ public final class SuppressionStore {
                     .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
                     .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX)))
                     .scanIndexForward(false)
-                    .limit(limit));
+                    .limit(limit + HISTORY_MARGIN));
             List<HistoryEvent> events = new ArrayList<>();
             for (Map<String, AttributeValue> item : response.items()) {
                 events.add(decodeHistory(item));
             }
-            return events;
+            events.sort(NEWEST_FIRST);
+            return events.size() > limit ? new ArrayList<>(events.subList(0, limit)) : events;
         } catch (SdkException e) {
             throw new StoreUnavailableException("suppression table unavailable: " + e.getMessage(), e);
         }
     }
 
-    /** The whole history of an address, newest first (a subject access request, an operator's lookup). */
+    /** The whole history of an address, newest first by each event's own time (a subject access request, an operator's lookup). */
     public List<HistoryEvent> fullHistory(EmailAddress address) {
         String key = addressKeys.keyOf(address);
         try {
@@ -444,6 +456,7 @@ public final class SuppressionStore {
                     .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
                     .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX)))
                     .scanIndexForward(false)).items().forEach(item -> events.add(decodeHistory(item)));
+            events.sort(NEWEST_FIRST);
             return events;
         } catch (SdkException e) {
             throw new StoreUnavailableException("suppression table unavailable: " + e.getMessage(), e);

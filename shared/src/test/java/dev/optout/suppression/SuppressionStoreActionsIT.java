@@ -80,6 +80,18 @@ class SuppressionStoreActionsIT {
     }
 
     @Test
+    void historyIsNewestFirstByWhenEachChangeWasMadeNotByWhenItArrived() {
+        EmailAddress a = addr("late@example.com");
+        store.apply(a, Change.unsubscribeTopic("promotions", at(Source.PREFERENCE_CENTER, 60)));
+        // an SES bounce from before, delivered late
+        store.apply(a, Change.withDetail(Action.HARD_BOUNCE, "General", at(Source.SES_BOUNCE, 0)));
+
+        assertThat(store.history(a, 10)).extracting(HistoryEvent::action).containsExactly(Action.UNSUBSCRIBE_TOPIC, Action.HARD_BOUNCE);
+        assertThat(store.fullHistory(a)).extracting(HistoryEvent::action).containsExactly(Action.UNSUBSCRIBE_TOPIC, Action.HARD_BOUNCE);
+        assertThat(store.history(a, 1)).extracting(HistoryEvent::action).containsExactly(Action.UNSUBSCRIBE_TOPIC);
+    }
+
+    @Test
     void aPersonsResubscribeLiftsOnlyTheirOwnOptOutNeverAComplaintASoftBounceStopOrAHardBounce() {
         EmailAddress a = addr("back@example.com");
         store.apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
