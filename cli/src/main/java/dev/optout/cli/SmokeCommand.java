@@ -252,7 +252,8 @@ public final class SmokeCommand implements Callable<Integer> {
                         n++;
                     }
                 }
-                return n + " test address(es) forgotten (their keys and marks stay, no address in clear)";
+                return n + " of " + all.size() + " test addresses forgotten (their keys and marks stay, no address in clear)"
+                        + (n < all.size() ? "; the others never reached the table" : "");
             });
             return steps.finish();
         }
