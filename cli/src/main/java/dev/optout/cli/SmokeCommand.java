@@ -155,7 +155,9 @@ public final class SmokeCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         try (Operator operator = target.open(context); Resources r = target.local ? Resources.local(context) : Resources.stack(target, context)) {
             Topic t = topic(operator);
-            String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+            byte[] random = new byte[4];
+            new SecureRandom().nextBytes(random);
+            String id = HexFormat.of().formatHex(random);
             String label = "optout-smoke-" + id;
             EmailAddress click = Operator.address(label + "@example.com");
             Map<String, String> expected = new LinkedHashMap<>();
