@@ -17,11 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,9 +153,7 @@ public final class SmokeCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         try (Operator operator = target.open(context); Resources r = target.local ? Resources.local(context) : Resources.stack(target, context)) {
             Topic t = topic(operator);
-            byte[] random = new byte[4];
-            new SecureRandom().nextBytes(random);
-            String id = HexFormat.of().formatHex(random);
+            String id = UUID.randomUUID().toString().substring(0, 8);
             String label = "optout-smoke-" + id;
             EmailAddress click = Operator.address(label + "@example.com");
             Map<String, String> expected = new LinkedHashMap<>();
@@ -588,11 +584,11 @@ public final class SmokeCommand implements Callable<Integer> {
 
         static LocalProcess start(OptoutCli.Context context, int port) throws IOException {
             Path root = context.stateDir().toAbsolutePath().getParent();
-            Path script = root.resolve("optout");
-            if (!Files.isExecutable(script)) {
-                throw new Refusal("no local instance is running and " + script + " is not there to start one: start ./optout local "
-                        + "in another terminal, then run this again");
+            if (root == null || !Files.isExecutable(root.resolve("optout"))) {
+                throw new Refusal("no local instance is running and there is no ./optout next to " + context.stateDir()
+                        + " to start one: start ./optout local in another terminal, then run this again");
             }
+            Path script = root.resolve("optout");
             Files.createDirectories(context.stateDir());
             Path log = context.stateDir().resolve("smoke-local.log");
             context.err().println("optout: no ./optout local is running: starting one on port " + port + " (log: " + log + ") ...");
