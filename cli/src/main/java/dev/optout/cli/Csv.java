@@ -89,6 +89,29 @@ public final class Csv {
         return c;
     }
 
+    /**
+     * A cell a spreadsheet will not run as a formula (OWASP, CSV Injection): a cell that begins
+     * with {@code =}, {@code +}, {@code -}, {@code @}, tab or carriage return, or with apostrophes
+     * followed by one of these, gets one more apostrophe in front, which spreadsheets take as
+     * "text". {@link #restore} undoes exactly this, so an export imports back unchanged.
+     */
+    public static String neutralise(String cell) {
+        return cell != null && formulaLike(cell) ? "'" + cell : cell;
+    }
+
+    /** The cell {@link #neutralise} was given. */
+    public static String restore(String cell) {
+        return cell != null && cell.startsWith("'") && formulaLike(cell) ? cell.substring(1) : cell;
+    }
+
+    private static boolean formulaLike(String cell) {
+        int i = 0;
+        while (i < cell.length() && cell.charAt(i) == '\'') {
+            i++;
+        }
+        return i < cell.length() && "=+-@\t\r".indexOf(cell.charAt(i)) >= 0;
+    }
+
     /** One CSV line, fields quoted where needed. */
     public static String line(String... fields) {
         StringBuilder b = new StringBuilder();

@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  * The CSV is what {@code import --format csv} reads.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write every suppressed address still known, with reason, topic, time and source (CSV or JSON lines).")
+        description = {"Write every suppressed address still known, with reason, topic, time and source (CSV or JSON lines).",
+                "CSV cells that a spreadsheet would run as a formula (beginning with =, +, -, @, tab or carriage return) get a",
+                "leading apostrophe; import reads them back unchanged. --raw-cells writes them as stored."})
 public final class ExportCommand extends OperatorCommand {
     enum Format { csv, jsonl }
 
@@ -46,6 +48,10 @@ public final class ExportCommand extends OperatorCommand {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (default: standard output).")
     Path out;
+
+    @Option(names = "--raw-cells",
+            description = "CSV: write every cell as stored, even one a spreadsheet would run as a formula (=, +, -, @, tab, CR).")
+    boolean rawCells;
 
     @Option(names = "--segments", defaultValue = "4", description = "Parallel scan segments (default: ${DEFAULT-VALUE}).")
     int segments;
@@ -150,7 +156,7 @@ public final class ExportCommand extends OperatorCommand {
                         continue;
                     }
                     chunk.append(format == Format.csv
-                            ? Csv.line(state.address(), kind, topic, mark.at().toString(), mark.source().name())
+                            ? csvLine(state.address(), kind, topic, mark.at().toString(), mark.source().name())
                             : jsonLine(state.address(), kind, topic, mark));
                     lines.incrementAndGet();
                 }
@@ -163,6 +169,16 @@ public final class ExportCommand extends OperatorCommand {
                 }
             }
         }
+    }
+
+    /** A CSV line, its cells neutralised unless --raw-cells (an address may begin with = or +: RFC 5322 atext). */
+    private String csvLine(String... cells) {
+        if (!rawCells) {
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = Csv.neutralise(cells[i]);
+            }
+        }
+        return Csv.line(cells);
     }
 
     private static String jsonLine(String address, String kind, String topic, Mark mark) {

@@ -10,6 +10,7 @@ import dev.optout.suppression.Decision;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Mark;
 import dev.optout.suppression.SendPolicy;
+import dev.optout.text.Printable;
 import dev.optout.topic.Topic;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
 /**
  * Everything optout holds about one address, and what the pre-send check would answer for each
  * topic ({@link SendPolicy}, the check's own rule) and why. {@code --json} is the machine form,
- * also the person's data for a subject access request.
+ * also the person's data for a subject access request: it keeps every value as stored (JSON
+ * escapes control characters, RFC 8259 §7); the text form prints none of them.
  */
 @Command(name = "lookup", mixinStandardHelpOptions = true,
         description = {"Show an address: the canonical form, what the pre-send check would answer for each topic and why,",
@@ -62,7 +64,7 @@ public final class LookupCommand extends OperatorCommand {
 
     private void printText(EmailAddress address, AddressState state, Map<Topic, Decision> decisions,
                            List<HistoryEvent> history, Operator operator) {
-        PrintWriter out = context.out();
+        Lines out = new Lines(context.out());
         out.println(address.value() + "   (" + operator.description() + ")");
         if (!state.exists()) {
             out.println("  never seen: no marks, no history; the check answers from the topic defaults.");
@@ -116,6 +118,22 @@ public final class LookupCommand extends OperatorCommand {
                 line.append("  ").append(new java.util.TreeMap<>(e.evidence()));
             }
             out.println(line);
+        }
+    }
+
+    /**
+     * The text form's lines, each printed through {@link Printable#line}: the history and marks
+     * hold third-party text (bounce diagnostic codes, complaint user agents, feedback ids), and
+     * no control character of theirs reaches the operator's terminal; the line breaks are this
+     * program's own.
+     */
+    private record Lines(PrintWriter out) {
+        void println(Object line) {
+            out.println(Printable.line(String.valueOf(line)));
+        }
+
+        void printf(String format, Object... args) {
+            println(String.format(java.util.Locale.ROOT, format.replace("%n", ""), args));
         }
     }
 

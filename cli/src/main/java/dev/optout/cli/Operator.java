@@ -274,7 +274,7 @@ public final class Operator implements AutoCloseable {
         }
     }
 
-    private static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(
+    static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> B configure(
             B builder, SdkHttpClient http, Region region, URI endpoint, AwsCredentialsProvider credentials) {
         builder.httpClient(http).region(region).credentialsProvider(credentials);
         if (endpoint != null) {

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./optout lookup|suppress|lift|forget|import|export|report|campaign}: operating the suppression
+ * {@code ./optout lookup|suppress|lift|forget|import|export|report|campaign|smoke}: operating the suppression
  * table with shared's rules (canonical addresses, keys, the store's writes, the check's policy), the
  * compliance report and the campaign guard.
  *
@@ -20,9 +20,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "optout", mixinStandardHelpOptions = true, versionProvider = OptoutCli.Version.class,
         description = "Operate optout's suppression table: look people up, suppress, lift, forget, import and export; "
-                + "report what the table proves (the compliance clock) and resume campaigns the guard paused.",
+                + "report what the table proves (the compliance clock) and resume campaigns the guard paused; "
+                + "smoke-test a deployed stack end to end.",
         subcommands = {LookupCommand.class, SuppressCommand.class, LiftCommand.class, ForgetCommand.class,
-                ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class},
+                ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class, SmokeCommand.class},
         footer = {"", "Target: --local (.optout/local.json, written by a running ./optout local) or --stack NAME [--region R].",
                 "Exit status: 0 done, 1 refused or a row failed, 2 usage error.",
                 "Run ./optout COMMAND --help for each command."})

@@ -12,6 +12,7 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Mark;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.TableLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -63,7 +64,7 @@ class ImportIT {
     void sesSuppressedDestinationsBecomeBouncesAndComplaintsWithTheirOwnTimes() {
         CliHarness.Result r = importing(fixture("ses.json").toString());
         assertThat(r.code()).isEqualTo(1); // one invalid row
-        assertThat(r.out()).contains("(ses)").contains("2 new").contains("line 13: 'not-an-address' is not an address");
+        assertThat(r.out()).contains("(ses)").contains("2 new").contains("row 3 (line 13): 'not-an-address' is not an address");
         assertThat(state("ses.bounce@example.com").hardBounce())
                 .isEqualTo(new Mark(Instant.parse("2025-06-03T10:15:30.123Z"), Source.IMPORT, null, null));
         assertThat(state("ses.complaint@example.com").complaint().at()).isEqualTo(Instant.parse("2025-07-01T06:00:00Z"));
@@ -72,13 +73,13 @@ class ImportIT {
         assertThat(e.actor()).isEqualTo("migration@corp");
         assertThat(e.reason()).isEqualTo("imported from ses.json (ses)");
         assertThat(e.evidence()).containsEntry("importFormat", "ses").containsEntry("importFile", "ses.json")
-                .containsEntry("importLine", "3").containsEntry("sesReason", "BOUNCE");
+                .containsEntry("importRow", "1").containsEntry("importLine", "3").containsEntry("sesReason", "BOUNCE");
     }
 
     @Test
     void postmarkHardBouncesComplaintsAndManualSuppressions() {
         CliHarness.Result r = importing(fixture("postmark.json").toString());
-        assertThat(r.out()).contains("(postmark)").contains("3 new").contains("line 21: SuppressionReason is 'Unknown'");
+        assertThat(r.out()).contains("(postmark)").contains("3 new").contains("(line 21): SuppressionReason is 'Unknown'");
         assertThat(state("pm.hard@example.com").hardBounce().at()).isEqualTo(Instant.parse("2024-12-10T13:58:33Z"));
         assertThat(state("pm.spam@example.com").complaint()).isNotNull();
         assertThat(state("pm.manual@example.com").unsubscribedAll()).isNotNull();
@@ -93,7 +94,7 @@ class ImportIT {
         assertThat(cli.itemCount()).isZero();
 
         CliHarness.Result r = importing(fixture("sendgrid-bounces.json").toString(), "--reason", "bounce");
-        assertThat(r.out()).contains("(sendgrid)").contains("2 new").contains("line 14:");
+        assertThat(r.out()).contains("(sendgrid)").contains("2 new").contains("(line 14):");
         assertThat(state("sg.bounce@example.com").hardBounce().at()).isEqualTo(Instant.ofEpochSecond(1443651125));
         assertThat(only("sg.bounce@example.com").evidence()).containsEntry("status", "5.1.1").containsKey("diagnosticCode");
     }
@@ -189,11 +190,11 @@ class ImportIT {
 
         CliHarness.Result resumed = importing(file.toString());
         assertThat(resumed.code()).as(resumed.err()).isZero();
-        assertThat(resumed.out()).contains("resumed after line 501");
+        assertThat(resumed.out()).contains("resumed after row 500");
         java.util.regex.Matcher counts = java.util.regex.Pattern.compile("(\\d+) new, (\\d+) already suppressed, 0 conflicting, 0 invalid")
                 .matcher(resumed.out());
         assertThat(counts.find()).as(resumed.out()).isTrue();
-        assertThat(Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2))).as("each row after line 501 counted once")
+        assertThat(Integer.parseInt(counts.group(1)) + Integer.parseInt(counts.group(2))).as("each row after row 500 counted once")
                 .isEqualTo(rows - 500);
         for (int i = 0; i < rows; i += 97) {
             assertThat(state("crash" + i + "@example.com").hardBounce()).isNotNull();
@@ -201,6 +202,80 @@ class ImportIT {
         }
         assertThat(cli.itemCount()).as("each row, and the other file's").isEqualTo(2 * rows + 2);
         assertThat(Files.list(cli.stateDir.resolve("imports")).toList()).isEmpty();
+    }
+
+    /**
+     * A provider's file on one line (as {@code aws sesv2 list-suppressed-destinations} output is
+     * after {@code jq -c}): every row is on line 1, so only the rows' positions tell them apart.
+     * The import loses its connection at the 701st state write, midway through its second chunk,
+     * which leaves that chunk's history written ahead of part of its state. The resumed run
+     * starts after the last whole chunk, completes those rows from the same history keys, and
+     * applies every remaining row exactly once: each address ends with its mark and one history
+     * event that proves it.
+     */
+    @Test
+    void aMinifiedJsonImportThatFailsMidwayResumesAndAppliesEveryRemainingRowExactlyOnce() throws Exception {
+        int rows = 1_200;
+        StringBuilder json = new StringBuilder("{\"SuppressedDestinationSummaries\":[");
+        for (int i = 0; i < rows; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"EmailAddress\":\"min").append(i)
+                    .append("@example.com\",\"Reason\":\"BOUNCE\",\"LastUpdateTime\":\"2025-06-03T10:15:30Z\"}");
+        }
+        Path file = dir.resolve("ses-minified.json");
+        Files.writeString(file, json.append("]}"));
+        assertThat(Files.readAllLines(file)).hasSize(1);
+        AtomicInteger writes = new AtomicInteger();
+        cli.interceptors.add(new ExecutionInterceptor() {
+            @Override
+            public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+                if (context.request() instanceof UpdateItemRequest && writes.incrementAndGet() > 700) {
+                    throw SdkClientException.create("injected: connection lost");
+                }
+                return context.request();
+            }
+        });
+
+        CliHarness.Result crashed = importing(file.toString());
+        assertThat(crashed.code()).isEqualTo(1);
+        assertThat(crashed.err()).contains("run the same command again");
+        Table crashedTable = table();
+        assertThat(crashedTable.marked()).as("rows written before the failure").hasSize(700);
+        assertThat(crashedTable.historyCount()).as("the failed chunk's history, written ahead of its state").isEqualTo(1_000);
+
+        cli.interceptors.clear();
+        CliHarness.Result resumed = importing(file.toString());
+
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resumed after row 500").contains("500 new, 200 already suppressed, 0 conflicting, 0 invalid");
+        Table done = table();
+        assertThat(done.marked()).as("every row's address holds its hard bounce").hasSize(rows);
+        assertThat(done.history()).as("each with exactly one history event, of that change")
+                .hasSize(rows).allSatisfy((pk, events) -> assertThat(events).containsExactly("HARD_BOUNCE"));
+        assertThat(done.history().keySet()).isEqualTo(done.marked());
+        assertThat(only("min1199@example.com").evidence()).containsEntry("importRow", "1200").containsEntry("importLine", "1");
+        assertThat(Files.list(cli.stateDir.resolve("imports")).toList()).as("checkpoint removed when done").isEmpty();
+    }
+
+    /** The table read in one scan: the keys whose state holds a hard bounce, and each key's history actions. */
+    private record Table(java.util.Set<String> marked, java.util.Map<String, java.util.List<String>> history) {
+        int historyCount() {
+            return history.values().stream().mapToInt(java.util.List::size).sum();
+        }
+    }
+
+    private Table table() {
+        java.util.Set<String> marked = new java.util.HashSet<>();
+        java.util.Map<String, java.util.List<String>> history = new java.util.HashMap<>();
+        cli.aws.dynamoDb().scanPaginator(r -> r.tableName(cli.table).consistentRead(true)).items().forEach(item -> {
+            String pk = item.get(TableLayout.PK).s();
+            String sk = item.get(TableLayout.SK).s();
+            if (sk.equals(TableLayout.STATE_SK) && item.containsKey(TableLayout.HARD_BOUNCE)) {
+                marked.add(pk);
+            } else if (sk.startsWith(TableLayout.HISTORY_PREFIX)) {
+                history.computeIfAbsent(pk, k -> new java.util.ArrayList<>()).add(item.get("action").s());
+            }
+        });
+        return new Table(marked, history);
     }
 
     @Test

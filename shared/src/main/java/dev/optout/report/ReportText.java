@@ -1,12 +1,17 @@
 package dev.optout.report;
 
+import dev.optout.text.Printable;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** The report as plain text for a terminal (the operator CLI's default output). */
+/**
+ * The report as plain text for a terminal (the operator CLI's default output). Values that come
+ * from outside (campaign ids, addresses, reasons) are printed through {@link Printable#line}, so
+ * no control character of theirs reaches the terminal and the line breaks are the report's own.
+ */
 public final class ReportText {
     private ReportText() {
     }
@@ -35,7 +40,7 @@ public final class ReportText {
             b.append(String.format(Locale.ROOT, "  %-28s %8s %10s %9s %12s %15s  %s%n", "campaign", "bounces", "complaints",
                     "sends", "bounce rate", "complaint rate", "status"));
             for (ComplianceReport.Campaign c : r.campaigns()) {
-                b.append(String.format(Locale.ROOT, "  %-28s %8d %10d %9d %12s %15s  %s%n", c.campaign(), c.bounces(),
+                b.append(String.format(Locale.ROOT, "  %-28s %8d %10d %9d %12s %15s  %s%n", Printable.line(c.campaign()), c.bounces(),
                         c.complaints(), c.sends(), percent(c.bounceRate()), percent(c.complaintRate()),
                         c.paused() ? "PAUSED since " + c.pausedAt() : "sending"));
             }
@@ -48,8 +53,9 @@ public final class ReportText {
         b.append("Sent while suppressed: ").append(r.sentWhileSuppressed().size()).append('\n');
         for (ComplianceReport.SuppressedSend s : r.sentWhileSuppressed()) {
             b.append(String.format(Locale.ROOT, "  %s  %-24s %-20s %-18s blocked since %s (%s)  %s after%n", s.sentAt(),
-                    s.address(), s.campaign() == null ? "-" : s.campaign(), s.reason(), s.blockedSince(),
-                    s.blockSource() == null ? "?" : s.blockSource(), human(s.delay())));
+                    Printable.line(s.address()), s.campaign() == null ? "-" : Printable.line(s.campaign()),
+                    Printable.line(s.reason()), s.blockedSince(),
+                    s.blockSource() == null ? "?" : Printable.line(s.blockSource()), human(s.delay())));
         }
         b.append('\n');
 
@@ -59,8 +65,8 @@ public final class ReportText {
             b.append("no message went out after an opt-out in this period\n");
         } else {
             ComplianceReport.SuppressedSend l = clock.longest();
-            b.append("longest opt-out-to-send delay ").append(human(l.delay())).append(" (").append(l.address())
-                    .append(l.campaign() == null ? "" : ", campaign " + l.campaign()).append(")\n");
+            b.append("longest opt-out-to-send delay ").append(human(l.delay())).append(" (").append(Printable.line(l.address()))
+                    .append(l.campaign() == null ? "" : ", campaign " + Printable.line(l.campaign())).append(")\n");
         }
         for (ComplianceReport.Verdict v : clock.verdicts()) {
             b.append(String.format(Locale.ROOT, "  %-9s %-17s %s%n", v.deadline().label(), v.deadline().limit(),
@@ -72,7 +78,7 @@ public final class ReportText {
 
     private static String counts(Map<String, Long> m) {
         StringJoiner j = new StringJoiner(", ");
-        m.forEach((k, v) -> j.add(k + " " + v));
+        m.forEach((k, v) -> j.add(Printable.line(k) + " " + v));
         return j.toString();
     }
 

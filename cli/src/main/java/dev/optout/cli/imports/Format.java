@@ -198,29 +198,30 @@ public enum Format {
         void close() throws IOException;
     }
 
-    static Row toRow(int line, Object mapped) {
+    static Row toRow(int position, int line, String place, Object mapped) {
         if (mapped instanceof String why) {
-            return Row.invalid(line, null, why);
+            return Row.invalid(position, line, place, null, why);
         }
         Parsed p = (Parsed) mapped;
         if (p.email() == null || p.email().isBlank()) {
-            return Row.invalid(line, null, "no address");
+            return Row.invalid(position, line, place, null, "no address");
         }
         java.time.Instant at = null;
         if (p.at() != null && !p.at().isBlank()) {
             at = Times.parse(p.at());
             if (at == null) {
-                return Row.invalid(line, p.email(), "time '" + p.at() + "' is not a date or time this tool reads");
+                return Row.invalid(position, line, place, p.email(), "time '" + p.at() + "' is not a date or time this tool reads");
             }
         }
-        return new Row(line, p.email(), p.kind(), p.topic(), at, p.evidence(), null);
+        return new Row(position, line, place, p.email(), p.kind(), p.topic(), at, p.evidence(), null);
     }
 
-    /** The objects of one array (the root, or a field of the root object), streamed with their lines. */
+    /** The objects of one array (the root, or a field of the root object), streamed with their positions. */
     private static final class JsonRows implements RowReader {
         private final JsonParser parser;
         private final Mapper<JsonNode> mapper;
         private boolean inArray;
+        private int position;
 
         JsonRows(InputStream in, String arrayField, Mapper<JsonNode> mapper) throws IOException {
             this.parser = Json.MAPPER.getFactory().createParser(in);
@@ -259,12 +260,14 @@ public enum Format {
                 return null;
             }
             int line = parser.currentTokenLocation().getLineNr();
+            position++;
+            String place = "row " + position + " (line " + line + ")";
             if (t != JsonToken.START_OBJECT) {
                 parser.skipChildren();
-                return Row.invalid(line, null, "not an object");
+                return Row.invalid(position, line, place, null, "not an object");
             }
             JsonNode node = parser.readValueAsTree();
-            return toRow(line, mapper.map(node));
+            return toRow(position, line, place, mapper.map(node));
         }
 
         @Override
@@ -279,6 +282,7 @@ public enum Format {
         private final Csv csv;
         private final List<String> header;
         private final Mapper<Map<String, String>> mapper;
+        private int position;
 
         CsvRows(InputStream in, Mapper<Map<String, String>> mapper) throws IOException {
             this.reader = new InputStreamReader(in, StandardCharsets.UTF_8);
@@ -302,14 +306,17 @@ public enum Format {
                 return null;
             }
             int line = csv.recordLine();
+            position++;
+            String place = "line " + line;
             if (fields.size() > header.size()) {
-                return Row.invalid(line, null, fields.size() + " fields, but the header names " + header.size());
+                return Row.invalid(position, line, place, null, fields.size() + " fields, but the header names " + header.size());
             }
             Map<String, String> row = new LinkedHashMap<>();
             for (int i = 0; i < fields.size(); i++) {
-                row.put(header.get(i), fields.get(i));
+                // export's spreadsheet-safe cells ('=...) read back as they were stored
+                row.put(header.get(i), Csv.restore(fields.get(i)));
             }
-            return toRow(line, mapper.map(row));
+            return toRow(position, line, place, mapper.map(row));
         }
 
         @Override

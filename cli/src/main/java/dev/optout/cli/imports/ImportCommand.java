@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ./optout import FILE...}: brings suppression lists in (see {@link Format}), each row as
  * the matching mark with its own time and provenance (source IMPORT, actor, reason, format,
- * file, line). Exit 1 when any row was invalid (reported with its line and skipped; the rest is
+ * file, row, line). Exit 1 when any row was invalid (reported with its place and skipped; the rest is
  * imported).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -53,7 +53,7 @@ public final class ImportCommand extends OperatorCommand {
     @Option(names = "--note", paramLabel = "TEXT", description = "Recorded as the reason of each change (default: imported from FILE (FORMAT)).")
     String note;
 
-    @Option(names = "--dry-run", description = "Show what would change (new, already suppressed, conflicting, invalid, with line numbers); write nothing.")
+    @Option(names = "--dry-run", description = "Show what would change (new, already suppressed, conflicting, invalid, with their lines or rows); write nothing.")
     boolean dryRun;
 
     @Option(names = "--parallelism", defaultValue = "8", description = "Writes in flight (default: ${DEFAULT-VALUE}).")
@@ -122,7 +122,7 @@ public final class ImportCommand extends OperatorCommand {
         }
         if (invalid > 0) {
             context.err().println("optout: " + invalid + " invalid row(s) " + (dryRun ? "would be" : "were")
-                    + " skipped (listed above with their lines). Fix them and import the file again: the rows already in "
+                    + " skipped (listed above with their places). Fix them and import the file again: the rows already in "
                     + "are not changed by a re-run.");
             return OptoutCli.REFUSED;
         }
@@ -131,7 +131,7 @@ public final class ImportCommand extends OperatorCommand {
 
     private void report(PrintWriter out, Path file, Format fmt, Importer.Outcome o) {
         out.println((dryRun ? "dry run of " : "imported ") + file + " (" + fmt + ")"
-                + (o.resumed ? ", resumed after line " + o.resumedAfter : "") + ": "
+                + (o.resumed ? ", resumed after row " + o.resumedAfter : "") + ": "
                 + o.count(Importer.NEW) + (dryRun ? " would be new" : " new") + ", "
                 + o.count(Importer.ALREADY) + " already suppressed, "
                 + o.count(Importer.CONFLICTING) + " conflicting, "

@@ -37,8 +37,15 @@ import java.util.concurrent.ExecutorService;
  * state of a chunk of addresses at once (BatchGetItem), sorts each row into new / already
  * suppressed / conflicting (the person chose otherwise after the row's time) / invalid, and
  * writes the new ones through the store's bulk path with their provenance and an idempotency
- * key per row. After each chunk a checkpoint records the last line written, so a crashed import
- * resumes there; a row replayed after a crash, or a whole re-run, changes nothing.
+ * key per row (the file's hash and the row's position in it). After each chunk a checkpoint
+ * records the position of the last row written, so a crashed import resumes there; a row
+ * replayed after a crash, or a whole re-run, changes nothing.
+ *
+ * <p>The bulk path writes a chunk's history before its state, so a crash midway through a chunk
+ * leaves rows whose history event is ahead of their state. The resume repairs them: it starts
+ * after the last whole chunk, with the crashed run's batch time, so such a row reads as new, and
+ * its replay writes the state and overwrites the same history item (same key), never a second.
+ * Until the import is run again, its checkpoint stays and the command says to run it again.
  */
 final class Importer {
     static final int CHUNK = 500;
@@ -95,7 +102,7 @@ final class Importer {
             var saved = checkpoint.load();
             if (saved.isPresent()) {
                 batchTime = saved.get().batchTime();
-                skipThrough = saved.get().line();
+                skipThrough = saved.get().row();
                 outcome.resumed = true;
                 outcome.resumedAfter = skipThrough;
             }
@@ -113,27 +120,27 @@ final class Importer {
             Row row;
             while ((row = rows.next()) != null) {
                 total++;
-                if (row.line() <= skipThrough) {
+                if (row.position() <= skipThrough) {
                     continue;
                 }
                 if (row.invalid() != null) {
-                    outcome.add(INVALID, "line " + row.line() + ": " + row.invalid() + (row.email() == null ? "" : " (" + row.email() + ")"));
+                    outcome.add(INVALID, row.place() + ": " + row.invalid() + (row.email() == null ? "" : " (" + row.email() + ")"));
                     continue;
                 }
                 EmailAddress address;
                 try {
                     address = AddressParser.parse(row.email());
                 } catch (InvalidAddressException e) {
-                    outcome.add(INVALID, "line " + row.line() + ": '" + row.email() + "' is not an address: " + e.getMessage());
+                    outcome.add(INVALID, row.place() + ": '" + row.email() + "' is not an address: " + e.getMessage());
                     continue;
                 }
                 if (row.at() != null && row.at().isAfter(operator.clock().instant().plus(Duration.ofDays(1)))) {
-                    outcome.add(INVALID, "line " + row.line() + ": time " + row.at() + " is in the future (" + address.value() + ")");
+                    outcome.add(INVALID, row.place() + ": time " + row.at() + " is in the future (" + address.value() + ")");
                     continue;
                 }
                 String key = operator.store().addressKeys().keyOf(address);
                 if (!seen.add(key + "|" + row.kind() + "|" + row.topic())) {
-                    outcome.add(ALREADY, "line " + row.line() + ": " + address.value() + " (repeated in this file)");
+                    outcome.add(ALREADY, row.place() + ": " + address.value() + " (repeated in this file)");
                     continue;
                 }
                 chunk.add(new Pending(row, address, key));
@@ -166,7 +173,7 @@ final class Importer {
         for (Pending p : chunk) {
             AddressState state = states.get(p.key());
             Row row = p.row();
-            String who = "line " + row.line() + ": " + p.address().value();
+            String who = row.place() + ": " + p.address().value();
             Mark existing = existing(state, row);
             if (existing != null) {
                 outcome.add(ALREADY, who + " (" + label(row) + " since " + existing.at() + ", " + existing.source() + ")");
@@ -181,10 +188,11 @@ final class Importer {
             Map<String, String> evidence = new LinkedHashMap<>(row.evidence());
             evidence.put("importFormat", format.toString());
             evidence.put("importFile", file.getFileName().toString());
+            evidence.put("importRow", Integer.toString(row.position()));
             evidence.put("importLine", Integer.toString(row.line()));
             Provenance provenance = Provenance.byOperator(Source.IMPORT, row.at() != null ? row.at() : batchTime,
                     operator.actor(), reason).withEvidence(evidence);
-            String idempotency = "import/" + fileHash + "/" + row.line() + "/" + row.kind() + "/" + row.topic();
+            String idempotency = "import/" + fileHash + "/" + row.position() + "/" + row.kind() + "/" + row.topic();
             changes.add(new SuppressionStore.BulkChange(p.address(), change(row, provenance).once(idempotency),
                     state.forgotten() != null));
         }
@@ -192,7 +200,7 @@ final class Importer {
             if (!changes.isEmpty()) {
                 operator.store().applyBulk(changes, batchTime, writers);
             }
-            checkpoint.save(file.toString(), new Checkpoint.State(batchTime, chunk.get(chunk.size() - 1).row().line()));
+            checkpoint.save(file.toString(), new Checkpoint.State(batchTime, chunk.get(chunk.size() - 1).row().position()));
         }
     }
 

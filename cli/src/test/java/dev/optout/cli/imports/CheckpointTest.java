@@ -47,6 +47,13 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointThatCountedLinesNotRowsResumesFromTheFirstRowWithItsBatchTime(@TempDir Path dir) throws Exception {
+        Checkpoint c = new Checkpoint(dir, "abc", "t");
+        Files.writeString(c.path(), "{\"file\": \"ses.json\", \"batchTime\": \"" + BATCH + "\", \"line\": 1}");
+        assertThat(c.load()).contains(new Checkpoint.State(BATCH, 0));
+    }
+
+    @Test
     void theProgressBarShowsTheShareOfTheFileReadAndEndsItsLine() {
         StringWriter text = new StringWriter();
         Progress p = new Progress(new PrintWriter(text), 1000, true);
