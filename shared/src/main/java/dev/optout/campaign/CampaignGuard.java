@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -60,6 +59,9 @@ public final class CampaignGuard implements CampaignPauses {
      * at once (the managed Java runtimes keep SecureRandom unique after restore).
      */
     private final SecureRandom shardPicker = new SecureRandom();
+    /** Unprocessed keys: 9 attempts, waits of up to 500 ms; its jitter is seeded per thread on first use, after any restore. */
+    private final dev.optout.aws.UnprocessedRetry retry = new dev.optout.aws.UnprocessedRetry(10, 500, 9,
+            new dev.optout.snapstart.RenewableRandom());
 
     public CampaignGuard(DynamoDbClient dynamo, String table, GuardThresholds thresholds, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo);
@@ -249,31 +251,21 @@ public final class CampaignGuard implements CampaignPauses {
     /** Consistent BatchGetItem of up to 100 keys; unprocessed keys retried with backoff, then a failure. */
     private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, boolean pauseOnly) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        List<Map<String, AttributeValue>> pending = keys;
-        try {
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 8) {
-                    throw new StoreUnavailableException("campaign guard items still unprocessed (throttled) after retries");
-                }
-                if (attempt > 0) {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(Math.min(500, 10L << attempt) + 1));
-                }
-                KeysAndAttributes.Builder k = KeysAndAttributes.builder().keys(pending).consistentRead(true);
-                if (pauseOnly) {
-                    k.projectionExpression("#paused, #pausedAt").expressionAttributeNames(Map.of("#paused", "paused",
-                            "#pausedAt", "pausedAt"));
-                }
+        retry.drain(keys, pending -> {
+            KeysAndAttributes.Builder k = KeysAndAttributes.builder().keys(pending).consistentRead(true);
+            if (pauseOnly) {
+                k.projectionExpression("#paused, #pausedAt").expressionAttributeNames(Map.of("#paused", "paused",
+                        "#pausedAt", "pausedAt"));
+            }
+            try {
                 BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, k.build())));
                 items.addAll(response.responses().getOrDefault(table, List.of()));
                 KeysAndAttributes un = response.unprocessedKeys().get(table);
-                pending = un == null ? List.of() : un.keys();
+                return un == null ? List.of() : un.keys();
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("campaign guard unreadable: " + e.getMessage(), e);
             }
-        } catch (SdkException e) {
-            throw new StoreUnavailableException("campaign guard unreadable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while reading the campaign guard");
-        }
+        }, wait -> true, "campaign guard items");
         return items;
     }
 

@@ -56,6 +56,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * in a request path. Failures are {@link StoreUnavailableException}.
  */
 public final class ComplianceReports {
+    /** Unprocessed keys of the report's address reads: 10 attempts, waits of up to 640 ms (the command line, not SnapStart). */
+    private static final dev.optout.aws.UnprocessedRetry REPORT_RETRY = new dev.optout.aws.UnprocessedRetry(20, 640, 10,
+            new dev.optout.snapstart.RenewableRandom());
+
     public static final int DEFAULT_SEGMENTS = 4;
     private static final List<Action> COUNTED = List.of(Action.UNSUBSCRIBE_ALL, Action.UNSUBSCRIBE_TOPIC,
             Action.HARD_BOUNCE, Action.SOFT_BOUNCE_SUPPRESS, Action.COMPLAINT, Action.SENT_WHILE_SUPPRESSED);
@@ -169,9 +173,8 @@ public final class ComplianceReports {
         for (int i = 0; i < pks.size(); i += 100) {
             List<Map<String, AttributeValue>> pending = new ArrayList<>();
             pks.subList(i, Math.min(pks.size(), i + 100)).forEach(pk -> pending.add(Map.of(PK, s(pk), SK, s(STATE_SK))));
-            try {
-                for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
-                    List<Map<String, AttributeValue>> request = new ArrayList<>(pending);
+            REPORT_RETRY.drain(pending, request -> {
+                try {
                     var response = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder()
                             .keys(request).projectionExpression("#pk, #addr")
                             .expressionAttributeNames(Map.of("#pk", PK, "#addr", TableLayout.ADDRESS)).build())));
@@ -182,19 +185,12 @@ public final class ComplianceReports {
                             masked.put(item.get(PK).s(), e.masked());
                         }
                     }
-                    pending.clear();
                     KeysAndAttributes un = response.unprocessedKeys().get(table);
-                    if (un != null) {
-                        pending.addAll(un.keys());
-                        Thread.sleep(20L << Math.min(attempt, 5));
-                    }
+                    return un == null ? List.of() : un.keys();
+                } catch (SdkException e) {
+                    throw new StoreUnavailableException("reading addresses for the report failed: " + e.getMessage(), e);
                 }
-            } catch (SdkException e) {
-                throw new StoreUnavailableException("reading addresses for the report failed: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreUnavailableException("interrupted while reading addresses for the report");
-            }
+            }, wait -> true, "report address keys");
         }
         return masked;
     }

@@ -1,5 +1,7 @@
 package dev.optout.suppression;
 
+import dev.optout.aws.UnprocessedRetry;
+
 import static dev.optout.suppression.TableLayout.*;
 
 import dev.optout.snapstart.RenewableRandom;
@@ -116,13 +118,12 @@ public final class BatchStateReader implements AutoCloseable {
             pending.add(stateKey(k));
         }
         Map<String, AddressState> found = new HashMap<>(addressKeys.size() * 2);
-        int attempt = 0;
-        while (!pending.isEmpty()) {
-            List<Map<String, AttributeValue>> request = pending;
+        // retried for as long as the invocation's time budget allows one more request after the wait
+        new UnprocessedRetry(BACKOFF_BASE_MS, BACKOFF_CAP_MS, Integer.MAX_VALUE, jitter).drain(pending, request -> {
             BatchGetItemResponse response;
             try {
                 // Strongly consistent: an opt-out acknowledged a moment ago must block the very next
-                // check (README: twice the read units of an eventually consistent read).
+                // check (twice the read units of an eventually consistent read).
                 response = dynamo.batchGetItem(r -> r.requestItems(Map.of(tableName, KeysAndAttributes.builder()
                         .keys(request).consistentRead(true).projectionExpression(projection).expressionAttributeNames(names).build())));
             } catch (SdkException e) {
@@ -133,18 +134,8 @@ public final class BatchStateReader implements AutoCloseable {
                 found.put(key, decodeState(key, item));
             }
             KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
-            pending = unprocessed == null ? List.of() : unprocessed.keys();
-            if (!pending.isEmpty()) {
-                long sleep = jitter.nextLong(
-                        Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt, 10)) + 1);
-                if (!deadline.allows(LAST_REQUEST_MARGIN.plusMillis(sleep))) {
-                    throw new StoreUnavailableException(pending.size()
-                            + " keys still unprocessed by DynamoDB (throttled) when the invocation's time budget ran out");
-                }
-                Thread.sleep(sleep);
-                attempt++;
-            }
-        }
+            return unprocessed == null ? List.of() : unprocessed.keys();
+        }, sleep -> deadline.allows(LAST_REQUEST_MARGIN.plusMillis(sleep)), "keys");
         for (String k : addressKeys) {
             found.putIfAbsent(k, AddressState.unknown(k));
         }

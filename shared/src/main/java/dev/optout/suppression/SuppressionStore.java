@@ -365,6 +365,10 @@ public final class SuppressionStore {
                 .expressionAttributeValues(u.expressionAttributeValues()).build();
     }
 
+    /** Bulk writes retry unprocessed items 13 times in all, waits of up to 1 s. */
+    private static final java.util.function.Function<RenewableRandom, dev.optout.aws.UnprocessedRetry> BULK_RETRY =
+            jitter -> new dev.optout.aws.UnprocessedRetry(40, 1_000, 13, jitter);
+
     /** BatchWriteItem, 25 puts a request, unprocessed items retried with full-jitter backoff. */
     private void putAll(List<Map<String, AttributeValue>> items) {
         for (int i = 0; i < items.size(); i += 25) {
@@ -372,27 +376,14 @@ public final class SuppressionStore {
             for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
                 pending.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(p -> p.item(item)).build());
             }
-            int attempt = 0;
-            while (!pending.isEmpty()) {
-                List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> request = pending;
+            BULK_RETRY.apply(random).drain(pending, request -> {
                 try {
-                    pending = dynamo.batchWriteItem(r -> r.requestItems(Map.of(tableName, request)))
+                    return dynamo.batchWriteItem(r -> r.requestItems(Map.of(tableName, request)))
                             .unprocessedItems().getOrDefault(tableName, List.of());
                 } catch (SdkException e) {
                     throw new StoreUnavailableException("suppression table unavailable for a bulk write: " + e.getMessage(), e);
                 }
-                if (!pending.isEmpty()) {
-                    if (++attempt > 12) {
-                        throw new StoreUnavailableException(pending.size() + " history items still unprocessed (throttled)");
-                    }
-                    try {
-                        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(1_000, 20L << attempt) + 1));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new StoreUnavailableException("interrupted during a bulk write");
-                    }
-                }
-            }
+            }, wait -> true, "history items");
         }
     }
 
