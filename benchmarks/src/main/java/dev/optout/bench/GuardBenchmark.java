@@ -207,7 +207,7 @@ public final class GuardBenchmark {
             if (i % 50 == 0) {
                 ses = "{\"eventType\":\"Bounce\"," + mail + ",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
                         + "\"timestamp\":\"" + sent.plusSeconds(5) + "\",\"feedbackId\":\"b-" + i + "\","
-                        + "\"bouncedRecipients\":[{\"emailAddress\":\"" + to + "\"}]}}";
+                        + "\"bouncedRecipients\":[{\"emailAddress\":\"" + to + "\",\"status\":\"5.1.1\"}]}}";
             } else if (i % 100 == 1) {
                 ses = "{\"eventType\":\"Complaint\"," + mail + ",\"complaint\":{\"timestamp\":\"" + sent.plusSeconds(60)
                         + "\",\"feedbackId\":\"c-" + i + "\",\"complaintFeedbackType\":\"abuse\","

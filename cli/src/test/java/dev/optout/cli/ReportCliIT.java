@@ -73,7 +73,7 @@ class ReportCliIT {
         process(processor, "{\"eventType\":\"Bounce\",\"mail\":{\"timestamp\":\"" + b.plus(hours(30)) + "\",\"messageId\":\"msg-gone\","
                 + "\"destination\":[\"gone@example.com\"],\"tags\":" + weekly + "},\"bounce\":{\"bounceType\":\"Permanent\","
                 + "\"bounceSubType\":\"General\",\"timestamp\":\"" + b.plus(hours(30)) + "\",\"feedbackId\":\"fb-gone\","
-                + "\"bouncedRecipients\":[{\"emailAddress\":\"gone@example.com\"}]}}");
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"gone@example.com\",\"status\":\"5.1.1\"}]}}");
         process(processor, "{\"eventType\":\"Complaint\",\"mail\":{\"timestamp\":\"" + b.plus(hours(40)) + "\",\"messageId\":\"msg-frank\","
                 + "\"destination\":[\"frank@example.com\"],\"tags\":" + weekly + "},\"complaint\":{\"timestamp\":\"" + b.plus(hours(41))
                 + "\",\"feedbackId\":\"fb-frank\",\"complaintFeedbackType\":\"abuse\",\"complainedRecipients\":[{\"emailAddress\":"

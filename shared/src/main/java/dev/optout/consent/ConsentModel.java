@@ -35,7 +35,7 @@ public final class ConsentModel {
         return switch (change.action()) {
             case SOFT_BOUNCE -> countSoftBounce(state, authority, p.at());
             case DELIVERY -> clearCounts(state, authority, p.at(), List.of());
-            case SENT_WHILE_SUPPRESSED -> new Outcome(state, List.of(new Effect(null, Result.RECORDED, "a finding for the history")));
+            case SENT_WHILE_SUPPRESSED, SENDER_REJECTION -> new Outcome(state, List.of(new Effect(null, Result.RECORDED, "a finding for the history")));
             default -> {
                 List<Effect> effects = new ArrayList<>();
                 ConsentState next = state;

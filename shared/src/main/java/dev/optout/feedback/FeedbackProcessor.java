@@ -99,12 +99,23 @@ public final class FeedbackProcessor {
             if (b.onAccountSuppressionList()) {
                 evidence.put("sesAccountSuppressed", "true");
             }
+            BounceClassifier.Classified judged = BounceClassifier.classify(b.bounceType(), b.bounceSubType(), r.status(),
+                    r.diagnosticCode());
+            evidence.put("classified", judged.kind().name());
+            evidence.put("code", judged.code());
             Provenance p = provenance(Source.SES_BOUNCE, b.timestamp(), event).withEvidence(evidence);
-            if (b.permanent()) {
+            if (judged.kind() == BounceClassifier.Kind.SENDER_REJECTION) {
+                // The receiver refused the sender, not the mailbox: recorded per recipient (with the
+                // receiving domain) for the operator and the report; nobody is suppressed or mirrored.
+                Provenance rejection = p.withEvidence(Map.of("receivingDomain", address.domain(), "why", judged.why()));
+                ApplyResult result = store.recordEvent(address, Change.withDetail(Action.SENDER_REJECTION, judged.code(), rejection)
+                        .once(idempotencyKey(b.feedbackId(), "Bounce", key)));
+                effects.add(new FeedbackOutcome.Effect(key, Action.SENDER_REJECTION, result, false));
+            } else if (judged.kind() == BounceClassifier.Kind.HARD || judged.kind() == BounceClassifier.Kind.SES_SUPPRESSED) {
                 ApplyResult result = store.apply(address, Change.withDetail(Action.HARD_BOUNCE, b.bounceSubType(), p)
                         .once(idempotencyKey(b.feedbackId(), "Bounce", key)));
-                // SES already holds an OnAccountSuppressionList address: nothing to mirror.
-                boolean mirrored = !b.onAccountSuppressionList() && mirror(address, SuppressionMirror.Reason.BOUNCE);
+                // SES already holds an address it suppressed: nothing to mirror back.
+                boolean mirrored = judged.kind() == BounceClassifier.Kind.HARD && mirror(address, SuppressionMirror.Reason.BOUNCE);
                 effects.add(new FeedbackOutcome.Effect(key, Action.HARD_BOUNCE, result, mirrored));
             } else {
                 ApplyResult result = store.apply(address, Change.withDetail(Action.SOFT_BOUNCE, b.bounceSubType(), p)

@@ -45,6 +45,8 @@ public final class Metrics {
      * {@code Function} dimension alone (alarmed on in template.yaml), once by {@code Reason} and {@code Campaign}.
      */
     public static final String SENT_WHILE_SUPPRESSED = "SentWhileSuppressed";
+    /** Recipients whose receiving server refused the sender (5.7.x, 5.6.x permanent bounces): suppresses no one. */
+    public static final String SENDER_REJECTIONS = "SenderRejections";
     /** Campaigns the campaign guard paused (alarmed on), also by {@code Campaign} and {@code Reason}. */
     public static final String CAMPAIGNS_PAUSED = "CampaignsPaused";
     /** Batches whose campaign counters could not be written (their records are retried). */

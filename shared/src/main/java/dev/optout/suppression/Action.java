@@ -38,5 +38,12 @@ public enum Action {
      * message to the address after a block stood ({@code evidence}: reason, blockedSince,
      * sesMessageId). Written with {@link SuppressionStore#recordEvent}, once per message.
      */
-    SENT_WHILE_SUPPRESSED
+    SENT_WHILE_SUPPRESSED,
+    /**
+     * Not a change of state but a finding kept in the history: the receiving server refused the
+     * sender (a permanent bounce with a 5.7.x or 5.6.x code: authentication, policy, reputation,
+     * rate, content). It suppresses no one and is not mirrored to SES ({@code evidence}: code,
+     * receivingDomain, diagnosticCode). Written with {@link SuppressionStore#recordEvent}.
+     */
+    SENDER_REJECTION
 }

@@ -148,9 +148,9 @@ class FeedbackProcessorIntegrationTest {
     @Test
     void aRecipientThatIsNotAnAddressIsSkippedAndTheOthersAreApplied() {
         String body = "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
-                + "\"bouncedRecipients\":[{\"emailAddress\":\"first.gone@example.com\"},"
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"first.gone@example.com\",\"status\":\"5.1.1\"},"
                 + "{\"emailAddress\":\"\\\"john doe\\\"@example.com\"},{\"status\":\"5.1.1\"},"
-                + "{\"emailAddress\":\"Second <second.gone@example.com>\"}],"
+                + "{\"emailAddress\":\"Second <second.gone@example.com>\",\"status\":\"5.1.1\"}],"
                 + "\"timestamp\":\"2026-03-02T10:15:38Z\",\"feedbackId\":\"mixed-1\"},\"mail\":{\"messageId\":\"m-mixed-1\"}}";
         SesEvent event = (SesEvent) SesFeedbackParser.parse(body);
 
@@ -236,6 +236,37 @@ class FeedbackProcessorIntegrationTest {
         assertThat(outcome.effects()).isEmpty();
         assertThat(outcome.note()).contains("not-spam");
         assertThat(decide("eko.happy@example.com", "newsletter").allowed()).isTrue();
+    }
+
+    private static String permanentBounce(String address, String feedbackId, String status, String diagnostic) {
+        return "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\","
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"" + address + "\",\"status\":\"" + status + "\",\"action\":\"failed\","
+                + "\"diagnosticCode\":\"" + diagnostic + "\"}],\"timestamp\":\"2026-03-02T00:00:00Z\",\"feedbackId\":\"" + feedbackId + "\"},"
+                + "\"mail\":{\"messageId\":\"m-" + feedbackId + "\",\"destination\":[\"" + address + "\"]}}";
+    }
+
+    @Test
+    void aPermanentRejectionOfTheSenderSuppressesNobodyAndIsRecordedWithItsCodeAndDomain() {
+        FeedbackOutcome outcome = process(permanentBounce("healthy@gmail.com", "dkim-broke",
+                "5.7.26", "smtp; 550-5.7.26 This mail has been blocked because the sender is unauthenticated."));
+
+        assertThat(outcome.effects()).extracting(FeedbackOutcome.Effect::action).containsExactly(Action.SENDER_REJECTION);
+        assertThat(decide("healthy@gmail.com", "newsletter").allowed()).as("a broken DKIM suppresses no recipient").isTrue();
+        assertThat(mirrored).as("nothing copied to the SES suppression list").isEmpty();
+        HistoryEvent recorded = store.history(addr("healthy@gmail.com"), 1).get(0);
+        assertThat(recorded.action()).isEqualTo(Action.SENDER_REJECTION);
+        assertThat(recorded.evidence()).containsEntry("code", "5.7.26").containsEntry("receivingDomain", "gmail.com")
+                .containsEntry("classified", "SENDER_REJECTION");
+        assertThat(process(permanentBounce("healthy@gmail.com", "dkim-broke", "5.7.26", "again")).effects())
+                .extracting(FeedbackOutcome.Effect::result).containsExactly(ApplyResult.DUPLICATE);
+    }
+
+    @Test
+    void aPermanentBounceForAFullMailboxCountsAsSoft() {
+        process(permanentBounce("full@example.com", "full-1", "5.2.2", "smtp; 552 5.2.2 over quota"));
+
+        assertThat(store.read(addr("full@example.com")).hardBounce()).isNull();
+        assertThat(store.read(addr("full@example.com")).softBounceTimes()).hasSize(1);
     }
 
     @Test
@@ -359,7 +390,8 @@ class FeedbackProcessorIntegrationTest {
     }
 
     private static List<FeedbackRecipient> recipients(String... addresses) {
-        return java.util.Arrays.stream(addresses).map(a -> new FeedbackRecipient(addr(a), null, null, null)).toList();
+        return java.util.Arrays.stream(addresses).map(a -> new FeedbackRecipient(addr(a), "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"))
+                .toList();
     }
 
     private static SesEvent hardBounce(String feedbackId, Map<String, List<String>> tags, String... to) {

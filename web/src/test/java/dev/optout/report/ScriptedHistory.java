@@ -65,7 +65,7 @@ final class ScriptedHistory {
         process(processor, "{\"eventType\":\"Bounce\",\"mail\":{\"timestamp\":\"2026-11-04T10:00:00Z\",\"messageId\":\"msg-gone\","
                 + "\"destination\":[\"gone@example.com\"],\"tags\":" + weekly + "},\"bounce\":{\"bounceType\":\"Permanent\","
                 + "\"bounceSubType\":\"General\",\"timestamp\":\"2026-11-04T10:00:05Z\",\"feedbackId\":\"fb-gone\","
-                + "\"bouncedRecipients\":[{\"emailAddress\":\"gone@example.com\"}]}}");
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"gone@example.com\",\"status\":\"5.1.1\"}]}}");
         process(processor, complaint("msg-frank", "frank@example.com", weekly));
         process(processor, complaint("msg-odd", "odd@example.com", "{\"campaign\":[\"<b>x</b>\"]}"));
 

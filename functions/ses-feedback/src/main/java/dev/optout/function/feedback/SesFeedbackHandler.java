@@ -33,6 +33,7 @@ import dev.optout.snapstart.DryRun;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.BlockReason;
+import dev.optout.suppression.Action;
 import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
@@ -77,6 +78,9 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * re-read and the random sources renewed ({@link Wiring}).
  */
 public final class SesFeedbackHandler implements RequestStreamHandler {
+    /** The key under which a batch counts its sender rejections beside its suppressions. */
+    private static final String SENDER_REJECTION = "SENDER_REJECTION";
+
     /** Records processed at once: the SQS batch size the template uses. */
     public static final int DEFAULT_PARALLELISM = 10;
 
@@ -240,6 +244,11 @@ public final class SesFeedbackHandler implements RequestStreamHandler {
                 Map.of("FeedbackMessagesProcessed", records.size() - failed, Metrics.FEEDBACK_MESSAGES_FAILED, failed,
                         Metrics.FEEDBACK_MESSAGES_UNAUTHENTIC, unauthentic,
                         Metrics.FEEDBACK_RECIPIENTS_REJECTED, rejectedRecipients), Map.of());
+        Integer senderRejections = suppressions.remove(SENDER_REJECTION);
+        if (senderRejections != null) {
+            // not a suppression: the receivers refused the sender (the template alarms on it)
+            log.warnMetrics(requestId, "feedback-sender-rejections", Map.of(), Map.of(Metrics.SENDER_REJECTIONS, senderRejections), Map.of());
+        }
         suppressions.forEach((reason, n) -> log.metrics(requestId, "feedback-suppressions", Map.of(),
                 Map.of(Metrics.SUPPRESSIONS, n), Map.of("Reason", reason)));
         Integer complaints = suppressions.get(BlockReason.COMPLAINED.name());
@@ -410,6 +419,8 @@ public final class SesFeedbackHandler implements RequestStreamHandler {
             BlockReason reason = BlockReason.setBy(e.action());
             if (reason != null && e.result() == ApplyResult.APPLIED) {
                 counts.merge(reason.name(), 1, Integer::sum);
+            } else if (e.action() == Action.SENDER_REJECTION && e.result() == ApplyResult.APPLIED) {
+                counts.merge(SENDER_REJECTION, 1, Integer::sum);
             }
         }
         return counts;
