@@ -233,8 +233,9 @@ class OperatorCommandsIT {
         try (var cfn = cli.aws.client(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder())) {
             cfn.createStack(r -> r.stackName("optout-prod").templateBody(template));
         }
-        System.setProperty("aws.accessKeyId", "testing");
-        System.setProperty("aws.secretAccessKey", "testing");
+        // the local endpoint's admin identity, as an operator's profile would hold it
+        System.setProperty("aws.accessKeyId", cli.aws.credentials().resolveCredentials().accessKeyId());
+        System.setProperty("aws.secretAccessKey", cli.aws.credentials().resolveCredentials().secretAccessKey());
         try {
             String endpoint = cli.aws.endpoint().toString();
             CliHarness.Result r = cli.run("suppress", "--stack", "optout-prod", "--region", cli.aws.region(), "--endpoint-url", endpoint,

@@ -12,6 +12,12 @@ answer as DynamoDB does when it is down (HTTP 500 InternalServerError) or thrott
 ProvisionedThroughputExceededException, ThrottlingException for table operations), or work again.
 SNS, SQS, SES and Secrets Manager are never affected. `GET /_optout/faults` answers the modes.
 
+IAM: moto checks each call's action against the caller's policies once its no-auth budget is
+spent (the Java side creates an admin user, then sets the budget to 0 through moto's
+/moto-api/reset-auth). DynamoDB authorizes a transaction per item, by the item's own action
+(PutItem, UpdateItem, DeleteItem, ConditionCheckItem; GetItem for TransactGetItems), and there is
+no dynamodb:TransactWriteItems permission to grant: the check below does the same.
+
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT
 """
 import argparse
@@ -24,6 +30,8 @@ import time
 
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+from moto.iam import access_control
 
 import ses_suppression  # the SES v2 suppression list moto lacks (ses_suppression.py, next to this file)
 
@@ -41,6 +49,27 @@ DYNAMODB_ITEM_OPERATIONS = DYNAMODB_WRITES | {
     "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "ExecuteStatement",
     "BatchExecuteStatement", "ExecuteTransaction",
 }
+
+
+# DynamoDB's "Using IAM with DynamoDB transactions": each item of TransactWriteItems or
+# TransactGetItems is authorized as the single-item action it performs.
+_TRANSACT_ITEM_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                          "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+_check_action_permitted = access_control.IAMRequestBase.check_action_permitted
+
+
+def _check_transaction_items(self, resource):
+    if self._action not in ("dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"):
+        return _check_action_permitted(self, resource)
+    body = self._body.decode("utf-8") if isinstance(self._body, bytes) else (self._body or "{}")
+    items = json.loads(body or "{}").get("TransactItems", [])
+    for action in sorted({_TRANSACT_ITEM_ACTIONS[k] for item in items for k in item if k in _TRANSACT_ITEM_ACTIONS}):
+        self._action = "dynamodb:" + action  # AccessDenied then names the item's action
+        _check_action_permitted(self, resource)
+    return None
+
+
+access_control.IAMRequestBase.check_action_permitted = _check_transaction_items
 
 
 def _json_response(start_response, status, body, content_type="application/x-amz-json-1.0"):

@@ -142,7 +142,7 @@ class TemplateContractTest {
         Set<String> readByAnyFunction = new HashSet<>();
         List<String> problems = new ArrayList<>();
         for (FunctionDefinition f : FunctionDefinition.all(TEMPLATE)) {
-            Set<String> reads = new TreeSet<>(namesReadAtInit(f, LocalRuntime.environment(f, local.intrinsics(), aws)));
+            Set<String> reads = new TreeSet<>(namesReadAtInit(f, LocalRuntime.environment(f, local, aws)));
             reads.removeIf(name -> NOT_IN_TEMPLATE.contains(name) || name.startsWith("AWS_"));
             readByAnyFunction.addAll(reads);
             for (String name : reads) {
