@@ -157,6 +157,8 @@ public final class LocalIam {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
             c.setRequestMethod("POST");
             c.setDoOutput(true);
+            // not form-encoded: moto reads the raw body as the new budget
+            c.setRequestProperty("Content-Type", "text/plain");
             c.setConnectTimeout(2000);
             c.setReadTimeout(10_000);
             try (OutputStream out = c.getOutputStream()) {
