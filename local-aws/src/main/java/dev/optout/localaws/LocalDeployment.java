@@ -77,13 +77,15 @@ public final class LocalDeployment {
 
     /** Resolves !Ref, !GetAtt, !Sub... against this deployment. */
     public Intrinsics intrinsics() {
-        return new Intrinsics(names, c -> {
-            Boolean v = conditions.get(c);
-            if (v == null) {
-                throw new IllegalStateException("unknown condition " + c);
-            }
-            return v;
-        });
+        return new Intrinsics(names, this::isTrue);
+    }
+
+    private boolean isTrue(String condition) {
+        Boolean v = conditions.get(condition);
+        if (v == null) {
+            throw new IllegalStateException("unknown condition " + condition);
+        }
+        return v;
     }
 
     /** What {@code !Ref logicalId} resolves to here. */
@@ -205,11 +207,10 @@ public final class LocalDeployment {
             if (condition != null && !conditions.getOrDefault(condition.toString(), false)) {
                 return;
             }
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> statements = (List<Map<String, Object>>) in.resolveTree(role.statements(c -> conditions.get(c)));
-            String name = (stackName + "-" + id);
-            roleCredentials.put(id, LocalIam.assumeRole(aws, name.substring(0, Math.min(64, name.length())), id, statements));
-            log.accept("IAM role " + name + " (" + role.allowedActions(c -> conditions.get(c)).size() + " actions) for " + id);
+            String name = stackName + "-" + id;
+            roleCredentials.put(id, LocalIam.assumeRole(aws, name.substring(0, Math.min(64, name.length())), id,
+                    role.statements(this::isTrue), in));
+            log.accept("IAM role " + name + " (" + role.allowedActions(this::isTrue).size() + " actions) for " + id);
         });
     }
 

@@ -22,6 +22,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EntityAlreadyExistsException;
+import software.amazon.awssdk.services.iam.model.MalformedPolicyDocumentException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
@@ -67,13 +68,20 @@ public final class LocalIam {
     }
 
     /**
-     * Creates a role from a function's statements (intrinsics already resolved) and assumes it as
-     * the admin: the credentials Lambda would give the function (AWS_ACCESS_KEY_ID,
-     * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+     * Creates a role from a function's statements (as transformed, conditions decided) and assumes
+     * it as the admin: the credentials Lambda would give the function (AWS_ACCESS_KEY_ID,
+     * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). {@code deployment} resolves the resources the
+     * local role keeps (SQS ARNs); the others become {@code *}, so a parameter such as a secret ARN
+     * the deployment was not given needs no value here.
      */
     public static AwsSessionCredentials assumeRole(LocalAws aws, String roleName, String functionId,
-                                                   List<Map<String, Object>> statements) {
-        String policy = json(document(localStatements(statements)));
+                                                   List<Map<String, Object>> statements, Intrinsics deployment) {
+        return assumeLocalRole(aws, roleName, functionId, localStatements(statements, deployment));
+    }
+
+    private static AwsSessionCredentials assumeLocalRole(LocalAws aws, String roleName, String functionId,
+                                                         List<Map<String, Object>> statements) {
+        String policy = json(document(statements));
         try (IamClient iam = aws.client(IamClient.builder()); StsClient sts = aws.client(StsClient.builder())) {
             String admin = iam.getUser(r -> r.userName(ADMIN_USER)).user().arn();
             String trust = json(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of("Effect", "Allow",
@@ -85,7 +93,16 @@ public final class LocalIam {
             } catch (EntityAlreadyExistsException e) {
                 arn = iam.getRole(r -> r.roleName(roleName)).role().arn();
             }
-            iam.putRolePolicy(r -> r.roleName(roleName).policyName(functionId + "Policy").policyDocument(policy));
+            // A function without Policies has only SAM's managed policies (logging); IAM refuses an
+            // inline policy with no statement, and moto does not evaluate managed policies it lacks.
+            if (!statements.isEmpty()) {
+                try {
+                    iam.putRolePolicy(r -> r.roleName(roleName).policyName(functionId + "Policy").policyDocument(policy));
+                } catch (MalformedPolicyDocumentException e) {
+                    throw new IllegalStateException("IAM refuses " + functionId + "'s role policy ("
+                            + e.awsErrorDetails().errorMessage() + "): " + policy, e);
+                }
+            }
             String roleArn = arn;
             Credentials c = sts.assumeRole(r -> r.roleArn(roleArn).roleSessionName(functionId).durationSeconds(43_200)).credentials();
             FUNCTION_KEYS.put(c.accessKeyId(), functionId);
@@ -96,14 +113,16 @@ public final class LocalIam {
     /**
      * A function's role for tests that build its handler themselves: its template statements with
      * every condition true (the tests exercise the optional features too), on {@code aws}. On an
-     * endpoint that does not enforce IAM, the endpoint's own credentials.
+     * endpoint that does not enforce IAM, the endpoint's own credentials. There is no deployment
+     * to resolve the template's resources against (a test names its own table and queues), so
+     * every resource is {@code *}: the actions are enforced, the resources are checked statically.
      */
     public static AwsCredentials credentialsOf(LocalAws aws, java.nio.file.Path template, String functionId) {
         if (!aws.enforcesIam()) {
             return aws.credentials().resolveCredentials();
         }
         FunctionRoles.Role role = FunctionRoles.of(template, functionId);
-        return assumeRole(aws, "test-" + functionId, functionId, role.statements(c -> true));
+        return assumeLocalRole(aws, "test-" + functionId, functionId, localStatements(role.statements(c -> true), null));
     }
 
     /** The function whose role credentials carry this access key id, if any. */
@@ -124,10 +143,11 @@ public final class LocalIam {
 
     /**
      * What moto can enforce: Allow statements only (a Deny, a NotAction or a condition would be
-     * judged wrongly), SQS resources kept, every other resource {@code *} (moto passes {@code *}
-     * as the resource of their calls, which no narrower ARN matches).
+     * judged wrongly), SQS resources kept and resolved where there is a {@code deployment}, every
+     * other resource {@code *} (moto passes {@code *} as the resource of their calls, which no
+     * narrower ARN matches).
      */
-    static List<Map<String, Object>> localStatements(List<Map<String, Object>> statements) {
+    static List<Map<String, Object>> localStatements(List<Map<String, Object>> statements, Intrinsics deployment) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> s : statements) {
             if (!"Allow".equals(s.get("Effect")) || s.containsKey("NotAction") || s.containsKey("NotResource")) {
@@ -135,7 +155,7 @@ public final class LocalIam {
             }
             List<String> actions = FunctionRoles.strings(s.get("Action"));
             boolean sqsOnly = actions.stream().allMatch(a -> a.toLowerCase(Locale.ROOT).startsWith("sqs:"));
-            out.add(allow(actions, sqsOnly ? s.get("Resource") : "*"));
+            out.add(allow(actions, deployment != null && sqsOnly ? deployment.resolveTree(s.get("Resource")) : "*"));
         }
         return out;
     }

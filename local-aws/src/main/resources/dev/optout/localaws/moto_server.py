@@ -28,9 +28,12 @@ import sys
 import threading
 import time
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import JsonRESTError
 from moto.iam import access_control
 
 import ses_suppression  # the SES v2 suppression list moto lacks (ses_suppression.py, next to this file)
@@ -70,6 +73,33 @@ def _check_transaction_items(self, resource):
 
 
 access_control.IAMRequestBase.check_action_permitted = _check_transaction_items
+
+
+# moto renders a refused call as an XML ErrorResponse whatever the protocol, without an error-type
+# header. A JSON-protocol client (DynamoDB, Secrets Manager, SQS, SES v2) then sees a bare 403
+# with no code or message. AWS answers those in JSON ({"__type": "AccessDeniedException",
+# "message": "User: ... is not authorized to perform: dynamodb:GetItem ..."}): do the same.
+_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+_JSON_ERROR_TYPES = {"AccessDenied": "AccessDeniedException"}
+
+
+def _is_json_protocol(headers):
+    content_type = (headers.get("Content-Type") or "").lower()
+    return bool(headers.get("X-Amz-Target")) or content_type.startswith(("application/x-amz-json", "application/json"))
+
+
+def _authorize_in_the_protocol(self, resource="*"):
+    try:
+        return _authorize(self, resource)
+    except HTTPException as e:
+        if isinstance(e, JsonRESTError) or not hasattr(e, "error_type") or not _is_json_protocol(self.headers):
+            raise
+        error = JsonRESTError(_JSON_ERROR_TYPES.get(e.error_type, e.error_type), e.message)
+        error.code = e.code
+        raise error from e
+
+
+ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = _authorize_in_the_protocol
 
 
 def _json_response(start_response, status, body, content_type="application/x-amz-json-1.0"):
