@@ -53,8 +53,16 @@ public final class PrimingCheck {
             failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
 
-        // first what the role lacks (on AWS the hook would fail there and no version would publish)
-        FunctionRole.assertObservedCallsAllowed(functionId);
+        // first what the role lacks (on AWS the hook would fail there and no version would publish),
+        // with the hook's own failure (moto's AccessDenied) attached
+        try {
+            FunctionRole.assertObservedCallsAllowed(functionId);
+        } catch (AssertionError e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
         if (failure != null) {
             throw failure;
         }
