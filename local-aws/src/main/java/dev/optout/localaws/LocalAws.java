@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -125,7 +126,12 @@ public final class LocalAws implements AutoCloseable {
 
     /** Configures any SDK v2 sync client for this endpoint. */
     public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder) {
-        return builder.httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials())
+        return client(builder, credentials());
+    }
+
+    /** A client of this endpoint with other credentials: a function's role ({@link LocalIam}). */
+    public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder, AwsCredentialsProvider credentials) {
+        return builder.httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials)
                 .endpointOverride(endpoint).build();
     }
 

@@ -7,9 +7,14 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalIam;
 import dev.optout.localaws.ProjectRoot;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 
 /**
  * Tests that build a function's handler themselves run it as the function: with the credentials
@@ -20,6 +25,7 @@ import java.util.TreeSet;
  */
 public final class FunctionRole {
     private static final Path TEMPLATE = ProjectRoot.find().resolve("template.yaml");
+    private static final Map<String, StaticCredentialsProvider> ROLES = new ConcurrentHashMap<>();
 
     private FunctionRole() {
     }
@@ -30,7 +36,25 @@ public final class FunctionRole {
      * function environment, e.g. {@code SampleLinks.functionEnvironment(aws)}.
      */
     public static Map<String, String> environment(LocalAws aws, String functionId) {
-        return LocalIam.environment(LocalIam.credentialsOf(aws, TEMPLATE, functionId));
+        return LocalIam.environment(credentials(aws, functionId).resolveCredentials());
+    }
+
+    /** {@code functionEnvironment} with the function's role credentials over it: what its Wiring reads in Lambda. */
+    public static Map<String, String> environment(LocalAws aws, String functionId, Map<String, String> functionEnvironment) {
+        Map<String, String> env = new HashMap<>(functionEnvironment);
+        env.putAll(environment(aws, functionId));
+        return env;
+    }
+
+    /** A client of {@code aws} that calls as the function, for tests that hand a handler its clients. */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(LocalAws aws, String functionId, B builder) {
+        return aws.client(builder, credentials(aws, functionId));
+    }
+
+    /** The role is built once per endpoint and function: its session does not expire on moto. */
+    private static StaticCredentialsProvider credentials(LocalAws aws, String functionId) {
+        return ROLES.computeIfAbsent(aws.endpoint() + " " + functionId,
+                k -> StaticCredentialsProvider.create(LocalIam.credentialsOf(aws, TEMPLATE, functionId)));
     }
 
     /** Every action the function was seen calling is one its role allows (every template condition true). */
