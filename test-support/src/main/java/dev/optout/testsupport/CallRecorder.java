@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 public final class CallRecorder implements ExecutionInterceptor {
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/");
     private static final Map<String, Set<String>> OBSERVED = new ConcurrentHashMap<>();
+    private static final Path OBSERVED_DIR = Path.of("target", "iam-observed");
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -78,9 +79,9 @@ public final class CallRecorder implements ExecutionInterceptor {
     private static void record(String function, String action) {
         if (OBSERVED.computeIfAbsent(function, f -> ConcurrentHashMap.newKeySet()).add(action)) {
             try {
-                Path file = Path.of("target", "iam-observed", function + ".txt");
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, action + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.createDirectories(OBSERVED_DIR);
+                Files.writeString(OBSERVED_DIR.resolve(function + ".txt"), action + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 // the file is for a look after the run; the in-memory record is what tests check
             }
