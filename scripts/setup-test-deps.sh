@@ -36,6 +36,7 @@ if [ "${CI:-}" = "true" ]; then
   missing=()
   moto_pinned || missing+=("moto's server, the pinned version: python3 -m pip install '$MOTO_PIN'")
   command -v cfn-lint >/dev/null 2>&1 || missing+=("cfn-lint: python3 -m pip install cfn-lint")
+  python_has samtranslator || missing+=("the SAM translator (comes with cfn-lint): python3 -m pip install cfn-lint")
   chromium_present || missing+=("Chromium and ChromeDriver: apt-get install chromium chromium-driver")
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "ERROR: CI=true and the tests cannot all run; install:" >&2

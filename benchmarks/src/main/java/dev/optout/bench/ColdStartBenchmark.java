@@ -106,7 +106,7 @@ public final class ColdStartBenchmark {
                 List<String> primed = new ArrayList<>(cmd.subList(0, cmd.indexOf("--once")));
                 primed.addAll(List.of("--primed", jar.toString(), f.handler(), event.get().toString(), Integer.toString(WARM_RUNS)));
                 primedCommands.put(f.logicalId() + " (" + root.relativize(event.get()) + ")", primed);
-                Map<String, String> env = new LinkedHashMap<>(LocalRuntime.environment(f, d.intrinsics(), aws));
+                Map<String, String> env = new LinkedHashMap<>(LocalRuntime.environment(f, d, aws));
                 if (env.containsKey(Settings.SES_EVENTS_TOPIC_ARN)) {
                     // The sample batch holds envelopes from the fixtures' topic and raw bodies: accept
                     // both, so the figure is the processing path and not the authenticity refusal.

@@ -25,7 +25,9 @@ public final class FloorProgram {
     public static void main(String[] args) {
         URI endpoint = URI.create(args[0]);
         Region region = Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        // the local endpoint's credentials, from the environment the benchmark gives every program it runs
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "testing"), System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "testing")));
         SdkHttpClient http = UrlConnectionHttpClient.create();
         List<String> secretIds = List.of(args).subList(2, args.length);
         if (!secretIds.isEmpty()) {

@@ -146,8 +146,10 @@ public final class Operator implements AutoCloseable {
             // local.json written by an older ./optout local: the key as keys.json keeps it.
             settings.put(Settings.ADDRESS_HASH_KEY, readKeysJson(keysJson).path(ADDRESS_KEY_OUTPUT).asText(""));
         }
-        // moto accepts any credentials; these are the local runtime's own.
-        AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        // The local runtime's admin identity (its moto enforces IAM); a local.json written before
+        // it named one came from a runtime whose moto took any credentials.
+        AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                localJson.path("awsAccessKeyId").asText("testing"), localJson.path("awsSecretAccessKey").asText("testing")));
         // ./optout local gives the functions template.yaml's parameter defaults, which are the guard's defaults.
         Guard guard = new Guard(GuardThresholds.DEFAULTS, "the template's defaults, as ./optout local runs them");
         Map<String, String> queues = new java.util.LinkedHashMap<>();

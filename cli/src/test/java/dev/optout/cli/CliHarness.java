@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -49,9 +50,12 @@ final class CliHarness {
         try (SecretsManagerClient sm = aws.client(SecretsManagerClient.builder())) {
             arn = sm.createSecret(r -> r.name("optout-cli-test/" + UUID.randomUUID()).secretString(base64)).arn();
         }
+        // the admin identity, as ./optout local names it (its moto enforces IAM)
+        AwsCredentials admin = aws.credentials().resolveCredentials();
         Files.writeString(stateDir.resolve("local.json"), Json.MAPPER.writeValueAsString(Map.of(
                 "awsEndpoint", aws.endpoint().toString(), "region", aws.region(), "tableName", table,
-                "addressHashKeySecretArn", arn, "apiUrl", "http://127.0.0.1:1")));
+                "addressHashKeySecretArn", arn, "apiUrl", "http://127.0.0.1:1",
+                "awsAccessKeyId", admin.accessKeyId(), "awsSecretAccessKey", admin.secretAccessKey())));
         this.store = new SuppressionStore(aws.dynamoDb(), table, AddressKeys.fromBase64(base64), Clock.systemUTC());
     }
 

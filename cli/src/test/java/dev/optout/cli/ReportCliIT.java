@@ -161,8 +161,9 @@ class ReportCliIT {
                     p -> p.parameterKey("CampaignComplaintRate").parameterValue("0.003"),
                     p -> p.parameterKey("CampaignComplaintMinSends").parameterValue("500")));
         }
-        System.setProperty("aws.accessKeyId", "testing");
-        System.setProperty("aws.secretAccessKey", "testing");
+        // the local endpoint's admin identity, as an operator's profile would hold it
+        System.setProperty("aws.accessKeyId", cli.aws.credentials().resolveCredentials().accessKeyId());
+        System.setProperty("aws.secretAccessKey", cli.aws.credentials().resolveCredentials().secretAccessKey());
         try {
             CliHarness.Result r = cli.run("report", "--stack", "optout-report", "--region", cli.aws.region(),
                     "--endpoint-url", cli.aws.endpoint().toString(), "--actor", "ops", "--json");

@@ -45,9 +45,10 @@ public final class Intrinsics {
      */
     public Object resolveTree(Object value) {
         if (value instanceof Template.Tagged || isLongForm(value)) {
-            if (value instanceof Template.Tagged t && t.tag().equals("!If")) {
-                List<?> l = (List<?>) t.value();
-                return resolveTree(conditions.apply(l.get(0).toString()) ? l.get(1) : l.get(2));
+            List<?> ifArgs = value instanceof Template.Tagged t && t.tag().equals("!If") ? (List<?>) t.value()
+                    : value instanceof Map<?, ?> m && m.containsKey("Fn::If") ? (List<?>) m.get("Fn::If") : null;
+            if (ifArgs != null) {
+                return resolveTree(conditions.apply(ifArgs.get(0).toString()) ? ifArgs.get(1) : ifArgs.get(2));
             }
             return resolve(value);
         }

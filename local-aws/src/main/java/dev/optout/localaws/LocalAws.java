@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -37,6 +39,8 @@ public final class LocalAws implements AutoCloseable {
     private final SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build();
     private volatile DynamoDbClient dynamo;
     private volatile boolean closed;
+    /** The admin identity where this endpoint enforces IAM (optout's moto server); null elsewhere. */
+    private volatile AwsCredentials admin;
 
     private LocalAws(URI endpoint, String kind, AutoCloseable owned) {
         this.endpoint = endpoint;
@@ -51,7 +55,14 @@ public final class LocalAws implements AutoCloseable {
         }
         if (MotoServer.installIfMissing()) {
             MotoServer moto = MotoServer.start();
-            return new LocalAws(moto.endpoint(), "moto_server on port " + moto.port(), moto);
+            LocalAws aws = new LocalAws(moto.endpoint(), "moto_server on port " + moto.port(), moto);
+            try {
+                aws.admin = LocalIam.enforce(aws.endpoint, REGION, aws.http);
+            } catch (RuntimeException e) {
+                aws.close();
+                throw e;
+            }
+            return aws;
         }
         Optional<LocalAws> localstack = LocalStack.startIfDockerAvailable();
         if (localstack.isPresent()) {
@@ -79,8 +90,18 @@ public final class LocalAws implements AutoCloseable {
         return REGION;
     }
 
+    /** The admin identity: what the operator's and the tests' own calls use (never a function's). */
     public StaticCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+        AwsCredentials a = admin;
+        return StaticCredentialsProvider.create(a != null ? a : AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /**
+     * Whether this endpoint checks each call against the caller's IAM policies (optout's moto
+     * server does; an endpoint named by {@value #ENDPOINT_VARIABLE} or LocalStack is not assumed to).
+     */
+    public boolean enforcesIam() {
+        return admin != null;
     }
 
     /**
@@ -91,19 +112,26 @@ public final class LocalAws implements AutoCloseable {
         return new Faults(endpoint);
     }
 
-    /** The environment a function needs to reach this endpoint (same names as in Lambda). */
+    /**
+     * The environment that reaches this endpoint as the admin (same names as in Lambda). A
+     * function's own environment replaces the credentials with its role's ({@link LocalIam}).
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ENDPOINT_URL", endpoint.toString());
         env.put("AWS_REGION", REGION);
-        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.putAll(LocalIam.environment(credentials().resolveCredentials()));
         return env;
     }
 
     /** Configures any SDK v2 sync client for this endpoint. */
     public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder) {
-        return builder.httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials())
+        return client(builder, credentials());
+    }
+
+    /** A client of this endpoint with other credentials: a function's role ({@link LocalIam}). */
+    public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C client(B builder, AwsCredentialsProvider credentials) {
+        return builder.httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials)
                 .endpointOverride(endpoint).build();
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -39,6 +40,7 @@ public final class LocalDeployment {
     private final Map<String, String> names = new LinkedHashMap<>();
     private final Map<String, Boolean> conditions = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, AwsCredentials> roleCredentials = new LinkedHashMap<>();
 
     private LocalDeployment(Template template, String stackName) {
         this.template = template;
@@ -76,13 +78,15 @@ public final class LocalDeployment {
 
     /** Resolves !Ref, !GetAtt, !Sub... against this deployment. */
     public Intrinsics intrinsics() {
-        return new Intrinsics(names, c -> {
-            Boolean v = conditions.get(c);
-            if (v == null) {
-                throw new IllegalStateException("unknown condition " + c);
-            }
-            return v;
-        });
+        return new Intrinsics(names, this::isTrue);
+    }
+
+    private boolean isTrue(String condition) {
+        Boolean v = conditions.get(condition);
+        if (v == null) {
+            throw new IllegalStateException("unknown condition " + condition);
+        }
+        return v;
     }
 
     /** What {@code !Ref logicalId} resolves to here. */
@@ -190,6 +194,39 @@ public final class LocalDeployment {
             }
             createSes(ses, log);
         }
+        createRoles(aws, log);
+    }
+
+    /**
+     * Each function's role, from its policies after the SAM transform, and STS credentials for it:
+     * on an endpoint that enforces IAM, a call the role does not allow fails with AccessDenied.
+     */
+    private void createRoles(LocalAws aws, Consumer<String> log) {
+        if (!aws.enforcesIam()) {
+            notes.add(aws.kind() + " does not enforce IAM: the functions run with the endpoint's own credentials");
+            return;
+        }
+        Intrinsics in = intrinsics();
+        FunctionRoles.of(template.path()).forEach((id, role) -> {
+            Object condition = template.resources().get(id) instanceof Map<?, ?> r ? r.get("Condition") : null;
+            if (condition != null && !conditions.getOrDefault(condition.toString(), false)) {
+                return;
+            }
+            String name = stackName + "-" + id;
+            roleCredentials.put(id, LocalIam.assumeRole(aws, name.substring(0, Math.min(64, name.length())), id,
+                    role.statements(this::isTrue), in));
+            log.accept("IAM role " + name + " (" + role.allowedActions(this::isTrue).size() + " actions) for " + id);
+        });
+    }
+
+    /**
+     * The credentials a function runs with here, as Lambda sets them (AWS_ACCESS_KEY_ID,
+     * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): its role's where the endpoint enforces IAM,
+     * otherwise nothing (the endpoint's own credentials stand).
+     */
+    public Map<String, String> functionCredentials(String functionId) {
+        AwsCredentials c = roleCredentials.get(functionId);
+        return c == null ? Map.of() : LocalIam.environment(c);
     }
 
     private void createQueues(SqsClient sqs, Consumer<String> log) {

@@ -12,6 +12,12 @@ answer as DynamoDB does when it is down (HTTP 500 InternalServerError) or thrott
 ProvisionedThroughputExceededException, ThrottlingException for table operations), or work again.
 SNS, SQS, SES and Secrets Manager are never affected. `GET /_optout/faults` answers the modes.
 
+IAM: moto checks each call's action against the caller's policies once its no-auth budget is
+spent (the Java side creates an admin user, then sets the budget to 0 through moto's
+/moto-api/reset-auth). DynamoDB authorizes a transaction per item, by the item's own action
+(PutItem, UpdateItem, DeleteItem, ConditionCheckItem; GetItem for TransactGetItems), and there is
+no dynamodb:TransactWriteItems permission to grant: the check below does the same.
+
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT
 """
 import argparse
@@ -22,8 +28,13 @@ import sys
 import threading
 import time
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.exceptions import JsonRESTError
+from moto.iam import access_control
 
 import ses_suppression  # the SES v2 suppression list moto lacks (ses_suppression.py, next to this file)
 
@@ -41,6 +52,54 @@ DYNAMODB_ITEM_OPERATIONS = DYNAMODB_WRITES | {
     "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "ExecuteStatement",
     "BatchExecuteStatement", "ExecuteTransaction",
 }
+
+
+# DynamoDB's "Using IAM with DynamoDB transactions": each item of TransactWriteItems or
+# TransactGetItems is authorized as the single-item action it performs.
+_TRANSACT_ITEM_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                          "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+_check_action_permitted = access_control.IAMRequestBase.check_action_permitted
+
+
+def _check_transaction_items(self, resource):
+    if self._action not in ("dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"):
+        return _check_action_permitted(self, resource)
+    body = self._body.decode("utf-8") if isinstance(self._body, bytes) else (self._body or "{}")
+    items = json.loads(body or "{}").get("TransactItems", [])
+    for action in sorted({_TRANSACT_ITEM_ACTIONS[k] for item in items for k in item if k in _TRANSACT_ITEM_ACTIONS}):
+        self._action = "dynamodb:" + action  # AccessDenied then names the item's action
+        _check_action_permitted(self, resource)
+    return None
+
+
+access_control.IAMRequestBase.check_action_permitted = _check_transaction_items
+
+
+# moto renders a refused call as an XML ErrorResponse whatever the protocol, without an error-type
+# header. A JSON-protocol client (DynamoDB, Secrets Manager, SQS, SES v2) then sees a bare 403
+# with no code or message. AWS answers those in JSON ({"__type": "AccessDeniedException",
+# "message": "User: ... is not authorized to perform: dynamodb:GetItem ..."}): do the same.
+_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+_JSON_ERROR_TYPES = {"AccessDenied": "AccessDeniedException"}
+
+
+def _is_json_protocol(headers):
+    content_type = (headers.get("Content-Type") or "").lower()
+    return bool(headers.get("X-Amz-Target")) or content_type.startswith(("application/x-amz-json", "application/json"))
+
+
+def _authorize_in_the_protocol(self, resource="*"):
+    try:
+        return _authorize(self, resource)
+    except HTTPException as e:
+        if isinstance(e, JsonRESTError) or not hasattr(e, "error_type") or not _is_json_protocol(self.headers):
+            raise
+        error = JsonRESTError(_JSON_ERROR_TYPES.get(e.error_type, e.error_type), e.message)
+        error.code = e.code
+        raise error from e
+
+
+ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = _authorize_in_the_protocol
 
 
 def _json_response(start_response, status, body, content_type="application/x-amz-json-1.0"):

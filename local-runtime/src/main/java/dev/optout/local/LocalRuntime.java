@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.optout.localaws.FunctionDefinition;
-import dev.optout.localaws.Intrinsics;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalDeployment;
 import dev.optout.localaws.ProjectRoot;
@@ -34,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -212,7 +212,6 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void startFunctions(List<FunctionDefinition> functions) {
         PrintStream out = options.out();
-        Intrinsics intrinsics = deployment.intrinsics();
         ExecutorService starter = Executors.newFixedThreadPool(2);
         Map<String, Future<FunctionProcess>> starting = new LinkedHashMap<>();
         for (FunctionDefinition f : functions) {
@@ -222,7 +221,7 @@ public final class LocalRuntime implements AutoCloseable {
                 out.println("  skipped " + f.logicalId() + ": " + options.projectRoot().relativize(jar) + " is not built");
                 continue;
             }
-            Map<String, String> env = environment(f, intrinsics, aws);
+            Map<String, String> env = environment(f, deployment, aws);
             Prefix prefix = new Prefix(out, f.logicalId());
             starting.put(f.logicalId(), starter.submit(() ->
                     FunctionProcess.start(f, jar, env, options.stateDir().resolve("run"), prefix::line)));
@@ -272,11 +271,14 @@ public final class LocalRuntime implements AutoCloseable {
 
     /**
      * A function's complete environment: the variables template.yaml declares (intrinsics resolved
-     * to the local resources), what Lambda sets itself, and the local endpoint and credentials.
+     * to the local resources), what Lambda sets itself, the local endpoint, and the credentials of
+     * the function's role.
      */
-    public static Map<String, String> environment(FunctionDefinition f, Intrinsics intrinsics, LocalAws aws) {
-        Map<String, String> env = new LinkedHashMap<>(intrinsics.resolveAll(f.environment()));
+    public static Map<String, String> environment(FunctionDefinition f, LocalDeployment deployment, LocalAws aws) {
+        Map<String, String> env = new LinkedHashMap<>(deployment.intrinsics().resolveAll(f.environment()));
         env.putAll(aws.environment());
+        // the function's role, as Lambda gives it (LocalDeployment built it from the template's policies)
+        env.putAll(deployment.functionCredentials(f.logicalId()));
         env.put("AWS_DEFAULT_REGION", aws.region());
         env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memorySize()));
@@ -360,6 +362,10 @@ public final class LocalRuntime implements AutoCloseable {
         e.put("lambdaEndpoint", lambdaEndpoint().toString());
         e.put("awsEndpoint", aws.endpoint().toString());
         e.put("region", aws.region());
+        // the admin identity: the operator's commands and scripts (the functions use their roles)
+        AwsCredentials admin = aws.credentials().resolveCredentials();
+        e.put("awsAccessKeyId", admin.accessKeyId());
+        e.put("awsSecretAccessKey", admin.secretAccessKey());
         e.put("tableName", deployment.ref("SuppressionTable"));
         e.put("sesTopicArn", deployment.ref("SesEventsTopic"));
         e.put("feedbackQueueUrl", deployment.ref("SesEventsQueue"));
@@ -400,7 +406,8 @@ public final class LocalRuntime implements AutoCloseable {
         PrintStream out = options.out();
         Map<String, String> e = endpoints();
         String api = e.get("apiUrl");
-        String env = "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=" + e.get("region");
+        String env = "AWS_ACCESS_KEY_ID=" + e.get("awsAccessKeyId") + " AWS_SECRET_ACCESS_KEY=" + e.get("awsSecretAccessKey")
+                + " AWS_DEFAULT_REGION=" + e.get("region");
         out.println();
         out.println("optout is running locally (Ctrl-C stops everything)");
         out.println("  HTTP API         " + api + "   (routes /u/{token}, /p/{token})");

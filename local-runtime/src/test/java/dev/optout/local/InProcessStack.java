@@ -90,7 +90,7 @@ final class InProcessStack implements AutoCloseable {
     }
 
     private Wiring wiring(Template template, String logicalId) {
-        return new Wiring(Settings.of(LocalRuntime.environment(FunctionDefinition.named(template, logicalId), deployment.intrinsics(), aws)));
+        return new Wiring(Settings.of(LocalRuntime.environment(FunctionDefinition.named(template, logicalId), deployment, aws)));
     }
 
     private void poll(Template template, String logicalId, RequestStreamHandler handler, Consumer<String> log) {

@@ -30,20 +30,42 @@ public final class PrimingCheck {
     }
 
     /**
+     * @param functionId       the function's logical id in template.yaml: its handler runs with its role's credentials
      * @param extraEnvironment variables the function needs beyond the sample environment
      * @param handler          builds the handler as its no-argument constructor does, from a {@link Wiring}
      */
-    public static void primingWritesNothing(LocalAws aws, Map<String, String> extraEnvironment, Function<Wiring, Object> handler) {
+    public static void primingWritesNothing(LocalAws aws, String functionId, Map<String, String> extraEnvironment,
+                                            Function<Wiring, Object> handler) {
         Map<String, String> env = new HashMap<>(SampleLinks.functionEnvironment(aws));
         env.putAll(extraEnvironment);
-        Wiring wiring = new Wiring(Settings.of(env));
-        wiring.store().apply(AddressParser.parseOrNull("ana@example.com"),
+        // the test's own writes as the admin; the handler as the function, with its role's credentials
+        new Wiring(Settings.of(env)).store().apply(AddressParser.parseOrNull("ana@example.com"),
                 Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, Instant.parse("2026-11-01T10:00:00Z"))));
         String table = env.get(Settings.TABLE_NAME);
         var before = aws.items(table);
+        env.putAll(FunctionRole.environment(aws, functionId));
 
-        int hooks = runSnapStartHooks(handler.apply(wiring));
+        RuntimeException failure = null;
+        int hooks = 0;
+        try {
+            hooks = runSnapStartHooks(handler.apply(new Wiring(Settings.of(env))));
+        } catch (RuntimeException | AssertionError e) {
+            failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+        }
 
+        // first what the role lacks (on AWS the hook would fail there and no version would publish),
+        // with the hook's own failure (moto's AccessDenied) attached
+        try {
+            FunctionRole.assertObservedCallsAllowed(functionId);
+        } catch (AssertionError e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
         assertThat(hooks).as("the handler registered its SnapStart hooks").isEqualTo(1);
         assertThat(aws.items(table)).as("the table after priming").isEqualTo(before).isNotEmpty();
     }

@@ -17,6 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class InboundUnsubscribePrimingTest {
     @Test
     void primingHandlesReceiptEventsInADryRunAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, Map.of(Settings.UNSUBSCRIBE_MAIL_DOMAIN, SampleLinks.MAIL_DOMAIN), InboundUnsubscribeHandler::new);
+        PrimingCheck.primingWritesNothing(aws, "InboundUnsubscribeFunction", Map.of(Settings.UNSUBSCRIBE_MAIL_DOMAIN, SampleLinks.MAIL_DOMAIN), InboundUnsubscribeHandler::new);
     }
 }

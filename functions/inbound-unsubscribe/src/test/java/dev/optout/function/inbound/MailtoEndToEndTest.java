@@ -8,7 +8,6 @@ import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResult;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.wiring.Wiring;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
@@ -16,6 +15,8 @@ import dev.optout.localaws.SampleLinks;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Deadline;
+import dev.optout.testsupport.FunctionRole;
+import dev.optout.wiring.Wiring;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,11 +50,18 @@ class MailtoEndToEndTest {
     void setUp(LocalAws aws) {
         Map<String, String> env = new HashMap<>(SampleLinks.functionEnvironment(aws));
         env.put(Settings.UNSUBSCRIBE_MAIL_DOMAIN, SampleLinks.MAIL_DOMAIN);
-        Wiring wiring = new Wiring(Settings.of(env));
+        // each as the function it is, with its role from template.yaml
+        Wiring checking = new Wiring(Settings.of(FunctionRole.environment(aws, "PresendCheckFunction", env)));
         // As PresendCheckHandler(Wiring) builds it.
-        check = new PresendCheck(wiring.topics(), wiring.addressKeys(),
-                new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), 8), wiring.linkHeaders());
-        inbound = new InboundUnsubscribeHandler(wiring);
+        check = new PresendCheck(checking.topics(), checking.addressKeys(),
+                new BatchStateReader(checking.dynamoDb(), checking.tableName(), 8), checking.linkHeaders());
+        inbound = new InboundUnsubscribeHandler(new Wiring(Settings.of(FunctionRole.environment(aws, "InboundUnsubscribeFunction", env))));
+    }
+
+    @AfterEach
+    void eachFunctionCalledOnlyWhatItsRoleAllows() {
+        FunctionRole.assertObservedCallsAllowed("PresendCheckFunction");
+        FunctionRole.assertObservedCallsAllowed("InboundUnsubscribeFunction");
     }
 
     private CheckResult checkOne(String topic, String recipient) {

@@ -20,6 +20,7 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
+import dev.optout.testsupport.FunctionRole;
 import dev.optout.topic.TopicCatalog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -54,7 +56,11 @@ class PendingChangesHandlerIT {
     void setUp(LocalAws aws) {
         this.aws = aws;
         AddressKeys keys = new AddressKeys(new byte[32]);
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), keys, Clock.systemUTC());
+        String table = aws.createSuppressionTable();
+        store = new SuppressionStore(aws.dynamoDb(), table, keys, Clock.systemUTC()); // the test's own reads, as the admin
+        // the handler's table calls as the function, with its role from template.yaml
+        SuppressionStore functionStore = new SuppressionStore(FunctionRole.client(aws, "PendingChangesFunction", DynamoDbClient.builder()),
+                table, keys, Clock.systemUTC());
         sqs = aws.client(SqsClient.builder());
         String name = "pending-" + UUID.randomUUID();
         // a short visibility timeout so that a failed message comes back within the test
@@ -62,7 +68,7 @@ class PendingChangesHandlerIT {
         String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         queue = new PendingChanges(sqs, queueUrl);
-        PendingChangesHandler handler = new PendingChangesHandler(new PendingChangeApplier(store, TopicCatalog.bundled()), keys,
+        PendingChangesHandler handler = new PendingChangesHandler(new PendingChangeApplier(functionStore, TopicCatalog.bundled()), keys,
                 new EventLog("pending-changes", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
         mapping = new SqsEventSourceMapping(sqs, queueUrl, arn, aws.region(), 10,
                 SqsEventSourceMapping.inProcess(handler, "PendingChangesFunction"));
@@ -71,6 +77,7 @@ class PendingChangesHandlerIT {
     @AfterEach
     void recover() {
         aws.faults().dynamoDb(Faults.Mode.NONE);
+        FunctionRole.assertObservedCallsAllowed("PendingChangesFunction");
     }
 
     @Test

@@ -15,6 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PendingChangesPrimingTest {
     @Test
     void primingHandlesAQueuedChangeInADryRunAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, Map.of(), PendingChangesHandler::new);
+        PrimingCheck.primingWritesNothing(aws, "PendingChangesFunction", Map.of(), PendingChangesHandler::new);
     }
 }

@@ -10,7 +10,6 @@ import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResult;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.wiring.Wiring;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.SampleLinks;
@@ -22,12 +21,15 @@ import dev.optout.suppression.Deadline;
 import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.testsupport.FunctionRole;
 import dev.optout.token.FormTokens;
+import dev.optout.wiring.Wiring;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,11 +49,20 @@ class PreferencesCheckIT {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        wiring = new Wiring(Settings.of(SampleLinks.functionEnvironment(aws)));
-        check = new PresendCheck(wiring.topics(), wiring.addressKeys(),
-                new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), 4), wiring.linkHeaders());
-        handler = new PreferencesHandler(wiring);
+        Map<String, String> env = SampleLinks.functionEnvironment(aws);
+        wiring = new Wiring(Settings.of(env)); // the test's own reads and writes, as the admin
+        // each function as itself, with its role from template.yaml
+        Wiring checking = new Wiring(Settings.of(FunctionRole.environment(aws, "PresendCheckFunction", env)));
+        check = new PresendCheck(checking.topics(), checking.addressKeys(),
+                new BatchStateReader(checking.dynamoDb(), checking.tableName(), 4), checking.linkHeaders());
+        handler = new PreferencesHandler(new Wiring(Settings.of(FunctionRole.environment(aws, "PreferencesFunction", env))));
         formTokens = new FormTokens(wiring.linkKeys());
+    }
+
+    @AfterEach
+    void eachFunctionCalledOnlyWhatItsRoleAllows() {
+        FunctionRole.assertObservedCallsAllowed("PresendCheckFunction");
+        FunctionRole.assertObservedCallsAllowed("PreferencesFunction");
     }
 
     private CheckResult checkOne(String topic, String recipient) {

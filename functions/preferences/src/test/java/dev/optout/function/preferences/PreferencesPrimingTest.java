@@ -15,6 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PreferencesPrimingTest {
     @Test
     void primingRendersThePageAndTheJsonStateAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, Map.of(), PreferencesHandler::new);
+        PrimingCheck.primingWritesNothing(aws, "PreferencesFunction", Map.of(), PreferencesHandler::new);
     }
 }

@@ -12,7 +12,6 @@ import dev.optout.check.InvalidCheckRequestException;
 import dev.optout.check.LinkProvider;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.wiring.Wiring;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
@@ -27,7 +26,9 @@ import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
+import dev.optout.testsupport.FunctionRole;
 import dev.optout.topic.TopicCatalog;
+import dev.optout.wiring.Wiring;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -280,12 +281,15 @@ class PresendCheckHandlerIT {
         env.put(Settings.ADDRESS_HASH_KEY, Base64.getEncoder().encodeToString(HASH_KEY));
         env.put(Settings.LINK_KEYS, "{\"active\":\"k1\",\"keys\":{\"k1\":\"" + Base64.getEncoder().encodeToString(new byte[32]) + "\"}}");
         env.put(Settings.PUBLIC_BASE_URL, "https://optout.example.com");
-        PresendCheckHandler fromSettings = new PresendCheckHandler(new Wiring(Settings.of(env)));
+        // as the function, with its role from template.yaml
+        PresendCheckHandler fromSettings = new PresendCheckHandler(new Wiring(Settings.of(
+                FunctionRole.environment(aws, "PresendCheckFunction", env))));
 
         JsonNode results = invoke(fromSettings, request("promotions", List.of("gone@example.com", "ok@example.com")), 10_000).get("results");
 
         assertThat(results.get(0).get("reason").asText()).isEqualTo("UNSUBSCRIBED_ALL");
         assertThat(results.get(1).get("allowed").asBoolean()).isTrue();
+        FunctionRole.assertObservedCallsAllowed("PresendCheckFunction");
     }
 
     /** Counts BatchGetItem calls and the largest key count of one. */

@@ -15,6 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PresendCheckPrimingTest {
     @Test
     void primingChecksAReservedAddressAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, Map.of(), PresendCheckHandler::new);
+        PrimingCheck.primingWritesNothing(aws, "PresendCheckFunction", Map.of(), PresendCheckHandler::new);
     }
 }

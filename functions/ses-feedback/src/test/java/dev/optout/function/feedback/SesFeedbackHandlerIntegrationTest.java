@@ -16,11 +16,11 @@ import dev.optout.check.PresendCheck;
 import dev.optout.feedback.FeedbackAuthenticity;
 import dev.optout.feedback.FeedbackProcessor;
 import dev.optout.feedback.FeedbackReader;
+import dev.optout.feedback.FeedbackRules;
+import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SnsCertificateUrlPolicy;
 import dev.optout.feedback.SnsEnvelopeVerifier;
 import dev.optout.feedback.SnsSigningCertificates;
-import dev.optout.feedback.FeedbackRules;
-import dev.optout.feedback.SesFeedbackParser;
 import dev.optout.feedback.SuppressionMirror;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
@@ -32,10 +32,11 @@ import dev.optout.observability.EventLog;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Change;
+import dev.optout.suppression.Deadline;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
-import dev.optout.suppression.Deadline;
 import dev.optout.suppression.SuppressionStore;
+import dev.optout.testsupport.FunctionRole;
 import dev.optout.topic.TopicCatalog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,6 +52,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,6 +89,7 @@ class SesFeedbackHandlerIntegrationTest {
     private LocalAws aws;
     private String table;
     private SuppressionStore store;
+    private SuppressionStore functionStore;
     private SesFeedbackHandler handler;
     private SnsClient sns;
     private SqsClient sqs;
@@ -96,7 +99,8 @@ class SesFeedbackHandlerIntegrationTest {
         this.aws = aws;
         table = aws.createSuppressionTable();
         // A store failure on demand: the DynamoDB client refuses any request about one address key.
-        DynamoDbClient dynamo = aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
+        // the handler's table calls as the function, with its role from template.yaml
+        DynamoDbClient dynamo = FunctionRole.client(aws, "SesFeedbackFunction", DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
                 new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -106,7 +110,8 @@ class SesFeedbackHandlerIntegrationTest {
                         }
                     }
                 })));
-        store = new SuppressionStore(dynamo, table, KEYS, Clock.systemUTC());
+        functionStore = new SuppressionStore(dynamo, table, KEYS, Clock.systemUTC());
+        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC()); // the test's own reads, as the admin
         // The fixtures: envelopes from FIXTURE_TOPIC (unsigned, as moto delivers them) and raw bodies.
         handler = handler(SuppressionMirror.NONE, new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         sns = aws.client(SnsClient.builder());
@@ -118,7 +123,7 @@ class SesFeedbackHandlerIntegrationTest {
         SnsSigningCertificates certificates = new SnsSigningCertificates(SnsCertificateUrlPolicy.forTopic(authenticity),
                 url -> SNS.certificatePem());
         FeedbackReader reader = new FeedbackReader(new SnsEnvelopeVerifier(authenticity, certificates, Clock.systemUTC()));
-        return new SesFeedbackHandler(reader, new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, mirror), log, 4);
+        return new SesFeedbackHandler(reader, new FeedbackProcessor(functionStore, catalog, FeedbackRules.DEFAULTS, mirror), log, 4);
     }
 
     /** SNS topic -> SQS queue (visibility 1 s) with a redrive policy to a DLQ. */
@@ -166,6 +171,11 @@ class SesFeedbackHandlerIntegrationTest {
     private List<String> dlqBodies(Pipeline p) {
         return sqs.receiveMessage(r -> r.queueUrl(p.dlqUrl()).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
                 .stream().map(software.amazon.awssdk.services.sqs.model.Message::body).toList();
+    }
+
+    @AfterEach
+    void theFunctionCalledOnlyWhatItsRoleAllows() {
+        FunctionRole.assertObservedCallsAllowed("SesFeedbackFunction");
     }
 
     private CheckResult check(String address, String topic) {
@@ -304,7 +314,8 @@ class SesFeedbackHandlerIntegrationTest {
     @Test
     void mirroringPutsEachNewSuppressionOnTheSesAccountSuppressionList() {
         SesV2Client ses = aws.client(SesV2Client.builder());
-        handler = handler(new SesSuppressionMirror(ses), new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
+        handler = handler(new SesSuppressionMirror(FunctionRole.client(aws, "SesFeedbackFunction", SesV2Client.builder())),
+                new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         SQSEvent bounce = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-sns-event-bounce-permanent.json").toString());
         SQSEvent complaint = EventLoader.loadSQSEvent(EVENTS.resolve("sqs-raw-event-complaint.json").toString());
 

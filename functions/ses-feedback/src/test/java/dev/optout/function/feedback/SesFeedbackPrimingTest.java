@@ -16,6 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SesFeedbackPrimingTest {
     @Test
     void primingProcessesASampleBounceInADryRunAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, Map.of(Settings.SES_EVENTS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback"), SesFeedbackHandler::new);
+        PrimingCheck.primingWritesNothing(aws, "SesFeedbackFunction", Map.of(Settings.SES_EVENTS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback"), SesFeedbackHandler::new);
     }
 }

@@ -9,19 +9,21 @@ import dev.optout.check.CheckRequest;
 import dev.optout.check.CheckResult;
 import dev.optout.check.PresendCheck;
 import dev.optout.config.Settings;
-import dev.optout.wiring.Wiring;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.SampleLinks;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Deadline;
+import dev.optout.testsupport.FunctionRole;
+import dev.optout.wiring.Wiring;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,10 +41,19 @@ class OneClickEndToEndTest {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        wiring = new Wiring(Settings.of(SampleLinks.functionEnvironment(aws)));
-        check = new PresendCheck(wiring.topics(), wiring.addressKeys(),
-                new BatchStateReader(wiring.dynamoDb(), wiring.tableName(), 4), wiring.linkHeaders());
-        handler = new UnsubscribeHandler(wiring);
+        Map<String, String> env = SampleLinks.functionEnvironment(aws);
+        wiring = new Wiring(Settings.of(env)); // the test's own reads, as the admin
+        // each function as itself, with its role from template.yaml
+        Wiring checking = new Wiring(Settings.of(FunctionRole.environment(aws, "PresendCheckFunction", env)));
+        check = new PresendCheck(checking.topics(), checking.addressKeys(),
+                new BatchStateReader(checking.dynamoDb(), checking.tableName(), 4), checking.linkHeaders());
+        handler = new UnsubscribeHandler(new Wiring(Settings.of(FunctionRole.environment(aws, "UnsubscribeFunction", env))));
+    }
+
+    @AfterEach
+    void eachFunctionCalledOnlyWhatItsRoleAllows() {
+        FunctionRole.assertObservedCallsAllowed("PresendCheckFunction");
+        FunctionRole.assertObservedCallsAllowed("UnsubscribeFunction");
     }
 
     private CheckResult checkOne(String topic, String recipient) {

@@ -15,6 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class UnsubscribePrimingTest {
     @Test
     void primingRendersLinkPagesAndMakesADryRunOneClickAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, Map.of(), UnsubscribeHandler::new);
+        PrimingCheck.primingWritesNothing(aws, "UnsubscribeFunction", Map.of(), UnsubscribeHandler::new);
     }
 }
