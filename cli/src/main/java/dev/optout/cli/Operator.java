@@ -107,6 +107,15 @@ public final class Operator implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * The local runtime's admin identity, as {@code .optout/local.json} names it (its moto enforces
+     * IAM); a local.json written before it named one came from a runtime whose moto took any credentials.
+     */
+    static AwsCredentialsProvider localCredentials(JsonNode localJson) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                localJson.path("awsAccessKeyId").asText("testing"), localJson.path("awsSecretAccessKey").asText("testing")));
+    }
+
     private record Access(Region region, URI endpoint, AwsCredentialsProvider credentials,
                           List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
         Access(Region region, URI endpoint, AwsCredentialsProvider credentials) {
@@ -146,10 +155,7 @@ public final class Operator implements AutoCloseable {
             // local.json written by an older ./optout local: the key as keys.json keeps it.
             settings.put(Settings.ADDRESS_HASH_KEY, readKeysJson(keysJson).path(ADDRESS_KEY_OUTPUT).asText(""));
         }
-        // The local runtime's admin identity (its moto enforces IAM); a local.json written before
-        // it named one came from a runtime whose moto took any credentials.
-        AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                localJson.path("awsAccessKeyId").asText("testing"), localJson.path("awsSecretAccessKey").asText("testing")));
+        AwsCredentialsProvider credentials = localCredentials(localJson);
         // ./optout local gives the functions template.yaml's parameter defaults, which are the guard's defaults.
         Guard guard = new Guard(GuardThresholds.DEFAULTS, "the template's defaults, as ./optout local runs them");
         Map<String, String> queues = new java.util.LinkedHashMap<>();

@@ -32,10 +32,8 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -392,8 +390,7 @@ public final class SmokeCommand implements Callable<Integer> {
                 throw new Refusal("cannot read local.json (" + e.getMessage() + "); restart ./optout local");
             }
             Region region = Region.of(json.path("region").asText());
-            // moto accepts any credentials; these are the local runtime's own.
-            AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+            AwsCredentialsProvider credentials = Operator.localCredentials(json);
             SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build();
             return new Resources("the local instance (" + json.path("apiUrl").asText() + ")",
                     "the local SES events topic -> queue -> SesFeedbackFunction",
