@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -122,6 +123,30 @@ public final class CampaignBenchmark {
             System.out.printf("(time: moto's, on this machine, load average now %.2f; the store's latency, not the function's CPU, sets it)%n",
                     loadAverage());
         }
+    }
+
+    /** The value of {@code --fields} (a comma-separated list of the answer's field names), or null for every field. */
+    static String fieldsArg(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--fields")) {
+                return args[i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** The most recipients a call may name with these fields (null: every field). */
+    static int maxRecipients(String fields) {
+        return AnswerSize.maxRecipients(fields == null ? ResultField.ALL : fields(fields));
+    }
+
+    /** The request with its {@code fields} list, when fields are chosen. */
+    static Map<String, Object> withFields(Map<String, Object> request, String fields) {
+        Map<String, Object> r = new java.util.LinkedHashMap<>(request);
+        if (fields != null) {
+            r.put("fields", java.util.Arrays.stream(fields.split(",")).map(String::strip).toList());
+        }
+        return r;
     }
 
     static Set<ResultField> fields(String list) {
