@@ -142,8 +142,8 @@ public final class CostBenchmark {
                     + " https://docs.aws.amazon.com/ses/latest/dg/quotas.html):%n", sesApiRate);
             System.out.printf("   %,d calls = %,.0f s = %.1f days, one after the other; it answers only the account-wide list"
                     + " (bounces, complaints), no topic choices, no links%n", MILLION, sesSeconds, sesSeconds / 86_400);
-            System.out.printf("   this check: %,d calls of %,d = %.0f s of Lambda time in all (modelled), which can run side by side%n",
-                    MILLION / recipients, recipients, ourSeconds);
+            System.out.printf("   this check: %,d calls of at most %,d = %.0f s of Lambda time in all (modelled), which can run side by side%n",
+                    new CampaignPlan(MILLION, recipients).calls(), recipients, ourSeconds);
         }
     }
 
