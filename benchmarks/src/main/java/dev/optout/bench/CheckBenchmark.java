@@ -65,14 +65,17 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Then the check's own cost, which the store hides: CPU and allocation per recipient, answer
  * bytes per recipient, live heap ({@link #ownCost}).
  *
- * <p>Run: {@code scripts/bench check} (options: {@code --recipients N --rounds N --cpu-rounds N --no-compare}).
+ * <p>Run: {@code scripts/bench check} (options: {@code --recipients N --fields a,b --rounds N --cpu-rounds N --no-compare};
+ * recipients default to the maximum the check accepts for the fields).
  */
 public final class CheckBenchmark {
     private static final int SUPPRESS_EVERY = 10;
     private static final int THREADS = PresendCheckHandler.READ_PARALLELISM;
 
     public static void main(String[] args) throws Exception {
-        int recipients = intArg(args, "--recipients", 10_000);
+        // The check refuses more recipients than its answer can carry for the fields asked (AnswerSize): the maximum by default.
+        String fields = CampaignBenchmark.fieldsArg(args);
+        int recipients = intArg(args, "--recipients", CampaignBenchmark.maxRecipients(fields));
         int rounds = intArg(args, "--rounds", 3);
         int cpuRounds = intArg(args, "--cpu-rounds", 10);
         // --no-compare: only the check's own cost (CPU, allocation, bytes, heap), without the store comparisons
@@ -98,7 +101,9 @@ public final class CheckBenchmark {
             PresendCheckHandler handler = new PresendCheckHandler(
                     new PresendCheck(TopicCatalog.bundled(), keys, reader, links),
                     new EventLog("presend-check", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()), Clock.systemUTC());
-            byte[] request = Json.MAPPER.writeValueAsBytes(Map.of("topic", topic.id(), "campaignId", "bench", "recipients", addresses));
+            byte[] request = Json.MAPPER.writeValueAsBytes(CampaignBenchmark.withFields(
+                    Map.of("topic", topic.id(), "campaignId", "bench", "recipients", addresses), fields));
+            System.out.printf("%,d recipients a check, fields %s%n", recipients, fields == null ? "all" : fields);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
             Map<String, Measured> runs = new LinkedHashMap<>();

@@ -81,7 +81,9 @@ public final class CostBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int recipients = intArg(args, "--recipients", 10_000);
+        // Calls at the maximum the check accepts for the fields asked (every field unless --fields).
+        String fields = CampaignBenchmark.fieldsArg(args);
+        int recipients = intArg(args, "--recipients", CampaignBenchmark.maxRecipients(fields));
         int calls = intArg(args, "--calls", 3);
         int events = intArg(args, "--events", 2_000);
         double roundTripMs = doubleArg(args, "--round-trip-ms", 8.0);
@@ -104,7 +106,7 @@ public final class CostBenchmark {
             System.out.printf("modelled DynamoDB round trip: %.1f ms (--round-trip-ms); Lambda memory from template.yaml: check %d MB,"
                     + " feedback %d MB%n", roundTripMs, checkMemory, feedbackMemory);
 
-            Measured check = measureCheck(aws, recipients, calls);
+            Measured check = measureCheck(aws, recipients, calls, fields);
             double checkGbs = CostModel.gbSeconds(check.cpuMsPerCall, checkMemory, check.storeRequestsPerCall,
                     PresendCheckHandler.READ_PARALLELISM, roundTripMs);
             CostModel.Usage perRecipient = new CostModel.Usage(check.readUnitsPerCall / recipients, check.writeUnitsPerCall / recipients,
@@ -140,8 +142,8 @@ public final class CostBenchmark {
                     + " https://docs.aws.amazon.com/ses/latest/dg/quotas.html):%n", sesApiRate);
             System.out.printf("   %,d calls = %,.0f s = %.1f days, one after the other; it answers only the account-wide list"
                     + " (bounces, complaints), no topic choices, no links%n", MILLION, sesSeconds, sesSeconds / 86_400);
-            System.out.printf("   this check: %,d calls of %,d = %.0f s of Lambda time in all (modelled), which can run side by side%n",
-                    MILLION / recipients, recipients, ourSeconds);
+            System.out.printf("   this check: %,d calls of at most %,d = %.0f s of Lambda time in all (modelled), which can run side by side%n",
+                    new CampaignPlan(MILLION, recipients).calls(), recipients, ourSeconds);
         }
     }
 
@@ -164,7 +166,7 @@ public final class CostBenchmark {
         }
     }
 
-    private static Measured measureCheck(LocalAws aws, int recipients, int calls) throws Exception {
+    private static Measured measureCheck(LocalAws aws, int recipients, int calls, String fields) throws Exception {
         Meter meter = new Meter();
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(meter)));
         String table = aws.createSuppressionTable();
@@ -180,8 +182,8 @@ public final class CostBenchmark {
         PresendCheckHandler handler = new PresendCheckHandler(new PresendCheck(TopicCatalog.bundled(), keys, reader, links,
                 new CampaignGuard(dynamo, table, GuardThresholds.DEFAULTS, Clock.systemUTC())),
                 new EventLog("presend-check", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()), Clock.systemUTC());
-        byte[] request = Json.MAPPER.writeValueAsBytes(Map.of("topic", "newsletter", "campaignId", GuardBenchmark.CAMPAIGN,
-                "recipients", addresses));
+        byte[] request = Json.MAPPER.writeValueAsBytes(CampaignBenchmark.withFields(Map.of("topic", "newsletter",
+                "campaignId", GuardBenchmark.CAMPAIGN, "recipients", addresses), fields));
         Runnable one = () -> {
             try {
                 handler.handleRequest(new ByteArrayInputStream(request), new ByteArrayOutputStream(1 << 20),

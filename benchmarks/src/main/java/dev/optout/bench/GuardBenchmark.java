@@ -79,7 +79,7 @@ public final class GuardBenchmark {
     public static void main(String[] args) throws Exception {
         int events = intArg(args, "--events", 2_000);
         int invocations = intArg(args, "--invocations", 4);
-        int recipients = intArg(args, "--recipients", 10_000);
+        int recipients = intArg(args, "--recipients", CampaignBenchmark.maxRecipients(null)); // the most a check with every field may name
         int rounds = intArg(args, "--rounds", 5);
         try (LocalAws aws = LocalAws.start()) {
             System.out.printf("campaign guard benchmark: %s, %d cores%n", aws.kind(), Runtime.getRuntime().availableProcessors());

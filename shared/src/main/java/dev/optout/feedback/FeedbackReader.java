@@ -28,6 +28,7 @@ public final class FeedbackReader {
         JsonTree envelope = envelopeOrNull(body);
         if (envelope != null) {
             verifier.verify(envelope);
+            return SesFeedbackParser.fromEnvelope(envelope);
         } else if (!verifier.authenticity().acceptRawDelivery()) {
             throw new UnauthenticFeedbackException("not an SNS envelope, and raw message delivery is not enabled");
         }

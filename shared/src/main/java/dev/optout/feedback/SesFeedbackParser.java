@@ -47,7 +47,8 @@ public final class SesFeedbackParser {
         return fromSes(root, null, null);
     }
 
-    private static FeedbackMessage fromEnvelope(JsonTree envelope) {
+    /** As {@link #parse}, for a body already parsed and known to be an SNS envelope (a string {@code Type}): not parsed twice. */
+    static FeedbackMessage fromEnvelope(JsonTree envelope) {
         String type = envelope.get("Type").asText();
         String topicArn = textOrNull(envelope, "TopicArn");
         String snsMessageId = textOrNull(envelope, "MessageId");

@@ -3,13 +3,16 @@ package dev.optout.feedback;
 import dev.optout.json.JsonTree;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -36,6 +39,7 @@ public final class SnsEnvelopeVerifier {
     private final FeedbackAuthenticity authenticity;
     private final SnsSigningCertificates certificates;
     private final Clock clock;
+    private volatile Signer lastSigner;
 
     public SnsEnvelopeVerifier(FeedbackAuthenticity authenticity, SnsSigningCertificates certificates, Clock clock) {
         this.authenticity = Objects.requireNonNull(authenticity);
@@ -86,20 +90,21 @@ public final class SnsEnvelopeVerifier {
             throw new UnauthenticFeedbackException("SNS Signature is not base64");
         }
         String canonical = canonicalString(envelope);
-        X509Certificate certificate = certificates.certificate(text(envelope, "SigningCertURL"));
-        if (!SIGNER.equals(commonName(certificate))) {
+        Signer signer = signer(certificates.certificate(text(envelope, "SigningCertURL")));
+        if (!SIGNER.equals(signer.commonName())) {
             throw new UnauthenticFeedbackException("SNS signing certificate is issued to '"
-                    + certificate.getSubjectX500Principal().getName() + "', not CN=" + SIGNER);
+                    + signer.certificate().getSubjectX500Principal().getName() + "', not CN=" + SIGNER);
         }
         try {
-            certificate.checkValidity(java.util.Date.from(clock.instant()));
+            // Every message: a certificate valid when the last message came may have expired since.
+            signer.certificate().checkValidity(java.util.Date.from(clock.instant()));
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             throw new UnauthenticFeedbackException("SNS signing certificate is not valid now");
         }
         boolean valid;
         try {
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
+            Signature verifier = VERIFIERS.get().get(algorithm);
+            verifier.initVerify(signer.key());
             verifier.update(canonical.getBytes(StandardCharsets.UTF_8));
             valid = verifier.verify(signatureBytes);
         } catch (GeneralSecurityException e) {
@@ -109,6 +114,42 @@ public final class SnsEnvelopeVerifier {
             throw new UnauthenticFeedbackException("SNS signature does not verify");
         }
     }
+
+    /**
+     * The subject and key of a signing certificate, read once per certificate: parsing the subject
+     * name and translating the key cost more than the RSA check itself, and SNS signs with one
+     * certificate for months. Keyed by the certificate instance, which {@link SnsSigningCertificates}
+     * caches by URL, so a different certificate is always read afresh.
+     */
+    private Signer signer(X509Certificate certificate) {
+        Signer last = lastSigner;
+        if (last != null && last.certificate() == certificate) {
+            return last;
+        }
+        Signer signer = new Signer(certificate, commonName(certificate), certificate.getPublicKey());
+        lastSigner = signer;
+        return signer;
+    }
+
+    private record Signer(X509Certificate certificate, String commonName, PublicKey key) {
+    }
+
+    /**
+     * One {@link Signature} per algorithm per thread (a Signature is not thread-safe, and the
+     * handler reads a batch's records in parallel); {@code initVerify} resets it for every message.
+     * Holds no key material between messages beyond the public key.
+     */
+    private static final ThreadLocal<Map<String, Signature>> VERIFIERS = ThreadLocal.withInitial(() -> {
+        Map<String, Signature> m = new HashMap<>();
+        for (String algorithm : List.of("SHA1withRSA", "SHA256withRSA")) {
+            try {
+                m.put(algorithm, Signature.getInstance(algorithm));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(algorithm + " is missing from this JDK", e);
+            }
+        }
+        return m;
+    });
 
     /**
      * The string SNS signs: for each signed field that is present, in order, its name, a newline,

@@ -116,6 +116,51 @@ class SnsEnvelopeVerifierTest {
     }
 
     @Test
+    void aCertificateFromAnotherUrlIsCheckedAfreshNotTakenForTheOneCheckedBefore() {
+        // Two allowed URLs: the first serves SNS's certificate, the second one for the same key issued to another subject.
+        String otherUrl = SnsTestSigner.CERT_URL.replace("0000test", "0001test");
+        FeedbackAuthenticity authenticity = new FeedbackAuthenticity(TOPIC, true, false, true);
+        SnsEnvelopeVerifier verifier = new SnsEnvelopeVerifier(authenticity, new SnsSigningCertificates(
+                SnsCertificateUrlPolicy.forTopic(authenticity),
+                url -> url.toString().equals(otherUrl) ? SNS.otherSubjectCertificatePem() : SNS.certificatePem()), NOW);
+        verifier.verify(json(SNS.notification(TOPIC, "m-1", BOUNCE, 2)));
+
+        String fromOther = SnsTestSigner.withField(SNS.notification(TOPIC, "m-2", BOUNCE, 2), "SigningCertURL", otherUrl);
+        assertThatThrownBy(() -> verifier.verify(json(fromOther)))
+                .isInstanceOf(UnauthenticFeedbackException.class).hasMessageContaining("not CN=sns.amazonaws.com");
+        verifier.verify(json(SNS.notification(TOPIC, "m-3", BOUNCE, 2)));
+    }
+
+    @Test
+    void aBatchVerifiedOnManyThreadsAtOnceGivesEachMessageItsOwnAnswer() throws Exception {
+        SnsEnvelopeVerifier verifier = verifier(true);
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String signed = SNS.notification(TOPIC, "m-" + i, BOUNCE, i % 2 == 0 ? 2 : 1);
+            messages.add(i % 4 == 3 ? SnsTestSigner.withField(signed, "MessageId", "forged-" + i) : signed);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> answers = new ArrayList<>();
+            for (String m : messages) {
+                answers.add(pool.submit(() -> {
+                    try {
+                        verifier.verify(json(m));
+                        return true;
+                    } catch (UnauthenticFeedbackException e) {
+                        return false;
+                    }
+                }));
+            }
+            for (int i = 0; i < messages.size(); i++) {
+                assertThat(answers.get(i).get()).as("message %d", i).isEqualTo(i % 4 != 3);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anAlteredMessageDoesNotVerify() {
         String signed = SNS.notification(TOPIC, "m-1", BOUNCE, 1);
         String forged = SnsTestSigner.withField(signed, "Message", BOUNCE.replace("ana.gone@example.com", "victim@example.com"));
