@@ -22,7 +22,7 @@ import dev.optout.suppression.Deadline;
 import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
