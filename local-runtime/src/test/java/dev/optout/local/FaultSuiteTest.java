@@ -13,7 +13,7 @@ import dev.optout.localaws.LocalLambdaContext;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.SuppressionStore;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

@@ -98,7 +98,7 @@ class TemplateContractTest {
     /**
      * The core/web split holds in what ships: a function the template gives no HttpApi route (the
      * direct-invoke check, the SQS consumers) has no class or resource of the web module
-     * (dev.optout.http, dev.optout.web, the pages' form tokens, the report's HTML) in its jar.
+     * (dev.optout.http, dev.optout.web, the pages' form tokens) in its jar.
      * The web module's build output is the list, so a class added there is covered too.
      */
     @TestFactory
@@ -121,6 +121,22 @@ class TemplateContractTest {
                         jar.stream().map(ZipEntry::getName).filter(webEntries::contains).forEach(shipped::add);
                     }
                     assertThat(shipped).as("%s has no HttpApi route: web module classes in its jar", f.logicalId()).isEmpty();
+                }));
+    }
+
+    /**
+     * The compliance report is an operator's tool: only the command line depends on the report
+     * module, so no function jar carries a class of its package.
+     */
+    @TestFactory
+    Stream<DynamicTest> noFunctionShipsTheComplianceReport() {
+        return FunctionDefinition.all(TEMPLATE).stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    List<String> shipped = new ArrayList<>();
+                    try (ZipFile jar = new ZipFile(builtJar(f).toFile())) {
+                        jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith("dev/optout/report/")).forEach(shipped::add);
+                    }
+                    assertThat(shipped).as("%s: compliance report classes in its jar", f.logicalId()).isEmpty();
                 }));
     }
 

@@ -60,7 +60,7 @@ public final class CampaignGuard implements CampaignPauses {
      */
     private final SecureRandom shardPicker = new SecureRandom();
     /** Unprocessed keys: 9 attempts, waits of up to 500 ms; its jitter is seeded per thread on first use, after any restore. */
-    private final dev.optout.aws.UnprocessedRetry retry = new dev.optout.aws.UnprocessedRetry(10, 500, 9,
+    private final dev.optout.suppression.UnprocessedRetry retry = new dev.optout.suppression.UnprocessedRetry(10, 500, 9,
             new dev.optout.snapstart.RenewableRandom());
 
     public CampaignGuard(DynamoDbClient dynamo, String table, GuardThresholds thresholds, Clock clock) {

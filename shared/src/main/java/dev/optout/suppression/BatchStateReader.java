@@ -1,6 +1,5 @@
 package dev.optout.suppression;
 
-import dev.optout.aws.UnprocessedRetry;
 
 import static dev.optout.suppression.TableLayout.*;
 

@@ -366,8 +366,8 @@ public final class SuppressionStore {
     }
 
     /** Bulk writes retry unprocessed items 13 times in all, waits of up to 1 s. */
-    private static final java.util.function.Function<RenewableRandom, dev.optout.aws.UnprocessedRetry> BULK_RETRY =
-            jitter -> new dev.optout.aws.UnprocessedRetry(40, 1_000, 13, jitter);
+    private static final java.util.function.Function<RenewableRandom, UnprocessedRetry> BULK_RETRY =
+            jitter -> new UnprocessedRetry(40, 1_000, 13, jitter);
 
     /** BatchWriteItem, 25 puts a request, unprocessed items retried with full-jitter backoff. */
     private void putAll(List<Map<String, AttributeValue>> items) {

@@ -4,11 +4,13 @@ import dev.optout.config.ConfigurationException;
 import dev.optout.json.LightJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -115,6 +117,30 @@ public final class LinkKeys implements LinkKeySource {
     /** The key with this id, or {@code null}. */
     SecretKey key(String id) {
         return keys.get(id);
+    }
+
+    /**
+     * A key for another purpose derived from the link key with this id: HMAC-SHA256 of the label
+     * under it (RFC 2104), so a page's form key is independent of the link key and the link key
+     * itself never leaves this class. {@code null} when there is no key with this id.
+     */
+    public byte[] derive(String id, byte[] label) {
+        SecretKey key = keys.get(id);
+        if (key == null) {
+            return null;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(label);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Whether this could be a key id at all (a key id is 1 to 16 of A-Z, a-z, 0-9, _ and -). */
+    public static boolean isKeyId(String id) {
+        return KEY_ID.matcher(id).matches();
     }
 
     public java.util.Set<String> ids() {

@@ -11,7 +11,7 @@ import dev.optout.http.MediaType;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;
 import dev.optout.suppression.StoreUnavailableException;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import dev.optout.token.InvalidTokenException;
 import dev.optout.token.LinkToken;
 import dev.optout.token.TokenOpener;

@@ -36,7 +36,7 @@ final class PreferencesPages {
     static final String VERSION = "version";
     static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
     static final String RESUBSCRIBE = "resubscribe";
-    static final String FORM_TOKEN = dev.optout.token.FormTokens.FIELD;
+    static final String FORM_TOKEN = dev.optout.formtoken.FormTokens.FIELD;
     /** {@code topic.<id>=on} when the topic's box is ticked (an unticked box is not sent at all). */
     static final String TOPIC = "topic.";
     /** Overall frequency; {@code frequency.<id>} a topic's own, empty for "same as overall". */

@@ -12,7 +12,7 @@ import dev.optout.observability.EventLog;
 import dev.optout.pending.PendingChanges;
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.suppression.SuppressionStore;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;

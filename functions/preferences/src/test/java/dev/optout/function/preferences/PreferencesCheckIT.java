@@ -22,7 +22,7 @@ import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
 import dev.optout.testsupport.FunctionRole;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import dev.optout.wiring.Wiring;
 import java.time.Clock;
 import java.time.Duration;

@@ -17,7 +17,7 @@ import dev.optout.snapstart.DryRun;
 import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Source;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkToken;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;

@@ -1,6 +1,6 @@
 package dev.optout.function.unsubscribe;
 
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkToken;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.unsubscribe.UnsubscribeService.Outcome;

@@ -11,7 +11,7 @@ import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
 import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.SuppressionStore;
-import dev.optout.token.FormTokens;
+import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;

@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 public final class ComplianceReports {
     /** Unprocessed keys of the report's address reads: 10 attempts, waits of up to 640 ms (the command line, not SnapStart). */
-    private static final dev.optout.aws.UnprocessedRetry REPORT_RETRY = new dev.optout.aws.UnprocessedRetry(20, 640, 10,
+    private static final dev.optout.suppression.UnprocessedRetry REPORT_RETRY = new dev.optout.suppression.UnprocessedRetry(20, 640, 10,
             new dev.optout.snapstart.RenewableRandom());
 
     public static final int DEFAULT_SEGMENTS = 4;

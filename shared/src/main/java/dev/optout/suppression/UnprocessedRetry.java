@@ -1,7 +1,6 @@
-package dev.optout.aws;
+package dev.optout.suppression;
 
 import dev.optout.snapstart.RenewableRandom;
-import dev.optout.suppression.StoreUnavailableException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongPredicate;

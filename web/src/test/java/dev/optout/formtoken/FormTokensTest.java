@@ -1,7 +1,8 @@
-package dev.optout.token;
+package dev.optout.formtoken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.optout.token.LinkKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;

@@ -1,7 +1,9 @@
-package dev.optout.token;
+package dev.optout.formtoken;
 
 import dev.optout.http.FormData;
 import dev.optout.http.HttpRequest;
+import dev.optout.token.LinkKeySource;
+import dev.optout.token.LinkKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -41,7 +43,7 @@ public final class FormTokens {
         static Derived of(LinkKeys linkKeys) {
             Map<String, byte[]> keys = new LinkedHashMap<>();
             for (String id : linkKeys.ids()) {
-                keys.put(id, hmac(linkKeys.key(id).getEncoded(), DERIVATION_LABEL));
+                keys.put(id, linkKeys.derive(id, DERIVATION_LABEL));
             }
             return new Derived(linkKeys, Map.copyOf(keys));
         }
@@ -88,7 +90,7 @@ public final class FormTokens {
         }
         String keyId = submitted.substring(0, dot);
         byte[] key = derived(linkKeys.current()).keys().get(keyId);
-        if (key == null && LinkKeys.KEY_ID.matcher(keyId).matches()) {
+        if (key == null && LinkKeys.isKeyId(keyId)) {
             key = derived(linkKeys.afterUnknownKey(keyId)).keys().get(keyId);
         }
         if (key == null) {

@@ -1,10 +1,9 @@
-package dev.optout.aws;
+package dev.optout.suppression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.optout.snapstart.RenewableRandom;
-import dev.optout.suppression.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

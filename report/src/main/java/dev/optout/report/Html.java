@@ -1,12 +1,12 @@
-package dev.optout.web;
+package dev.optout.report;
 
-/** HTML escaping for the markup still written in Java (the compliance report); pages are jte templates, which escape by default. */
-public final class Html {
+/** HTML escaping for the report page, the one markup still written in Java; the functions' pages are jte templates, which escape by default. */
+final class Html {
     private Html() {
     }
 
     /** Escapes text for element content and for quoted attribute values alike. */
-    public static String escape(String text) {
+    static String escape(String text) {
         if (text == null) {
             return "";
         }

@@ -1,6 +1,6 @@
 package dev.optout.report;
 
-import static dev.optout.web.Html.escape;
+import static dev.optout.report.Html.escape;
 
 import java.time.Duration;
 import java.time.Instant;
