@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 @ExtendWith(LocalAwsExtension.class)
-class FaultsTest {
+class FaultsIT {
     private LocalAws aws;
 
     @AfterEach

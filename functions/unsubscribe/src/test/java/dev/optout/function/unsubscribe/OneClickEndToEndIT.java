@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * hands out the headers, the mail client POSTs the one-click URL, the next check blocks.
  */
 @ExtendWith(LocalAwsExtension.class)
-class OneClickEndToEndTest {
+class OneClickEndToEndIT {
     private static final Pattern LINK = Pattern.compile("<https://optout\\.example\\.com/u/([A-Za-z0-9_-]+)>");
     private Wiring wiring;
     private PresendCheck check;

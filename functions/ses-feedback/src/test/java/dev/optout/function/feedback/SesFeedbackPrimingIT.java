@@ -1,5 +1,6 @@
-package dev.optout.function.presend;
+package dev.optout.function.feedback;
 
+import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.testsupport.PrimingCheck;
@@ -12,9 +13,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through the real request path against the table and leaves the table as it was.
  */
 @ExtendWith(LocalAwsExtension.class)
-class PresendCheckPrimingTest {
+class SesFeedbackPrimingIT {
     @Test
-    void primingChecksAReservedAddressAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, "PresendCheckFunction", Map.of(), PresendCheckHandler::new);
+    void primingProcessesASampleBounceInADryRunAndWritesNothing(LocalAws aws) {
+        PrimingCheck.primingWritesNothing(aws, "SesFeedbackFunction", Map.of(Settings.SES_EVENTS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback"), SesFeedbackHandler::new);
     }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * findings of mail sent while a block stood, what a finding records, and that it is recorded once.
  */
 @ExtendWith(LocalAwsExtension.class)
-class SendAuditTest {
+class SendAuditIT {
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant BLOCKED = Instant.parse("2026-11-02T09:00:00Z");
     private static final Instant SENT = Instant.parse("2026-11-04T10:30:00Z");
@@ -72,7 +72,7 @@ class SendAuditTest {
     static SesEvent delivery(String messageId, Instant at, List<String> destination, List<String> delivered,
                              Map<String, List<String>> tags) {
         return new SesEvent(SesEventType.DELIVERY, "Delivery", SesEvent.Format.EVENT_PUBLISHING, messageId, at, destination, tags,
-                null, null, new SesEvent.Delivery(delivered.stream().map(SendAuditTest::addr).toList(), 0, at.plusSeconds(2), "mta"),
+                null, null, new SesEvent.Delivery(delivered.stream().map(SendAuditIT::addr).toList(), 0, at.plusSeconds(2), "mta"),
                 null, null);
     }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The feedback rules against the real suppression table (moto), as the check then sees it. */
 @ExtendWith(LocalAwsExtension.class)
-class FeedbackProcessorIntegrationTest {
+class FeedbackProcessorIT {
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private final TopicCatalog catalog = TopicCatalog.bundled();
     private final List<String> mirrored = new ArrayList<>();

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * link's scope. A mail that fails SES's verdicts changes nothing.
  */
 @ExtendWith(LocalAwsExtension.class)
-class MailtoEndToEndTest {
+class MailtoEndToEndIT {
     private static final Pattern MAILTO = Pattern.compile("<mailto:([a-z2-7]{64})@" + Pattern.quote(SampleLinks.MAIL_DOMAIN)
             + "\\?subject=unsubscribe>$");
 
@@ -81,7 +81,7 @@ class MailtoEndToEndTest {
     /** The sample event with its recipient, From and verdicts replaced, as SES would send it for this mail. */
     private JsonNode receiptFor(String recipient, String from, String spam) throws Exception {
         ObjectNode event = (ObjectNode) Json.MAPPER.readTree(Files.readString(
-                InboundUnsubscribeHandlerTest.EVENTS.resolve("token-mail-empty-subject.json")));
+                InboundUnsubscribeHandlerIT.EVENTS.resolve("token-mail-empty-subject.json")));
         ObjectNode ses = (ObjectNode) event.at("/Records/0/ses");
         ((ObjectNode) ses.get("receipt")).putArray("recipients").add(recipient);
         ((ObjectNode) ses.get("receipt").get("spamVerdict")).put("status", spam);

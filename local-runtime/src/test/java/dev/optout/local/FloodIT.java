@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the route throttling and concurrency settings in template.yaml.
  */
 @ExtendWith(LocalAwsExtension.class)
-class FloodTest {
+class FloodIT {
     private static final int CLIENT_THREADS = 6;
     private static final int FORGED_PER_THREAD = 2_000;
     private static final int REAL_PER_THREAD = 20;

@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * every SES message is applied or in the dead-letter queue.
  */
 @ExtendWith(LocalAwsExtension.class)
-class FaultSuiteTest {
+class FaultSuiteIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -1,6 +1,5 @@
-package dev.optout.function.feedback;
+package dev.optout.function.unsubscribe;
 
-import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.testsupport.PrimingCheck;
@@ -13,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through the real request path against the table and leaves the table as it was.
  */
 @ExtendWith(LocalAwsExtension.class)
-class SesFeedbackPrimingTest {
+class UnsubscribePrimingIT {
     @Test
-    void primingProcessesASampleBounceInADryRunAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, "SesFeedbackFunction", Map.of(Settings.SES_EVENTS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:optout-ses-feedback"), SesFeedbackHandler::new);
+    void primingRendersLinkPagesAndMakesADryRunOneClickAndWritesNothing(LocalAws aws) {
+        PrimingCheck.primingWritesNothing(aws, "UnsubscribeFunction", Map.of(), UnsubscribeHandler::new);
     }
 }

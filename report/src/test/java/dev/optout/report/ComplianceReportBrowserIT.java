@@ -23,7 +23,7 @@ import org.openqa.selenium.WebElement;
  * ({@code shared/target/screenshots/compliance-report.png}).
  */
 @ExtendWith(LocalAwsExtension.class)
-class ComplianceReportBrowserTest {
+class ComplianceReportBrowserIT {
 
     @Test
     void theReportOpensInABrowserWithItsChartsAndLoadsNothingElse(LocalAws aws) throws Exception {

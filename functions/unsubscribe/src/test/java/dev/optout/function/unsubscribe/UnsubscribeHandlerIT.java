@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The handler with the sample events of events/unsubscribe, against a real DynamoDB API (moto). */
 @ExtendWith(LocalAwsExtension.class)
-class UnsubscribeHandlerTest {
+class UnsubscribeHandlerIT {
     private static final Instant ISSUED = Instant.parse("2026-11-01T10:00:00Z");
     private Fixture f;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The deployed wiring (no-arg path minus the environment) against moto: allowed results carry links. */
 @ExtendWith(LocalAwsExtension.class)
-class PresendCheckHandlerLinksTest {
+class PresendCheckHandlerLinksIT {
 
     @Test
     void everyAllowedResultCarriesListUnsubscribeHeadersAndAPreferencesLink(LocalAws aws) throws Exception {

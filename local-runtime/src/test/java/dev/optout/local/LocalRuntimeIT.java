@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * extra function whose jar does not exist, to show what a route of an unbuilt function answers.
  */
 @ExtendWith(LocalAwsExtension.class)
-class LocalRuntimeTest {
+class LocalRuntimeIT {
     private static final Path ROOT = ProjectRoot.find();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();

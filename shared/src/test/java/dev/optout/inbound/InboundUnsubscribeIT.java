@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * suppression table in moto: what each kind of mail changes, and that everything else changes nothing.
  */
 @ExtendWith(LocalAwsExtension.class)
-class InboundUnsubscribeTest {
+class InboundUnsubscribeIT {
     private static final Instant NOW = Instant.parse("2026-11-02T09:15:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final String DOMAIN = SampleLinks.MAIL_DOMAIN;

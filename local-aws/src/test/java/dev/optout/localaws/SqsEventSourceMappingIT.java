@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The local event source mapping against real SQS (moto): batches, partial failures, redrive. */
 @ExtendWith(LocalAwsExtension.class)
-class SqsEventSourceMappingTest {
+class SqsEventSourceMappingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Queues(SqsClient sqs, String url, String arn, String dlqUrl) {

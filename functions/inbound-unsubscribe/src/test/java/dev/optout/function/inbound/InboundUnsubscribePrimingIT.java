@@ -1,7 +1,9 @@
-package dev.optout.function.unsubscribe;
+package dev.optout.function.inbound;
 
+import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.SampleLinks;
 import dev.optout.testsupport.PrimingCheck;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,9 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through the real request path against the table and leaves the table as it was.
  */
 @ExtendWith(LocalAwsExtension.class)
-class UnsubscribePrimingTest {
+class InboundUnsubscribePrimingIT {
     @Test
-    void primingRendersLinkPagesAndMakesADryRunOneClickAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, "UnsubscribeFunction", Map.of(), UnsubscribeHandler::new);
+    void primingHandlesReceiptEventsInADryRunAndWritesNothing(LocalAws aws) {
+        PrimingCheck.primingWritesNothing(aws, "InboundUnsubscribeFunction", Map.of(Settings.UNSUBSCRIBE_MAIL_DOMAIN, SampleLinks.MAIL_DOMAIN), InboundUnsubscribeHandler::new);
     }
 }

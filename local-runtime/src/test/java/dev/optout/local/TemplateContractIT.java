@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * their triggers send; every variable the code reads is set where it is read; policies grant the
  * secrets each function reads; the table the tests and the local runtime create is the template's.
  */
-class TemplateContractTest {
+class TemplateContractIT {
     private static final Path ROOT = ProjectRoot.find();
     private static final Template TEMPLATE = Template.load();
 
@@ -379,7 +379,7 @@ class TemplateContractTest {
     }
 
     private static List<String> asList(Object o) {
-        return asObjects(o).stream().map(TemplateContractTest::refName).toList();
+        return asObjects(o).stream().map(TemplateContractIT::refName).toList();
     }
 
     private static String refName(Object v) {

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.lambda.model.LambdaException;
  * {@code OneSecondFunction} has {@code Timeout: 1}.
  */
 @ExtendWith(LocalAwsExtension.class)
-class LambdaLimitsTest {
+class LambdaLimitsIT {
     private static final Path ROOT = ProjectRoot.find();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ByteArrayOutputStream OUTPUT = new ByteArrayOutputStream();

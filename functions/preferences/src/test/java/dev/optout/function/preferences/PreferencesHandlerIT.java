@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The handler with the sample events of events/preferences, against a real DynamoDB API (moto). */
 @ExtendWith(LocalAwsExtension.class)
-class PreferencesHandlerTest {
+class PreferencesHandlerIT {
     private Fixture f;
 
     @BeforeEach

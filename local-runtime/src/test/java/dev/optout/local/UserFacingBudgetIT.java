@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * they answer is measured by {@code scripts/bench oneclick-throttle}, not here.
  */
 @ExtendWith(LocalAwsExtension.class)
-class UserFacingBudgetTest {
+class UserFacingBudgetIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir

@@ -1,4 +1,4 @@
-package dev.optout.function.preferences;
+package dev.optout.function.pending;
 
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through the real request path against the table and leaves the table as it was.
  */
 @ExtendWith(LocalAwsExtension.class)
-class PreferencesPrimingTest {
+class PendingChangesPrimingIT {
     @Test
-    void primingRendersThePageAndTheJsonStateAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, "PreferencesFunction", Map.of(), PreferencesHandler::new);
+    void primingHandlesAQueuedChangeInADryRunAndWritesNothing(LocalAws aws) {
+        PrimingCheck.primingWritesNothing(aws, "PendingChangesFunction", Map.of(), PendingChangesHandler::new);
     }
 }

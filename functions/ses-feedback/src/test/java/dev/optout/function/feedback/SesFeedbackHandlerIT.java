@@ -74,7 +74,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * pre-send check's answer afterwards.
  */
 @ExtendWith(LocalAwsExtension.class)
-class SesFeedbackHandlerIntegrationTest {
+class SesFeedbackHandlerIT {
     private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final int MAX_RECEIVE_COUNT = 3;
     private static final Path EVENTS = ProjectRoot.find().resolve("events/ses-feedback");

@@ -33,7 +33,7 @@ import org.openqa.selenium.WebElement;
  * Chromium or ChromeDriver is not installed (a failure under CI=true) (scripts/setup-test-deps.sh installs both).
  */
 @ExtendWith(LocalAwsExtension.class)
-class UnsubscribeBrowserTest {
+class UnsubscribeBrowserIT {
     private Fixture f;
     private LambdaHttpServer server;
     private HeadlessChromium chromium;

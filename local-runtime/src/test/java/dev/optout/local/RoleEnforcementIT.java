@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * AccessDenied naming the action; with the template as it is, the same call works.
  */
 @ExtendWith(LocalAwsExtension.class)
-class RoleEnforcementTest {
+class RoleEnforcementIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REMOVED = "                - dynamodb:BatchGetItem\n";
 

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Issue 10 point 1 for the preference center: a save's opt-outs are never lost; nothing else is claimed. */
 @ExtendWith(LocalAwsExtension.class)
-class SaveDuringOutageTest {
+class SaveDuringOutageIT {
     private LocalAws aws;
     private Fixture f;
     private SqsClient sqs;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The handler with the sample SES receipt events of events/inbound-unsubscribe, over a fresh moto table. */
 @ExtendWith(LocalAwsExtension.class)
-class InboundUnsubscribeHandlerTest {
+class InboundUnsubscribeHandlerIT {
     static final Path EVENTS = ProjectRoot.find().resolve("events/inbound-unsubscribe");
     static final Instant NOW = Instant.parse("2026-11-02T09:15:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);

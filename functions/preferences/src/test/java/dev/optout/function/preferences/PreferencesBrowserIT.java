@@ -36,7 +36,7 @@ import org.openqa.selenium.support.ui.Select;
  * Chromium or ChromeDriver is not installed (a failure under CI=true). Screenshots: target/screenshots/preferences-*.png.
  */
 @ExtendWith(LocalAwsExtension.class)
-class PreferencesBrowserTest {
+class PreferencesBrowserIT {
     private Fixture f;
     private LambdaHttpServer server;
     private HeadlessChromium chromium;

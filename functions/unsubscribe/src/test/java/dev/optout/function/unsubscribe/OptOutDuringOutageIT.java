@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Issue 10 point 1: an opt-out made while the table is down is never lost. */
 @ExtendWith(LocalAwsExtension.class)
-class OptOutDuringOutageTest {
+class OptOutDuringOutageIT {
     private LocalAws aws;
     private Fixture f;
     private SqsClient sqs;

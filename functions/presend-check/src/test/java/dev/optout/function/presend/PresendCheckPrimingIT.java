@@ -1,9 +1,7 @@
-package dev.optout.function.inbound;
+package dev.optout.function.presend;
 
-import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
-import dev.optout.localaws.SampleLinks;
 import dev.optout.testsupport.PrimingCheck;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,9 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through the real request path against the table and leaves the table as it was.
  */
 @ExtendWith(LocalAwsExtension.class)
-class InboundUnsubscribePrimingTest {
+class PresendCheckPrimingIT {
     @Test
-    void primingHandlesReceiptEventsInADryRunAndWritesNothing(LocalAws aws) {
-        PrimingCheck.primingWritesNothing(aws, "InboundUnsubscribeFunction", Map.of(Settings.UNSUBSCRIBE_MAIL_DOMAIN, SampleLinks.MAIL_DOMAIN), InboundUnsubscribeHandler::new);
+    void primingChecksAReservedAddressAndWritesNothing(LocalAws aws) {
+        PrimingCheck.primingWritesNothing(aws, "PresendCheckFunction", Map.of(), PresendCheckHandler::new);
     }
 }
