@@ -71,8 +71,10 @@ final class ConsentWriter {
      * @param address         the address, or {@code null} when only the key is known (the item keeps what it holds)
      * @param expectedVersion the version the caller planned from, or {@code null} to apply to whatever stands
      * @param erase           the caller knows the address is forgotten: write nothing that names it
-     * @param sortKeySuffix   a fixed history sort-key suffix (with {@code batchTime}: a replayed import
-     *                        overwrites its own items), or {@code null} for a random one
+     * @param sortKeySuffix   a fixed history sort-key suffix (with {@code batchTime}), or {@code null} for a
+     *                        random one. A fixed key stands in for the idempotency record: the history
+     *                        item is written only if none has that key, so a replayed import batch
+     *                        writes nothing twice, with one item less per transaction
      */
     record Write(String key, EmailAddress address, List<Change> changes, String idempotencyKey, Long expectedVersion,
                  boolean erase, Instant batchTime, String sortKeySuffix) {
@@ -81,7 +83,11 @@ final class ConsentWriter {
         }
     }
 
-    ApplyResult write(Write w) {
+    /** What one write did: written or a duplicate, and the model's verdict on each change (none for a duplicate). */
+    record Written(ApplyResult result, List<HistoryCodec.Verdict> verdicts) {
+    }
+
+    Written write(Write w) {
         String what = w.what();
         for (int attempt = 1; ; attempt++) {
             Map<String, AttributeValue> item = read(w.key(), what);
@@ -114,15 +120,20 @@ final class ConsentWriter {
                 Change change = changes.get(i);
                 String sortKey = w.sortKeySuffix() != null ? HistoryCodec.sortKey(w.batchTime(), w.sortKeySuffix() + (i == 0 ? "" : "-" + i))
                         : nextSortKey(now);
-                items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(HistoryCodec.encode(w.key(), sortKey, change, now, verdicts.get(i))).build()).build());
+                Put.Builder history = Put.builder().tableName(tableName).item(HistoryCodec.encode(w.key(), sortKey, change, now, verdicts.get(i)));
+                if (w.sortKeySuffix() != null) {
+                    // a fixed sort key is its own idempotency record: a replay of the batch finds it written
+                    history.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", PK));
+                }
+                items.add(TransactWriteItem.builder().put(history.build()).build());
             }
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(items));
-                return ApplyResult.APPLIED;
+                return new Written(ApplyResult.APPLIED, verdicts);
             } catch (TransactionCanceledException e) {
-                if (w.idempotencyKey() != null && failedCondition(e, 0)) {
-                    return ApplyResult.DUPLICATE;
+                if (w.idempotencyKey() != null && failedCondition(e, 0)
+                        || w.sortKeySuffix() != null && failedCondition(e, stateIndex + 1)) {
+                    return new Written(ApplyResult.DUPLICATE, List.of());
                 }
                 if (failedCondition(e, stateIndex)) {
                     Map<String, AttributeValue> now2 = read(w.key(), what);

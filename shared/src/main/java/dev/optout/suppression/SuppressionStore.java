@@ -113,7 +113,7 @@ public final class SuppressionStore {
                     + " changes per transaction, got " + changes.size());
         }
         return writer.write(new ConsentWriter.Write(addressKeys.keyOf(address), address, changes, idempotencyKey, expectedVersion,
-                false, null, null));
+                false, null, null)).result();
     }
 
     /**
@@ -126,7 +126,7 @@ public final class SuppressionStore {
             throw new IllegalArgumentException("FORGET_ADDRESS needs the address");
         }
         return writer.write(new ConsentWriter.Write(Objects.requireNonNull(addressKey), null, List.of(change), change.idempotencyKey(),
-                null, false, null, null));
+                null, false, null, null)).result();
     }
 
     /**
@@ -244,17 +244,21 @@ public final class SuppressionStore {
      * (read, decide, one transaction conditioned on the version read), the addresses in parallel
      * on {@code executor}. A row older than the person's own later choice is recorded as not
      * applied. The history item's sort key derives from {@code batchTime} and the change's
-     * idempotency key, and the idempotency record makes a replay of the same batch (after a
-     * crash) write nothing twice.
+     * idempotency key, and is written only if no item has it: a replay of the same batch (after a
+     * crash) writes nothing twice. Each row is two items of one transaction (state, history).
+     *
+     * @return per change, in the order given, what was done with it
      */
-    public void applyBulk(List<BulkChange> changes, Instant batchTime, ExecutorService executor) {
-        List<Future<?>> futures = new ArrayList<>();
+    public List<BulkResult> applyBulk(List<BulkChange> changes, Instant batchTime, ExecutorService executor) {
+        List<Future<BulkResult>> futures = new ArrayList<>();
         for (BulkChange b : changes) {
             futures.add(executor.submit(() -> {
                 Change c = b.change();
                 try {
-                    writer.write(new ConsentWriter.Write(addressKeys.keyOf(b.address()), b.address(), List.of(c), c.idempotencyKey(), null,
-                            b.knownForgotten(), batchTime, DedupeRecords.sha256(c.idempotencyKey()).substring(0, 8)));
+                    ConsentWriter.Written w = writer.write(new ConsentWriter.Write(addressKeys.keyOf(b.address()), b.address(), List.of(c),
+                            null, null, b.knownForgotten(), batchTime, DedupeRecords.sha256(c.idempotencyKey()).substring(0, 8)));
+                    HistoryCodec.Verdict verdict = w.verdicts().isEmpty() ? null : w.verdicts().get(0);
+                    return new BulkResult(b, w.result(), verdict == null || verdict.applied() ? null : verdict.why());
                 } catch (StoreUnavailableException e) {
                     if (e.getMessage().startsWith("suppression table unavailable for")) {
                         throw e;
@@ -263,9 +267,10 @@ public final class SuppressionStore {
                 }
             }));
         }
+        List<BulkResult> results = new ArrayList<>(changes.size());
         try {
-            for (Future<?> f : futures) {
-                f.get();
+            for (Future<BulkResult> f : futures) {
+                results.add(f.get());
             }
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
@@ -275,6 +280,15 @@ public final class SuppressionStore {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted during a bulk write");
         }
+        return results;
+    }
+
+    /**
+     * What {@link #applyBulk} did with one change: written ({@link ApplyResult#APPLIED}, with
+     * {@code notApplied} set when the model changed nothing and why) or already written by an
+     * earlier run of the same batch ({@link ApplyResult#DUPLICATE}).
+     */
+    public record BulkResult(BulkChange change, ApplyResult result, String notApplied) {
     }
 
     /** The full current state of an address (strongly consistent). */
