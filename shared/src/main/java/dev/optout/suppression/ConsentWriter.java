@@ -71,13 +71,9 @@ final class ConsentWriter {
      * @param address         the address, or {@code null} when only the key is known (the item keeps what it holds)
      * @param expectedVersion the version the caller planned from, or {@code null} to apply to whatever stands
      * @param erase           the caller knows the address is forgotten: write nothing that names it
-     * @param sortKeySuffix   a fixed history sort-key suffix (with {@code batchTime}), or {@code null} for a
-     *                        random one. A fixed key stands in for the idempotency record: the history
-     *                        item is written only if none has that key, so a replayed import batch
-     *                        writes nothing twice, with one item less per transaction
      */
     record Write(String key, EmailAddress address, List<Change> changes, String idempotencyKey, Long expectedVersion,
-                 boolean erase, Instant batchTime, String sortKeySuffix) {
+                 boolean erase) {
         String what() {
             return changes.size() == 1 ? changes.get(0).action().name() : changes.size() + " changes";
         }
@@ -87,65 +83,58 @@ final class ConsentWriter {
     record Written(ApplyResult result, List<HistoryCodec.Verdict> verdicts) {
     }
 
+    /** The model's decision on a write, from the item as read. */
+    private record Plan(Map<String, AttributeValue> item, long version, boolean exists, List<Change> changes, ConsentState state,
+                        boolean changed, boolean erasing, List<HistoryCodec.Verdict> verdicts) {
+    }
+
+    private Plan plan(Write w, Map<String, AttributeValue> item) {
+        long version = StateCodec.version(item);
+        ConsentState before = StateCodec.consent(item);
+        boolean erasing = w.address() != null && (w.erase() || before.forgotten()
+                || w.changes().stream().anyMatch(c -> c.action() == Action.FORGET_ADDRESS));
+        List<Change> changes = erasing ? erased(w.address(), w.changes()) : w.changes();
+        ConsentState state = before;
+        boolean changed = false;
+        List<HistoryCodec.Verdict> verdicts = new ArrayList<>(changes.size());
+        for (Change change : changes) {
+            Outcome o = ConsentModel.apply(state, change);
+            state = o.state();
+            changed |= o.changed();
+            verdicts.add(HistoryCodec.Verdict.of(o.effects()));
+        }
+        return new Plan(item, version, !item.isEmpty(), changes, erasing ? erase(state, w.address()) : state, changed, erasing, verdicts);
+    }
+
     Written write(Write w) {
         String what = w.what();
         for (int attempt = 1; ; attempt++) {
             Map<String, AttributeValue> item = read(w.key(), what);
-            long version = StateCodec.version(item);
-            boolean exists = !item.isEmpty();
-            if (w.expectedVersion() != null && version != w.expectedVersion()) {
-                throw new StaleStateException(w.expectedVersion(), version);
+            if (w.expectedVersion() != null && StateCodec.version(item) != w.expectedVersion()) {
+                throw new StaleStateException(w.expectedVersion(), StateCodec.version(item));
             }
-            ConsentState before = StateCodec.consent(item);
-            boolean erasing = w.address() != null && (w.erase() || before.forgotten()
-                    || w.changes().stream().anyMatch(c -> c.action() == Action.FORGET_ADDRESS));
-            List<Change> changes = erasing ? erased(w.address(), w.changes()) : w.changes();
-            ConsentState state = before;
-            boolean changed = false;
-            List<HistoryCodec.Verdict> verdicts = new ArrayList<>(changes.size());
-            for (Change change : changes) {
-                Outcome o = ConsentModel.apply(state, change);
-                state = o.state();
-                changed |= o.changed();
-                verdicts.add(HistoryCodec.Verdict.of(o.effects()));
-            }
+            flushOutbox(item, what);
+            Plan plan = plan(w, item);
             Instant now = clock.instant();
-            List<TransactWriteItem> items = new ArrayList<>(changes.size() + 2);
+            List<TransactWriteItem> items = new ArrayList<>(plan.changes().size() + 2);
             if (w.idempotencyKey() != null) {
                 items.add(TransactWriteItem.builder().put(DedupeRecords.put(tableName, w.idempotencyKey(), now)).build());
             }
             int stateIndex = items.size();
-            items.add(stateItem(w, item, exists, version, changed, erasing ? erase(state, w.address()) : state, erasing, now));
-            for (int i = 0; i < changes.size(); i++) {
-                Change change = changes.get(i);
-                String sortKey = w.sortKeySuffix() != null ? HistoryCodec.sortKey(w.batchTime(), w.sortKeySuffix() + (i == 0 ? "" : "-" + i))
-                        : nextSortKey(now);
-                Put.Builder history = Put.builder().tableName(tableName).item(HistoryCodec.encode(w.key(), sortKey, change, now, verdicts.get(i)));
-                if (w.sortKeySuffix() != null) {
-                    // a fixed sort key is its own idempotency record: a replay of the batch finds it written
-                    history.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", PK));
-                }
-                items.add(TransactWriteItem.builder().put(history.build()).build());
+            items.add(stateItem(w, plan, now, null));
+            for (int i = 0; i < plan.changes().size(); i++) {
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(HistoryCodec.encode(w.key(), nextSortKey(now), plan.changes().get(i), now, plan.verdicts().get(i))).build()).build());
             }
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(items));
-                return new Written(ApplyResult.APPLIED, verdicts);
+                return new Written(ApplyResult.APPLIED, plan.verdicts());
             } catch (TransactionCanceledException e) {
-                if (w.idempotencyKey() != null && failedCondition(e, 0)
-                        || w.sortKeySuffix() != null && failedCondition(e, stateIndex + 1)) {
+                if (w.idempotencyKey() != null && failedCondition(e, 0)) {
                     return new Written(ApplyResult.DUPLICATE, List.of());
                 }
-                if (failedCondition(e, stateIndex)) {
-                    Map<String, AttributeValue> now2 = read(w.key(), what);
-                    long current = StateCodec.version(now2);
-                    if (w.expectedVersion() != null) {
-                        throw new StaleStateException(w.expectedVersion(), current);
-                    }
-                    boolean moved = current != version || !now2.equals(item);
-                    if (moved && attempt < MAX_ATTEMPTS) {
-                        pause(attempt, what);
-                        continue;
-                    }
+                if (failedCondition(e, stateIndex) && retry(w, plan, attempt, what)) {
+                    continue;
                 }
                 throw new StoreUnavailableException("suppression table rejected " + what + ": " + reasons(e)
                         + (attempt > 1 ? " (after " + attempt + " attempts)" : ""), e);
@@ -156,39 +145,135 @@ final class ConsentWriter {
     }
 
     /**
+     * The state condition failed: whether another writer moved the state (then wait and apply
+     * again), or the caller planned from a version (then {@link StaleStateException}).
+     */
+    private boolean retry(Write w, Plan plan, int attempt, String what) {
+        Map<String, AttributeValue> now = read(w.key(), what);
+        if (w.expectedVersion() != null) {
+            throw new StaleStateException(w.expectedVersion(), StateCodec.version(now));
+        }
+        if (now.equals(plan.item()) || attempt >= MAX_ATTEMPTS) {
+            return false; // nothing moved: the condition failed for another reason
+        }
+        pause(attempt, what);
+        return true;
+    }
+
+    /**
+     * One imported change, without a transaction: moto copies the whole table for each item of a
+     * {@code TransactWriteItems}, which makes a transaction per row unusable for an import of any
+     * size locally, and on DynamoDB it would double the write units. Still through the model and
+     * conditioned on the version read, and safe to replay after a crash:
+     * <ol>
+     *   <li>the state item is written with the row's history item inside it ({@code outbox}),
+     *       conditioned on the version read;</li>
+     *   <li>then the history item is written under its fixed sort key;</li>
+     *   <li>every later write of the address first writes whatever the outbox holds (the same
+     *       item again, so harmless when it was written), then drops it.</li>
+     * </ol>
+     * A row the model does not apply (older than what stands) writes its history item only.
+     * A replay of the row finds its history item written, or in the outbox: a duplicate.
+     *
+     * @param sortKey the history item's fixed sort key (from the batch time and the row's key)
+     */
+    Written writeOne(Write w, String sortKey) {
+        String what = w.what();
+        Map<String, AttributeValue> historyKey = Map.of(PK, s(ADDRESS_PREFIX + w.key()), SK, s(sortKey));
+        for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> item = read(w.key(), what);
+            boolean replay = outbox(item).containsKey(sortKey);
+            flushOutbox(item, what);
+            if (replay || exists(historyKey, what)) {
+                return new Written(ApplyResult.DUPLICATE, List.of());
+            }
+            Plan plan = plan(w, item);
+            Instant now = clock.instant();
+            Map<String, AttributeValue> history = HistoryCodec.encode(w.key(), sortKey, plan.changes().get(0), now, plan.verdicts().get(0));
+            try {
+                if (plan.changed()) {
+                    // a row the model did not apply leaves the state as it is: only its history item is written
+                    Put p = stateItem(w, plan, now, Map.of(sortKey, AttributeValue.fromM(history))).put();
+                    dynamo.putItem(r -> r.tableName(tableName).item(p.item()).conditionExpression(p.conditionExpression())
+                            .expressionAttributeNames(p.expressionAttributeNames()).expressionAttributeValues(p.expressionAttributeValues()));
+                }
+                dynamo.putItem(r -> r.tableName(tableName).item(history));
+                return new Written(ApplyResult.APPLIED, plan.verdicts());
+            } catch (ConditionalCheckFailedException e) {
+                if (retry(w, plan, attempt, what)) {
+                    continue;
+                }
+                throw new StoreUnavailableException("suppression table rejected " + what + ": " + e.getMessage()
+                        + (attempt > 1 ? " (after " + attempt + " attempts)" : ""), e);
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("suppression table unavailable for " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Map<String, AttributeValue> outbox(Map<String, AttributeValue> item) {
+        AttributeValue outbox = item.get(StateCodec.OUTBOX);
+        return outbox == null || !outbox.hasM() ? Map.of() : outbox.m();
+    }
+
+    /** Writes the history items a state item still holds in its outbox (again, if they were written). */
+    private void flushOutbox(Map<String, AttributeValue> item, String what) {
+        for (AttributeValue history : outbox(item).values()) {
+            try {
+                dynamo.putItem(r -> r.tableName(tableName).item(history.m()));
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("suppression table unavailable for " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private boolean exists(Map<String, AttributeValue> key, String what) {
+        try {
+            return dynamo.getItem(r -> r.tableName(tableName).key(key).consistentRead(true).projectionExpression("#pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))).hasItem();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The state item's part of the transaction: the new item when the model changed something,
      * else a check that the state is still what the model judged against.
      */
-    private TransactWriteItem stateItem(Write w, Map<String, AttributeValue> item, boolean exists, long version, boolean changed,
-                                        ConsentState state, boolean erasing, Instant now) {
+    private TransactWriteItem stateItem(Write w, Plan plan, Instant now, Map<String, AttributeValue> outbox) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> conditions = new ArrayList<>(2);
-        if (!exists) {
+        if (!plan.exists()) {
             names.put("#pk", PK);
             conditions.add("attribute_not_exists(#pk)");
-        } else if (version == 0) {
+        } else if (plan.version() == 0) {
             // an item written before versions were kept: the first versioned write claims it
             names.put("#pk", PK);
             names.put("#ver", VERSION);
             conditions.add("attribute_exists(#pk) AND attribute_not_exists(#ver)");
         } else {
             names.put("#ver", VERSION);
-            values.put(":ver", AttributeValue.fromN(Long.toString(version)));
+            values.put(":ver", AttributeValue.fromN(Long.toString(plan.version())));
             conditions.add("#ver = :ver");
         }
-        if (changed && !erasing && w.address() != null) {
+        boolean write = plan.changed();
+        if (write && !plan.erasing() && w.address() != null) {
             // The forgotten guard, for every writer: no path writes addr back.
             names.put("#forgotten", FORGOTTEN);
             conditions.add("attribute_not_exists(#forgotten)");
         }
         String condition = String.join(" AND ", conditions);
-        if (!changed) {
+        if (!write) {
             return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName).key(stateKey(w.key()))
                     .conditionExpression(condition).expressionAttributeNames(names)
                     .expressionAttributeValues(values.isEmpty() ? null : values).build()).build();
         }
-        Map<String, AttributeValue> next = StateCodec.encode(w.key(), item, state, erasing ? null : w.address(), now, version + 1);
+        Map<String, AttributeValue> next = new HashMap<>(StateCodec.encode(w.key(), plan.item(), plan.state(),
+                plan.erasing() ? null : w.address(), now, plan.version() + 1));
+        if (outbox != null) {
+            next.put(StateCodec.OUTBOX, AttributeValue.fromM(outbox));
+        }
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(next)
                 .conditionExpression(condition).expressionAttributeNames(names)
                 .expressionAttributeValues(values.isEmpty() ? null : values).build()).build();

@@ -40,6 +40,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class StateCodec {
     /** The model's slots, in full. */
     public static final String SLOTS = "slots";
+    /**
+     * History items an import wrote into the state before writing them on their own (see
+     * {@code ConsentWriter#writeOne}); every later write writes them again, then drops them.
+     */
+    public static final String OUTBOX = "outbox";
     /** When the soft-bounce count was last cleared. */
     public static final String COUNTS_CLEARED = "countsCleared";
 
@@ -179,7 +184,7 @@ public final class StateCodec {
     }
 
     private static final Set<String> OWNED = Set.of(PK, SK, ADDRESS, CREATED_AT, UPDATED_AT, VERSION, SLOTS, SOFT_BOUNCE_TIMES,
-            COUNTS_CLEARED, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, FORGOTTEN, FREQUENCY);
+            COUNTS_CLEARED, OUTBOX, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, FORGOTTEN, FREQUENCY);
 
     /** One element per counted bounce: equal times stay distinct ({@code time#n}, n counting equal times). */
     static List<String> softBounceEntries(List<Instant> sorted) {

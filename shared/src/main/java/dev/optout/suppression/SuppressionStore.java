@@ -113,7 +113,7 @@ public final class SuppressionStore {
                     + " changes per transaction, got " + changes.size());
         }
         return writer.write(new ConsentWriter.Write(addressKeys.keyOf(address), address, changes, idempotencyKey, expectedVersion,
-                false, null, null)).result();
+                false)).result();
     }
 
     /**
@@ -126,7 +126,7 @@ public final class SuppressionStore {
             throw new IllegalArgumentException("FORGET_ADDRESS needs the address");
         }
         return writer.write(new ConsentWriter.Write(Objects.requireNonNull(addressKey), null, List.of(change), change.idempotencyKey(),
-                null, false, null, null)).result();
+                null, false)).result();
     }
 
     /**
@@ -244,8 +244,9 @@ public final class SuppressionStore {
      * (read, decide, one transaction conditioned on the version read), the addresses in parallel
      * on {@code executor}. A row older than the person's own later choice is recorded as not
      * applied. The history item's sort key derives from {@code batchTime} and the change's
-     * idempotency key, and is written only if no item has it: a replay of the same batch (after a
-     * crash) writes nothing twice. Each row is two items of one transaction (state, history).
+     * idempotency key: a replay of the same batch (after a crash) finds the row written and writes
+     * nothing twice. No transaction per row (see {@code ConsentWriter#writeOne}): the state is
+     * written with the row's history item inside it, then the history item on its own.
      *
      * @return per change, in the order given, what was done with it
      */
@@ -255,8 +256,8 @@ public final class SuppressionStore {
             futures.add(executor.submit(() -> {
                 Change c = b.change();
                 try {
-                    ConsentWriter.Written w = writer.write(new ConsentWriter.Write(addressKeys.keyOf(b.address()), b.address(), List.of(c),
-                            null, null, b.knownForgotten(), batchTime, DedupeRecords.sha256(c.idempotencyKey()).substring(0, 8)));
+                    ConsentWriter.Written w = writer.writeOne(new ConsentWriter.Write(addressKeys.keyOf(b.address()), b.address(), List.of(c),
+                            null, null, b.knownForgotten()), HistoryCodec.sortKey(batchTime, DedupeRecords.sha256(c.idempotencyKey()).substring(0, 8)));
                     HistoryCodec.Verdict verdict = w.verdicts().isEmpty() ? null : w.verdicts().get(0);
                     return new BulkResult(b, w.result(), verdict == null || verdict.applied() ? null : verdict.why());
                 } catch (StoreUnavailableException e) {
@@ -323,17 +324,15 @@ public final class SuppressionStore {
     public List<HistoryEvent> history(EmailAddress address, int limit) {
         String key = addressKeys.keyOf(address);
         try {
+            // the whole partition, newest first: the state item (sk STATE sorts after H#) comes first,
+            // with any history item an import has not yet written on its own (its outbox)
             QueryResponse response = dynamo.query(r -> r.tableName(tableName)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :h)")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                    .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX)))
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key)))
                     .scanIndexForward(false)
-                    .limit(limit + HISTORY_MARGIN));
-            List<HistoryEvent> events = new ArrayList<>();
-            for (Map<String, AttributeValue> item : response.items()) {
-                events.add(HistoryCodec.decode(item));
-            }
-            events.sort(NEWEST_FIRST);
+                    .limit(limit + HISTORY_MARGIN + 1));
+            List<HistoryEvent> events = historyOf(response.items());
             return events.size() > limit ? new ArrayList<>(events.subList(0, limit)) : events;
         } catch (SdkException e) {
             throw new StoreUnavailableException("suppression table unavailable: " + e.getMessage(), e);
@@ -344,17 +343,39 @@ public final class SuppressionStore {
     public List<HistoryEvent> fullHistory(EmailAddress address) {
         String key = addressKeys.keyOf(address);
         try {
-            List<HistoryEvent> events = new ArrayList<>();
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
             dynamo.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :h)")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                    .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX)))
-                    .scanIndexForward(false)).items().forEach(item -> events.add(HistoryCodec.decode(item)));
-            events.sort(NEWEST_FIRST);
-            return events;
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", s(ADDRESS_PREFIX + key)))
+                    .scanIndexForward(false)).items().forEach(items::add);
+            return historyOf(items);
         } catch (SdkException e) {
             throw new StoreUnavailableException("suppression table unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /** The history items among an address's items, and those still only in its state item's outbox; newest first. */
+    private static List<HistoryEvent> historyOf(List<Map<String, AttributeValue>> items) {
+        List<HistoryEvent> events = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, AttributeValue> outbox = Map.of();
+        for (Map<String, AttributeValue> item : items) {
+            String sk = item.get(SK).s();
+            if (sk.startsWith(HISTORY_PREFIX)) {
+                seen.add(sk);
+                events.add(HistoryCodec.decode(item));
+            } else if (sk.equals(STATE_SK) && item.containsKey(StateCodec.OUTBOX)) {
+                outbox = item.get(StateCodec.OUTBOX).m();
+            }
+        }
+        outbox.forEach((sk, history) -> {
+            if (!seen.contains(sk)) {
+                events.add(HistoryCodec.decode(history.m()));
+            }
+        });
+        events.sort(NEWEST_FIRST);
+        return events;
     }
 
     /**

@@ -20,7 +20,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /** What each kind of change does to an address's state and history, against moto through the real SDK. */
 @ExtendWith(LocalAwsExtension.class)
@@ -400,5 +407,43 @@ class SuppressionStoreActionsIT {
         assertThat(state.topicOptIns()).containsKey("newsletter");
         assertThat(store.fullHistory(a)).filteredOn(h -> h.source() == Source.IMPORT).hasSize(2)
                 .allSatisfy(h -> assertThat(h.evidence().get("outcome")).startsWith("not applied: made at " + T));
+    }
+
+    @Test
+    void anImportStoppedBetweenARowsStateAndItsHistoryKeepsTheHistoryInTheStateUntilItIsWrittenOnce() {
+        EmailAddress a = addr("window@example.com");
+        SuppressionStore.BulkChange row = new SuppressionStore.BulkChange(a,
+                Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "old list")).once("window/1"), false);
+        ExecutionInterceptor historyLost = new ExecutionInterceptor() {
+            @Override
+            public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutItemRequest p && p.item().get(TableLayout.SK).s().startsWith(TableLayout.HISTORY_PREFIX)) {
+                    throw SdkClientException.create("injected: connection lost");
+                }
+                return context.request();
+            }
+        };
+        SuppressionStore crashing = new SuppressionStore(aws.client(DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.addExecutionInterceptor(historyLost))), table, KEYS, Clock.systemUTC());
+
+        assertThatThrownBy(() -> crashing.applyBulk(List.of(row), T.plusSeconds(60), pool)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(store.read(a).unsubscribedAll()).isNotNull();
+        assertThat(historyItems(a)).as("not yet written on its own").isZero();
+        assertThat(store.fullHistory(a)).as("the proof is in the state item meanwhile").singleElement()
+                .extracting(HistoryEvent::action).isEqualTo(Action.UNSUBSCRIBE_ALL);
+
+        List<SuppressionStore.BulkResult> replay = store.applyBulk(List.of(row), T.plusSeconds(60), pool);
+
+        assertThat(replay).singleElement().extracting(SuppressionStore.BulkResult::result).isEqualTo(ApplyResult.DUPLICATE);
+        assertThat(historyItems(a)).isEqualTo(1);
+        store.apply(a, Change.unsubscribeTopic("newsletter", at(Source.ONE_CLICK, 120)));
+        assertThat(stateItem(a)).as("written, so dropped from the state").doesNotContainKey(StateCodec.OUTBOX);
+        assertThat(store.fullHistory(a)).extracting(HistoryEvent::action).containsExactly(Action.UNSUBSCRIBE_TOPIC, Action.UNSUBSCRIBE_ALL);
+    }
+
+    private long historyItems(EmailAddress a) {
+        return aws.dynamoDb().query(r -> r.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableLayout.ADDRESS_PREFIX + KEYS.keyOf(a))))).items().stream()
+                .filter(i -> i.get(TableLayout.SK).s().startsWith(TableLayout.HISTORY_PREFIX)).count();
     }
 }
