@@ -23,7 +23,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -36,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * (written on the condition that it is still the version that was read; a new item on the
  * condition that none exists) and one history item per change with the model's verdict on it.
  * When the model changed nothing (every change older than what stands, or without the
- * authority), the state item is only checked, not written, and the history says why.
+ * authority), the state item is written back as it was read (same version, under the same
+ * condition), and the history says why.
  *
  * <p>When another writer got there first, the state is read again and the changes applied again
  * (a bounded number of attempts, waits with full jitter from a {@link RenewableRandom}); a save
@@ -120,8 +120,11 @@ final class ConsentWriter {
             if (w.idempotencyKey() != null) {
                 items.add(TransactWriteItem.builder().put(DedupeRecords.put(tableName, w.idempotencyKey(), now)).build());
             }
-            int stateIndex = items.size();
-            items.add(stateItem(w, plan, now, null));
+            TransactWriteItem stateItem = stateItem(w, plan, now, null);
+            int stateIndex = stateItem == null ? -1 : items.size();
+            if (stateItem != null) {
+                items.add(stateItem);
+            }
             for (int i = 0; i < plan.changes().size(); i++) {
                 items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                         .item(HistoryCodec.encode(w.key(), nextSortKey(now), plan.changes().get(i), now, plan.verdicts().get(i))).build()).build());
@@ -133,7 +136,7 @@ final class ConsentWriter {
                 if (w.idempotencyKey() != null && failedCondition(e, 0)) {
                     return new Written(ApplyResult.DUPLICATE, List.of());
                 }
-                if (failedCondition(e, stateIndex) && retry(w, plan, attempt, what)) {
+                if (stateIndex >= 0 && failedCondition(e, stateIndex) && retry(w, plan, attempt, what)) {
                     continue;
                 }
                 throw new StoreUnavailableException("suppression table rejected " + what + ": " + reasons(e)
@@ -264,14 +267,19 @@ final class ConsentWriter {
             conditions.add("attribute_not_exists(#forgotten)");
         }
         String condition = String.join(" AND ", conditions);
-        if (!write) {
-            return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName).key(stateKey(w.key()))
-                    .conditionExpression(condition).expressionAttributeNames(names)
-                    .expressionAttributeValues(values.isEmpty() ? null : values).build()).build();
+        Map<String, AttributeValue> next;
+        if (!write && !plan.exists()) {
+            return null; // nothing to write and nothing to guard: the history alone
+        } else if (!write) {
+            // The state as read, written back under the same condition: the verdict stands only if
+            // nothing changed since (a Put, not a ConditionCheck, which the functions' roles do not allow)
+            next = plan.item();
+        } else {
+            next = new HashMap<>(StateCodec.encode(w.key(), plan.item(), plan.state(), plan.erasing() ? null : w.address(), now,
+                    plan.version() + 1));
         }
-        Map<String, AttributeValue> next = new HashMap<>(StateCodec.encode(w.key(), plan.item(), plan.state(),
-                plan.erasing() ? null : w.address(), now, plan.version() + 1));
         if (outbox != null) {
+            next = new HashMap<>(next);
             next.put(StateCodec.OUTBOX, AttributeValue.fromM(outbox));
         }
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(next)
