@@ -80,6 +80,22 @@ class ImportRulesIT {
     }
 
     @Test
+    void anOptOutOlderThanThePersonsResubscribeIsRecordedButNotImportedAndIsShownAsConflicting() throws Exception {
+        cli.store.apply(addr("back@example.com"), Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, T)));
+        cli.store.apply(addr("back@example.com"), Change.resubscribeAll(Provenance.of(Source.PREFERENCE_CENTER, T.plusSeconds(3600))));
+        CliHarness.Result r = importing("""
+                email,reason,at
+                back@example.com,unsubscribe,2025-01-01T00:30:00Z
+                """);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("0 new, 0 already suppressed, 1 conflicting, 0 invalid")
+                .contains("line 2: back@example.com (unsubscribe from all at 2025-01-01T00:30:00Z; not applied: made at 2025-01-01T00:30:00Z");
+        assertThat(cli.store.read(addr("back@example.com")).unsubscribedAll()).as("the person's later resubscribe stands").isNull();
+        assertThat(cli.store.fullHistory(addr("back@example.com"))).filteredOn(h -> h.source() == Source.IMPORT).singleElement()
+                .satisfies(h -> assertThat(h.evidence().get("outcome")).startsWith("not applied: "));
+    }
+
+    @Test
     void rowsRepeatedInTheFileOrAlreadyInTheTableChangeNothing() throws Exception {
         cli.store.apply(addr("old@example.com"), Change.withDetail(Action.HARD_BOUNCE, "General", Provenance.of(Source.SES_BOUNCE, T)));
         CliHarness.Result r = importing("""

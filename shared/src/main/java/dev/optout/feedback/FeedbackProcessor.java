@@ -2,7 +2,6 @@ package dev.optout.feedback;
 
 import dev.optout.consent.ConsentModel;
 import dev.optout.consent.ConsentState;
-import dev.optout.consent.LegacyMarks;
 import dev.optout.consent.Outcome;
 
 import dev.optout.address.AddressParser;
@@ -244,7 +243,7 @@ public final class FeedbackProcessor {
         List<FeedbackOutcome.Effect> effects = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         List<String> superseded = new ArrayList<>();
-        ConsentState consent = LegacyMarks.read(state);
+        ConsentState consent = store.readConsent(address); // the slots in full: a person's GO included
         SubscriptionChanges changed = SubscriptionChanges.of(s);
         if (changed.unsubscribeAll() && state.unsubscribedAll() == null) {
             Change change = Change.unsubscribeAll(p).once(idempotencyKey(base, "Subscription:ALL", key));

@@ -25,9 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * with one BatchGetItem. {@code <campaign>} is the SES tag value (letters, digits, _ and -), so it
  * never contains {@code #}.
  *
- * Each flag and each topic choice is its own top-level attribute, so that every change is one
- * UpdateItem expression ({@code if_not_exists} keeps the first time) and concurrent writers to
- * different flags never overwrite one another.
+ * The state item holds the consent model's slots in full and, derived from them in the same
+ * write, one top-level attribute per flag and topic choice, which the check reads with a narrow
+ * projection ({@link StateCodec}, docs/adr/0106). Every write reads the item and writes it back
+ * on the condition that its version did not move ({@code ConsentWriter}).
  */
 public final class TableLayout {
     public static final String PK = "pk";

@@ -52,6 +52,11 @@ class PreferenceCenterIT {
         return Provenance.of(Source.PREFERENCE_CENTER, T);
     }
 
+    /** A save made {@code seconds} after {@link #page()}'s: the consent model places changes by the time they were made. */
+    private static Provenance page(long seconds) {
+        return Provenance.of(Source.PREFERENCE_CENTER, T.plusSeconds(seconds));
+    }
+
     private static PreferenceUpdate topics(Map<String, Boolean> topics, Long version) {
         return new PreferenceUpdate(topics, Map.of(), java.util.Set.of(), null, null, version);
     }
@@ -182,7 +187,7 @@ class PreferenceCenterIT {
         assertThat(SendPolicy.decide(store.read(ana), catalog.require("newsletter")).frequency()).isEqualTo(Frequency.MONTHLY);
 
         PreferenceCenter.Outcome outcome = center.save(ana,
-                new PreferenceUpdate(Map.of(), Map.of(), java.util.Set.of("newsletter", "promotions"), null, null), page());
+                new PreferenceUpdate(Map.of(), Map.of(), java.util.Set.of("newsletter", "promotions"), null, null), page(60));
 
         assertThat(outcome.changes()).as("only the topic that had its own frequency changes")
                 .singleElement().satisfies(c -> {

@@ -12,24 +12,22 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /** What each kind of change does to an address's state and history, against moto through the real SDK. */
 @ExtendWith(LocalAwsExtension.class)
@@ -364,87 +362,88 @@ class SuppressionStoreActionsIT {
     }
 
     @Test
-    void aBulkOfWholeBatchesWritesEveryHistoryItemAndThrottledItemsAreRetried() {
-        UnprocessedOnce throttle = new UnprocessedOnce(2);
-        SuppressionStore throttled = new SuppressionStore(aws.client(DynamoDbClient.builder()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(throttle))), table, KEYS, Clock.systemUTC());
+    void aBulkWritesEveryRowAndTwoRowsOfOneAddressBothStand() {
         List<SuppressionStore.BulkChange> changes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             changes.add(new SuppressionStore.BulkChange(addr("row" + i + "@example.com"),
                     Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/" + i), false));
         }
+        // the same address twice in one batch: written in parallel, one write finds the other's version and applies again
+        EmailAddress both = addr("both@example.com");
+        changes.add(new SuppressionStore.BulkChange(both, Change.withDetail(Action.COMPLAINT, null,
+                Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/both/complaint"), false));
+        changes.add(new SuppressionStore.BulkChange(both, Change.withDetail(Action.HARD_BOUNCE, null,
+                Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/both/bounce"), false));
 
-        throttled.applyBulk(changes, T.plusSeconds(60), pool);
+        store.applyBulk(changes, T.plusSeconds(60), pool);
 
-        assertThat(throttle.handedBack.get()).isEqualTo(2);
         for (int i = 0; i < 50; i++) {
             EmailAddress a = addr("row" + i + "@example.com");
             assertThat(store.fullHistory(a)).as("history of row " + i).hasSize(1);
             assertThat(store.read(a).unsubscribedAll()).isNotNull();
         }
+        AddressState state = store.read(both);
+        assertThat(state.complaint()).isNotNull();
+        assertThat(state.hardBounce()).isNotNull();
+        assertThat(state.version()).isEqualTo(2);
+        assertThat(store.fullHistory(both)).hasSize(2);
     }
 
     @Test
-    void aBulkWhoseHistoryWritesStayThrottledFailsAfterItsRetriesAndChangesNoState() {
-        ExecutionInterceptor alwaysThrottled = new ExecutionInterceptor() {
-            @Override
-            public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-                if (context.response() instanceof BatchWriteItemResponse && context.request() instanceof BatchWriteItemRequest r) {
-                    return BatchWriteItemResponse.builder().unprocessedItems(r.requestItems()).build();
-                }
-                return context.response();
-            }
-        };
-        SuppressionStore throttled = new SuppressionStore(aws.client(DynamoDbClient.builder()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(alwaysThrottled))), table, KEYS, Clock.systemUTC());
-        EmailAddress a = addr("stuck@example.com");
+    void anImportedOptOutOlderThanThePersonsLaterChoiceOfTheSameScopeIsRecordedAsNotApplied() {
+        EmailAddress a = addr("later@example.com");
+        store.apply(a, Change.resubscribeAll(at(Source.PREFERENCE_CENTER, 3600)));
+        store.apply(a, Change.subscribeTopic("newsletter", at(Source.PREFERENCE_CENTER, 3600)));
 
-        assertThatThrownBy(() -> throttled.applyBulk(List.of(new SuppressionStore.BulkChange(a,
-                Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "migration")).once("row/stuck"), false)),
-                T.plusSeconds(60), pool))
-                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("still unprocessed");
-        assertThat(store.read(a).exists()).isFalse();
+        store.applyBulk(List.of(
+                new SuppressionStore.BulkChange(a, Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "old list"))
+                        .once("old/all"), false),
+                new SuppressionStore.BulkChange(a, Change.unsubscribeTopic("newsletter", Provenance.byOperator(Source.IMPORT, T, "ops", "old list"))
+                        .once("old/newsletter"), false)), T.plusSeconds(7200), pool);
+
+        AddressState state = store.read(a);
+        assertThat(state.unsubscribedAll()).as("the person's later resubscribe stands").isNull();
+        assertThat(state.topicOptOuts()).isEmpty();
+        assertThat(state.topicOptIns()).containsKey("newsletter");
+        assertThat(store.fullHistory(a)).filteredOn(h -> h.source() == Source.IMPORT).hasSize(2)
+                .allSatisfy(h -> assertThat(h.evidence().get("outcome")).startsWith("not applied: made at " + T));
     }
 
-    /**
-     * Rewrites real BatchWriteItem answers as DynamoDB does under throttling: the first
-     * {@code times} answers to a request of several items hand its last item back unprocessed (it
-     * was not written).
-     */
-    private static final class UnprocessedOnce implements ExecutionInterceptor {
-        final AtomicInteger handedBack = new AtomicInteger();
-        private final int times;
-
-        UnprocessedOnce(int times) {
-            this.times = times;
-        }
-
-        @Override
-        public software.amazon.awssdk.core.SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-            if (context.request() instanceof BatchWriteItemRequest r && handedBack.get() < times
-                    && r.requestItems().values().stream().allMatch(w -> w.size() > 1)) {
-                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> kept = new HashMap<>();
-                r.requestItems().forEach((t, w) -> kept.put(t, w.subList(0, w.size() - 1)));
-                attributes.putAttribute(HELD_BACK, r.requestItems());
-                return r.toBuilder().requestItems(kept).build();
+    @Test
+    void anImportStoppedBetweenARowsStateAndItsHistoryKeepsTheHistoryInTheStateUntilItIsWrittenOnce() {
+        EmailAddress a = addr("window@example.com");
+        SuppressionStore.BulkChange row = new SuppressionStore.BulkChange(a,
+                Change.unsubscribeAll(Provenance.byOperator(Source.IMPORT, T, "ops", "old list")).once("window/1"), false);
+        ExecutionInterceptor historyLost = new ExecutionInterceptor() {
+            @Override
+            public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutItemRequest p && p.item().get(TableLayout.SK).s().startsWith(TableLayout.HISTORY_PREFIX)) {
+                    throw SdkClientException.create("injected: connection lost");
+                }
+                return context.request();
             }
-            return context.request();
-        }
+        };
+        SuppressionStore crashing = new SuppressionStore(aws.client(DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.addExecutionInterceptor(historyLost))), table, KEYS, Clock.systemUTC());
 
-        @Override
-        public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-            Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> all = attributes.getAttribute(HELD_BACK);
-            if (all != null && context.response() instanceof BatchWriteItemResponse) {
-                handedBack.incrementAndGet();
-                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> unprocessed = new HashMap<>();
-                all.forEach((t, w) -> unprocessed.put(t, List.of(w.get(w.size() - 1))));
-                return BatchWriteItemResponse.builder().unprocessedItems(unprocessed).build();
-            }
-            return context.response();
-        }
+        assertThatThrownBy(() -> crashing.applyBulk(List.of(row), T.plusSeconds(60), pool)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(store.read(a).unsubscribedAll()).isNotNull();
+        assertThat(historyItems(a)).as("not yet written on its own").isZero();
+        assertThat(store.fullHistory(a)).as("the proof is in the state item meanwhile").singleElement()
+                .extracting(HistoryEvent::action).isEqualTo(Action.UNSUBSCRIBE_ALL);
 
-        private static final software.amazon.awssdk.core.interceptor.ExecutionAttribute<
-                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>>> HELD_BACK =
-                new software.amazon.awssdk.core.interceptor.ExecutionAttribute<>("optout-test-held-back");
+        List<SuppressionStore.BulkResult> replay = store.applyBulk(List.of(row), T.plusSeconds(60), pool);
+
+        assertThat(replay).singleElement().extracting(SuppressionStore.BulkResult::result).isEqualTo(ApplyResult.DUPLICATE);
+        assertThat(historyItems(a)).isEqualTo(1);
+        store.apply(a, Change.unsubscribeTopic("newsletter", at(Source.ONE_CLICK, 120)));
+        assertThat(stateItem(a)).as("written, so dropped from the state").doesNotContainKey(StateCodec.OUTBOX);
+        assertThat(store.fullHistory(a)).extracting(HistoryEvent::action).containsExactly(Action.UNSUBSCRIBE_TOPIC, Action.UNSUBSCRIBE_ALL);
+    }
+
+    private long historyItems(EmailAddress a) {
+        return aws.dynamoDb().query(r -> r.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableLayout.ADDRESS_PREFIX + KEYS.keyOf(a))))).items().stream()
+                .filter(i -> i.get(TableLayout.SK).s().startsWith(TableLayout.HISTORY_PREFIX)).count();
     }
 }

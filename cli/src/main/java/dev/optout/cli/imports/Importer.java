@@ -168,6 +168,7 @@ final class Importer {
         chunk.forEach(p -> keys.add(p.key()));
         Map<String, AddressState> states = reader.readComplete(keys, Deadline.after(Duration.ofMinutes(2), operator.clock()));
         List<SuppressionStore.BulkChange> changes = new ArrayList<>();
+        List<String> newLines = new ArrayList<>();
         for (Pending p : chunk) {
             AddressState state = states.get(p.key());
             Row row = p.row();
@@ -182,7 +183,9 @@ final class Importer {
                 outcome.add(CONFLICTING, who + " (" + conflict + "; not imported: the person's later choice stands)");
                 continue;
             }
-            outcome.add(NEW, who + " (" + label(row) + ")");
+            String line = who + " (" + label(row) + ")";
+            outcome.add(NEW, line);
+            newLines.add(line);
             Map<String, String> evidence = new LinkedHashMap<>(row.evidence());
             evidence.put("importFormat", format.toString());
             evidence.put("importFile", file.getFileName().toString());
@@ -196,7 +199,16 @@ final class Importer {
         }
         if (!dryRun) {
             if (!changes.isEmpty()) {
-                operator.store().applyBulk(changes, batchTime, writers);
+                List<SuppressionStore.BulkResult> results = operator.store().applyBulk(changes, batchTime, writers);
+                for (int i = 0; i < results.size(); i++) {
+                    String notApplied = results.get(i).notApplied();
+                    if (notApplied != null) {
+                        // the consent model found the row older than what stands (or without the authority):
+                        // recorded in the history, not imported
+                        outcome.lines.get(NEW).remove(newLines.get(i));
+                        outcome.add(CONFLICTING, newLines.get(i).substring(0, newLines.get(i).length() - 1) + "; not applied: " + notApplied + ")");
+                    }
+                }
             }
             checkpoint.save(file.toString(), new Checkpoint.State(batchTime, chunk.get(chunk.size() - 1).row().position()));
         }
