@@ -38,6 +38,11 @@ public final class Settings {
      * own sealed {@code mailto:<token>@DOMAIN} (it takes the place of {@link #UNSUBSCRIBE_MAILTO}).
      */
     public static final String UNSUBSCRIBE_MAIL_DOMAIN = "UNSUBSCRIBE_MAIL_DOMAIN";
+    /**
+     * Optional sender id for Gmail's feedback loop: with it, the check's headers carry
+     * {@code Feedback-ID: CAMPAIGN:TOPIC:SENDERID} when a campaign is given.
+     */
+    public static final String FEEDBACK_SENDER_ID = "FEEDBACK_SENDER_ID";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

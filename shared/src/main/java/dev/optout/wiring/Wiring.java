@@ -3,6 +3,7 @@ package dev.optout.wiring;
 import dev.optout.address.AddressKeys;
 import dev.optout.aws.AwsClients;
 import dev.optout.config.Settings;
+import dev.optout.links.FeedbackId;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.links.MailtoAddresses;
 import dev.optout.pending.PendingChanges;
@@ -219,6 +220,7 @@ public final class Wiring {
             linkHeaders = mailtoAddresses().isPresent()
                     ? ListUnsubscribeHeaders.withMailto(tokenSealer(), settings.required(Settings.PUBLIC_BASE_URL), mailtoAddresses().get())
                     : ListUnsubscribeHeaders.fromSettings(settings, tokenSealer());
+            linkHeaders = linkHeaders.withFeedbackId(FeedbackId.fromSettings(settings));
         }
         return linkHeaders;
     }
