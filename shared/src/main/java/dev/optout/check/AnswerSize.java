@@ -134,6 +134,7 @@ public final class AnswerSize {
         m.put(ResultField.ADDRESS, stringField("address", MAX_ADDRESS_BYTES));
         m.put(ResultField.REASON, stringField("reason", longestName(BlockReason.values())));
         m.put(ResultField.SINCE, stringField("since", Instant.MAX.toString().length()));
+        m.put(ResultField.UNTIL, stringField("until", Instant.MAX.toString().length()));
         m.put(ResultField.FREQUENCY, stringField("frequency", longestName(Frequency.values())));
         m.put(ResultField.HEADERS, objectField("headers",
                 stringField("List-Unsubscribe", listUnsubscribe)

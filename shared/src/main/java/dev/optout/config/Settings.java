@@ -43,6 +43,10 @@ public final class Settings {
      * {@code Feedback-ID: CAMPAIGN:TOPIC:SENDERID} when a campaign is given.
      */
     public static final String FEEDBACK_SENDER_ID = "FEEDBACK_SENDER_ID";
+    /** Days after which a soft-bounce stop expires by policy (default 7; 0: never). */
+    public static final String SOFT_BOUNCE_STOP_EXPIRY_DAYS = "SOFT_BOUNCE_STOP_EXPIRY_DAYS";
+    /** Days after which a hard bounce expires by policy, for a re-test (default 0: never). */
+    public static final String HARD_BOUNCE_EXPIRY_DAYS = "HARD_BOUNCE_EXPIRY_DAYS";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";
