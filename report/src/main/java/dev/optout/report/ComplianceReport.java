@@ -81,7 +81,11 @@ public record ComplianceReport(Instant since, Instant until, Map<String, Long> o
      * @param longest   the send after an opt-out with the longest delay, or {@code null} when none
      * @param verdicts  per deadline: met when every send after an opt-out went out before it
      */
-    public record ClockResult(SuppressedSend longest, List<Verdict> verdicts) {
+    public record ClockResult(SuppressedSend longest, List<Verdict> verdicts, HolidayCalendars calendars) {
+        public ClockResult(SuppressedSend longest, List<Verdict> verdicts) {
+            this(longest, verdicts, HolidayCalendars.bundled());
+        }
+
         public Duration longestDelay() {
             return longest == null ? null : longest.delay();
         }

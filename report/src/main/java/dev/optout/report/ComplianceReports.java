@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -78,10 +79,34 @@ public final class ComplianceReports {
      */
     public static ComplianceReport build(DynamoDbClient dynamo, String table, Instant since, Clock clock,
                                          GuardThresholds thresholds, int segments) {
+        return build(dynamo, table, since, clock, thresholds, segments, Rules.DEFAULT);
+    }
+
+    /**
+     * The rules the compliance clock judges, and the holiday calendars their business days skip.
+     *
+     * @param laws      the deadlines that apply (configuration chooses; default all)
+     * @param calendars public holidays per jurisdiction
+     */
+    public record Rules(Set<ComplianceDeadline> laws, HolidayCalendars calendars) {
+        public static final Rules DEFAULT = new Rules(java.util.EnumSet.allOf(ComplianceDeadline.class), HolidayCalendars.bundled());
+
+        public Rules {
+            if (laws.isEmpty()) {
+                throw new IllegalArgumentException("at least one rule must apply");
+            }
+            laws = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(laws));
+        }
+    }
+
+    /** With the rules of the compliance clock chosen. */
+    public static ComplianceReport build(DynamoDbClient dynamo, String table, Instant since, Clock clock,
+                                         GuardThresholds thresholds, int segments, Rules rules) {
         if (segments < 1 || segments > 64) {
             throw new IllegalArgumentException("segments must be 1..64, got " + segments);
         }
-        Instant until = clock.instant();
+        // the period ends at a whole second: the report writes it to the second, and the next report can start there
+        Instant until = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (since.isAfter(until)) {
             throw new IllegalArgumentException("the period starts after now: " + since);
         }
@@ -110,7 +135,7 @@ public final class ComplianceReports {
         } finally {
             pool.shutdownNow();
         }
-        return assemble(total, since, until, thresholds, addresses(dynamo, table, total.findings));
+        return assemble(total, since, until, thresholds, addresses(dynamo, table, total.findings), rules);
     }
 
     private static Fold scanSegment(DynamoDbClient dynamo, String table, Instant since, Instant until, int segment,
@@ -196,7 +221,7 @@ public final class ComplianceReports {
     }
 
     private static ComplianceReport assemble(Fold f, Instant since, Instant until, GuardThresholds thresholds,
-                                             Map<String, String> masked) {
+                                             Map<String, String> masked, Rules rules) {
         Map<String, Long> bySource = new LinkedHashMap<>();
         f.bySource.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
@@ -226,13 +251,13 @@ public final class ComplianceReports {
         ComplianceReport.SuppressedSend longest = sends.stream().filter(ComplianceReport.SuppressedSend::afterOptOut)
                 .max(Comparator.comparing(ComplianceReport.SuppressedSend::delay)).orElse(null);
         List<ComplianceReport.Verdict> verdicts = new ArrayList<>();
-        for (ComplianceDeadline d : ComplianceDeadline.values()) {
+        for (ComplianceDeadline d : rules.laws()) {
             long late = sends.stream().filter(ComplianceReport.SuppressedSend::afterOptOut)
-                    .filter(x -> x.sentAt().isAfter(d.deadline(x.blockedSince()))).count();
+                    .filter(x -> x.sentAt().isAfter(d.deadline(x.blockedSince(), rules.calendars()))).count();
             verdicts.add(new ComplianceReport.Verdict(d, late, late == 0));
         }
         return new ComplianceReport(since, until, bySource, byDay, campaigns, sends,
-                new ComplianceReport.ClockResult(longest, verdicts), thresholds, f.scanned);
+                new ComplianceReport.ClockResult(longest, verdicts, rules.calendars()), thresholds, f.scanned);
     }
 
     private record Finding(String pk, String campaign, String topic, String reason, String blockSource,

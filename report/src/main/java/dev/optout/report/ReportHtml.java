@@ -251,7 +251,7 @@ public final class ReportHtml {
         int h = top + r.clock().verdicts().size() * rowH + 30;
         double maxH = 0;
         for (ComplianceReport.Verdict v : r.clock().verdicts()) {
-            maxH = Math.max(maxH, v.deadline().allowance(from).toMinutes() / 60.0);
+            maxH = Math.max(maxH, v.deadline().allowance(from, r.clock().calendars()).toMinutes() / 60.0);
         }
         double delayH = delay == null ? 0 : delay.toMinutes() / 60.0;
         maxH = Math.max(maxH, delayH) * 1.05;
@@ -265,7 +265,7 @@ public final class ReportHtml {
         int i = 0;
         for (ComplianceReport.Verdict v : r.clock().verdicts()) {
             double y = top + i * rowH;
-            double hours = v.deadline().allowance(from).toMinutes() / 60.0;
+            double hours = v.deadline().allowance(from, r.clock().calendars()).toMinutes() / 60.0;
             double bw = plotW * hours / maxH;
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">%s</text>\n",
                     left - 6, y + 16, escape(v.deadline().label() + " \u00b7 " + v.deadline().limit())));
@@ -288,12 +288,29 @@ public final class ReportHtml {
                 .append("</tr></thead><tbody>\n");
         for (ComplianceReport.Verdict v : r.clock().verdicts()) {
             b.append("<tr><td>").append(escape(v.deadline().label())).append("</td><td>").append(escape(v.deadline().limit()))
-                    .append("</td><td>").append(escape(v.deadline().rule())).append("</td><td>")
+                    .append("</td><td>").append(escape(v.deadline().rule())).append("<br><span class=\"note\">")
+                    .append(escape(v.deadline().url())).append("</span>")
+                    .append(v.deadline().note() == null ? "" : "<br>" + escape(v.deadline().note()))
+                    .append(v.deadline().facilityDays() == 0 ? "" : "<br>Unsubscribe link valid at least "
+                            + v.deadline().facilityDays() + " days after the message.")
+                    .append("</td><td>")
                     .append(v.met() ? "<span class=\"ok\">Met</span>" : "<span class=\"bad\">Missed</span>: " + v.late() + " late")
                     .append("</td></tr>\n");
         }
-        b.append("</tbody></table>\n<p class=\"note\">Business days are counted Monday to Friday (UTC), without skipping "
-                + "public holidays.</p>\n");
+        StringBuilder calendars = new StringBuilder();
+        for (ComplianceReport.Verdict v : r.clock().verdicts()) {
+            String j = v.deadline().jurisdiction();
+            if (j != null && calendars.indexOf(j + " (") < 0) {
+                java.time.LocalDate last = r.clock().calendars().lastListed(j);
+                calendars.append(calendars.length() == 0 ? "" : ", ").append(j).append(" (")
+                        .append(r.clock().calendars().holidays(j).size()).append(" holidays listed, to ")
+                        .append(last == null ? "none" : last.toString()).append(')');
+            }
+        }
+        b.append("</tbody></table>\n<p class=\"note\">The rules that apply: ").append(r.clock().verdicts().size())
+                .append(", each judged. Times in UTC. Business days skip Saturdays, Sundays and the public holidays of the "
+                        + "rule's country").append(calendars.length() == 0 ? "" : ": " + escape(calendars.toString()))
+                .append("; a later day counts as a working day, which only makes a deadline earlier.</p>\n");
     }
 
     // ---------------------------------------------------------------- the list

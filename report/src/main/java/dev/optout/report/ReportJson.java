@@ -67,11 +67,27 @@ public final class ReportJson {
             m.put("rule", v.deadline().name());
             m.put("label", v.deadline().label());
             m.put("limit", v.deadline().limit());
+            m.put("source", v.deadline().rule());
+            m.put("url", v.deadline().url());
+            m.put("jurisdiction", v.deadline().jurisdiction());
+            m.put("facilityDays", v.deadline().facilityDays() == 0 ? null : v.deadline().facilityDays());
+            m.put("note", v.deadline().note());
             m.put("met", v.met());
             m.put("late", v.late());
             deadlines.add(m);
         }
         clock.put("deadlines", deadlines);
+        clock.put("laws", r.clock().verdicts().stream().map(v -> v.deadline().name()).toList());
+        Map<String, Object> calendars = new LinkedHashMap<>();
+        for (ComplianceReport.Verdict v : r.clock().verdicts()) {
+            String j = v.deadline().jurisdiction();
+            if (j != null && !calendars.containsKey(j)) {
+                java.time.LocalDate last = r.clock().calendars().lastListed(j);
+                calendars.put(j, Map.of("holidays", r.clock().calendars().holidays(j).size(),
+                        "lastListed", last == null ? "none" : last.toString()));
+            }
+        }
+        clock.put("holidayCalendars", calendars);
         root.put("complianceClock", clock);
         root.put("itemsScanned", r.itemsScanned());
         return root;

@@ -69,8 +69,12 @@ public final class ReportText {
                     .append(l.campaign() == null ? "" : ", campaign " + Printable.line(l.campaign())).append(")\n");
         }
         for (ComplianceReport.Verdict v : clock.verdicts()) {
-            b.append(String.format(Locale.ROOT, "  %-9s %-17s %s%n", v.deadline().label(), v.deadline().limit(),
+            b.append(String.format(Locale.ROOT, "  %-14s %-18s %s%n", v.deadline().label(), v.deadline().limit(),
                     v.met() ? "met" : "MISSED: " + v.late() + " message(s) later than this"));
+            b.append("      ").append(v.deadline().rule()).append(" <").append(v.deadline().url()).append(">\n");
+            if (v.deadline().note() != null) {
+                b.append("      ").append(v.deadline().note()).append('\n');
+            }
         }
         b.append("\n").append(r.itemsScanned()).append(" table items scanned.\n");
         return b.toString();

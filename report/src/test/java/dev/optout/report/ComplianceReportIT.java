@@ -7,7 +7,10 @@ import dev.optout.campaign.GuardThresholds;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +25,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ComplianceReportIT {
     private ComplianceReport report;
 
+    private ComplianceReport chosen;
+    private String table;
+
     @BeforeAll
     void script(LocalAws aws) {
         ScriptedHistory h = new ScriptedHistory(aws);
+        table = h.table;
         report = ComplianceReports.build(aws.dynamoDb(), h.table, ScriptedHistory.SINCE, ScriptedHistory.REPORT_CLOCK,
                 GuardThresholds.DEFAULTS, 3);
+        chosen = ComplianceReports.build(aws.dynamoDb(), h.table, ScriptedHistory.SINCE, ScriptedHistory.REPORT_CLOCK,
+                GuardThresholds.DEFAULTS, 3, new ComplianceReports.Rules(ComplianceDeadline.parse("CASL,GDPR"), HolidayCalendars.bundled()));
     }
 
     @Test
@@ -68,8 +77,38 @@ class ComplianceReportIT {
     void theComplianceClockHoldsTheLongestDelayAgainstEachDeadline() {
         assertThat(report.clock().longestDelay()).isEqualTo(Duration.ofDays(16));
         assertThat(report.clock().verdicts()).extracting(v -> v.deadline() + " " + v.late())
-                .containsExactly("GMAIL 2", "YAHOO 2", "UU_PDP 1", "CAN_SPAM 1");
+                .containsExactly("GMAIL 2", "YAHOO 2", "UU_PDP 1", "CAN_SPAM 1",
+                        // 5 business days: 72 hours is within them, 16 days is not
+                        "AU_SPAM_ACT 1", "CASL 1",
+                        // the same day: a send 24 hours after an opt-out is on a later day
+                        "GDPR 3", "UK_PECR 2");
         assertThat(report.clock().verdicts()).noneMatch(ComplianceReport.Verdict::met);
+    }
+
+    @Test
+    void configurationChoosesTheLawsAndTheReportSaysWhichApplyWithTheirSources() throws Exception {
+        assertThat(chosen.clock().verdicts()).extracting(v -> v.deadline() + " " + v.late()).containsExactly("CASL 1", "GDPR 3");
+        JsonNode clock = Json.MAPPER.readTree(ReportJson.render(chosen)).path("complianceClock");
+        assertThat(clock.path("laws").toString()).isEqualTo("[\"CASL\",\"GDPR\"]");
+        JsonNode casl = clock.path("deadlines").get(0);
+        assertThat(casl.path("source").asText()).contains("S.C. 2010 c. 23, s 11(3)");
+        assertThat(casl.path("url").asText()).isEqualTo("https://laws-lois.justice.gc.ca/eng/acts/E-1.6/");
+        assertThat(casl.path("jurisdiction").asText()).isEqualTo("CA");
+        assertThat(casl.path("facilityDays").asInt()).isEqualTo(60);
+        assertThat(clock.path("deadlines").get(1).path("note").asText()).contains("Art. 21(3) sets no period");
+        assertThat(clock.path("holidayCalendars").path("CA").path("holidays").asInt()).isPositive();
+        String html = ReportHtml.render(chosen);
+        assertThat(html).contains("CASL (CA)", "S.C. 2010 c. 23", "https://laws-lois.justice.gc.ca/eng/acts/E-1.6/",
+                "valid at least 60 days", "The rules that apply: 2", "CA (").doesNotContain("Gmail email sender guidelines");
+        assertThat(ReportText.render(chosen)).contains("GDPR (EU)", "Art. 21(3) sets no period", "<https://eur-lex.europa.eu/eli/reg/2016/679/oj>");
+    }
+
+    @Test
+    void thePeriodEndsAtAWholeSecond(LocalAws aws) throws Exception {
+        ComplianceReport r = ComplianceReports.build(aws.dynamoDb(), table, ScriptedHistory.SINCE,
+                Clock.fixed(Instant.parse("2026-11-20T00:00:07.123456789Z"), ZoneOffset.UTC), GuardThresholds.DEFAULTS, 1);
+        assertThat(Json.MAPPER.readTree(ReportJson.render(r)).path("period").path("until").asText()).isEqualTo("2026-11-20T00:00:07Z");
+        assertThat(ReportText.render(r)).contains(" .. 2026-11-20T00:00:07Z (");
     }
 
     @Test
