@@ -37,6 +37,24 @@ public final class ReportJson {
                 "total", m.values().stream().mapToLong(Long::longValue).sum(), "bySource", m)));
         optOuts.put("byDay", days);
         root.put("optOuts", optOuts);
+        ComplianceReport.Totals t = r.totals();
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("byReason", t.byReason());
+        totals.put("bySource", t.bySource());
+        totals.put("bouncesWithoutCampaign", t.bouncesWithoutCampaign());
+        totals.put("complaintsWithoutCampaign", t.complaintsWithoutCampaign());
+        Map<String, Object> providers = new LinkedHashMap<>();
+        for (String kind : ComplianceReport.PROVIDER_KINDS) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("total", t.providerTotals(kind));
+            List<Map<String, Object>> byDay = new ArrayList<>();
+            t.byProvider().get(kind).forEach((d, m) -> byDay.add(Map.of("date", d.toString(), "byProvider", m)));
+            k.put("byDay", byDay);
+            providers.put(kind, k);
+        }
+        totals.put("byMailboxProvider", providers);
+        totals.put("note", ReportText.GMAIL_COMPLAINTS);
+        root.put("totals", totals);
         List<Map<String, Object>> campaigns = new ArrayList<>();
         for (ComplianceReport.Campaign c : r.campaigns()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -104,6 +104,31 @@ class ComplianceReportIT {
     }
 
     @Test
+    void theReportSeesBouncesAndComplaintsWithoutACampaignAndCountsPerMailboxProvider() throws Exception {
+        ComplianceReport.Totals t = report.totals();
+        assertThat(t.byReason()).containsEntry("HARD_BOUNCE", 3L).containsEntry("COMPLAINT", 3L)
+                .containsEntry("SENDER_REJECTION", 1L).containsEntry("UNSUBSCRIBE_TOPIC", 3L).containsEntry("UNSUBSCRIBE_ALL", 1L);
+        assertThat(t.bySource()).containsEntry("SES_BOUNCE", 3L).containsEntry("IMPORT", 1L).containsEntry("SES_COMPLAINT", 3L);
+        assertThat(t.bouncesWithoutCampaign()).as("the demo's bounce and the imported one").isEqualTo(2);
+        assertThat(t.complaintsWithoutCampaign()).isEqualTo(1);
+        assertThat(t.providerTotals(ComplianceReport.BOUNCES)).containsExactly(Map.entry("gmail.com", 1L),
+                Map.entry("yahoo.com", 1L), Map.entry("other", 1L));
+        assertThat(t.providerTotals(ComplianceReport.COMPLAINTS)).containsExactly(Map.entry("outlook.com", 1L), Map.entry("other", 2L));
+        assertThat(t.providerTotals(ComplianceReport.SENDER_REJECTIONS)).containsExactly(Map.entry("gmail.com", 1L));
+        assertThat(t.byProvider().get(ComplianceReport.SENDER_REJECTIONS)).containsOnlyKeys(LocalDate.parse("2026-11-06"));
+
+        JsonNode totals = Json.MAPPER.readTree(ReportJson.render(report)).path("totals");
+        assertThat(totals.path("bouncesWithoutCampaign").asLong()).isEqualTo(2);
+        assertThat(totals.path("byMailboxProvider").path("senderRejections").path("total").path("gmail.com").asLong()).isEqualTo(1);
+        assertThat(totals.path("note").asText()).contains("Gmail's complaints never reach SES", "lower bound");
+        String html = ReportHtml.render(report);
+        assertThat(html).contains("chart-provider-bounces", "chart-provider-complaints", "chart-provider-rejections",
+                "Gmail&#39;s complaints never reach SES");
+        assertThat(ReportText.render(report)).contains("without a campaign: 2 bounce(s), 1 complaint(s)",
+                "senderRejections by mailbox provider: gmail.com 1");
+    }
+
+    @Test
     void thePeriodEndsAtAWholeSecond(LocalAws aws) throws Exception {
         ComplianceReport r = ComplianceReports.build(aws.dynamoDb(), table, ScriptedHistory.SINCE,
                 Clock.fixed(Instant.parse("2026-11-20T00:00:07.123456789Z"), ZoneOffset.UTC), GuardThresholds.DEFAULTS, 1);
