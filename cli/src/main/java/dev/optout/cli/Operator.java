@@ -61,7 +61,8 @@ public final class Operator implements AutoCloseable {
             "CampaignComplaintMinSends", Settings.CAMPAIGN_COMPLAINT_MIN_SENDS,
             "CampaignBounceRate", Settings.CAMPAIGN_BOUNCE_RATE,
             "CampaignBounceMinSends", Settings.CAMPAIGN_BOUNCE_MIN_SENDS,
-            "CampaignCounterShards", Settings.CAMPAIGN_COUNTER_SHARDS);
+            "CampaignCounterShards", Settings.CAMPAIGN_COUNTER_SHARDS,
+            "CampaignSenderRejections", Settings.CAMPAIGN_SENDER_REJECTIONS);
 
     private final String description;
     private final SdkHttpClient http;

@@ -1,17 +1,16 @@
 package dev.optout.report;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The mailbox provider behind a receiving domain, as the report groups bounces, complaints and
  * sender rejections: the three that set bulk-sender rules, then everyone else.
  */
 public final class MailboxProvider {
-    public static final String GMAIL = "gmail.com";
-    public static final String OUTLOOK = "outlook.com";
-    public static final String YAHOO = "yahoo.com";
-    public static final String OTHER = "other";
+    public static final String GMAIL = dev.optout.campaign.ReceivingProvider.GMAIL;
+    public static final String OUTLOOK = dev.optout.campaign.ReceivingProvider.OUTLOOK;
+    public static final String YAHOO = dev.optout.campaign.ReceivingProvider.YAHOO;
+    public static final String OTHER = dev.optout.campaign.ReceivingProvider.OTHER;
     /** The address was erased, so its domain is no longer known. */
     public static final String UNKNOWN = "unknown";
     /** In the order the report shows them. */
@@ -25,19 +24,7 @@ public final class MailboxProvider {
         if (domain == null || domain.isBlank()) {
             return UNKNOWN;
         }
-        String d = domain.strip().toLowerCase(Locale.ROOT);
-        if (d.equals("gmail.com") || d.equals("googlemail.com")) {
-            return GMAIL;
-        }
-        String first = d.contains(".") ? d.substring(0, d.indexOf('.')) : d;
-        if (first.equals("outlook") || first.equals("hotmail") || first.equals("live") || first.equals("msn")) {
-            return OUTLOOK;
-        }
-        // AOL's mail is Yahoo's since 2017 (same servers and sender rules)
-        if (first.equals("yahoo") || first.equals("ymail") || first.equals("rocketmail") || d.equals("aol.com")) {
-            return YAHOO;
-        }
-        return OTHER;
+        return dev.optout.campaign.ReceivingProvider.of(domain);
     }
 
     /** How the report labels a provider. */

@@ -43,6 +43,8 @@ public final class Settings {
      * {@code Feedback-ID: CAMPAIGN:TOPIC:SENDERID} when a campaign is given.
      */
     public static final String FEEDBACK_SENDER_ID = "FEEDBACK_SENDER_ID";
+    /** The campaign guard pauses a campaign when one receiving provider rejected more than this many messages (0: never). */
+    public static final String CAMPAIGN_SENDER_REJECTIONS = "CAMPAIGN_SENDER_REJECTIONS";
     /** Days after which a soft-bounce stop expires by policy (default 7; 0: never). */
     public static final String SOFT_BOUNCE_STOP_EXPIRY_DAYS = "SOFT_BOUNCE_STOP_EXPIRY_DAYS";
     /** Days after which a hard bounce expires by policy, for a re-test (default 0: never). */
