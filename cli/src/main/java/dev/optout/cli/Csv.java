@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.QuoteMode;
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
+/**
+ * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Lines are written by
+ * Commons CSV. Records are read here, because an import names the line each record began on in
+ * its errors and Commons CSV counts only the lines read so far.
+ */
 public final class Csv {
     private final Reader in;
     private int line = 1;
@@ -112,20 +118,21 @@ public final class Csv {
         return i < cell.length() && "=+-@\t\r".indexOf(cell.charAt(i)) >= 0;
     }
 
+    /**
+     * RFC 4180 with LF line ends, quoting only where needed (Commons CSV's minimal quoting also
+     * quotes a field that begins with a space or a character sorting before {@code #}, which
+     * readers take unchanged).
+     */
+    private static final CSVFormat WRITTEN = CSVFormat.RFC4180.builder().setRecordSeparator('\n').setQuoteMode(QuoteMode.MINIMAL).get();
+
     /** One CSV line, fields quoted where needed. */
     public static String line(String... fields) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < fields.length; i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            String f = fields[i] == null ? "" : fields[i];
-            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
-                b.append('"').append(f.replace("\"", "\"\"")).append('"');
-            } else {
-                b.append(f);
-            }
+        try {
+            WRITTEN.printRecord(b, (Object[]) fields);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
         }
-        return b.append('\n').toString();
+        return b.toString();
     }
 }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * A function for the limit tests only: answers a JSON string of {@code "bytes"} bytes after
  * {@code "sleepMillis"}. The check itself refuses any request whose answer could exceed Lambda's
  * limit, so the runtime's own enforcement needs a function that does not. Packed into a copy of a
- * real function jar by {@link LambdaLimitsTest}.
+ * real function jar by {@link LambdaLimitsIT}.
  */
 public final class OversizeAnswerHandler implements RequestStreamHandler {
     private static final Pattern NUMBER = Pattern.compile("\"(bytes|sleepMillis)\"\\s*:\\s*(\\d+)");

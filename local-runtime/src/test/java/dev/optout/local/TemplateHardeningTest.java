@@ -109,6 +109,38 @@ class TemplateHardeningTest {
         });
     }
 
+    /**
+     * An alarm on optout's own metrics watches a name the code logs ({@link dev.optout.observability.Metrics}):
+     * a metric renamed in the code and not in the template would leave an alarm that never fires.
+     */
+    @Test
+    void everyAlarmOnOptoutsMetricsWatchesANameTheCodeLogs() throws IllegalAccessException {
+        Set<String> logged = new TreeSet<>();
+        for (java.lang.reflect.Field f : dev.optout.observability.Metrics.class.getFields()) {
+            logged.add((String) f.get(null));
+        }
+        // and the metrics the template's own log metric filters count (the API's access log)
+        TEMPLATE.resourcesOfType("AWS::Logs::MetricFilter").keySet().forEach(id -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("MetricName=(\\w+)").matcher(text(properties(id).get("MetricTransformations")));
+            while (m.find()) {
+                logged.add(m.group(1));
+            }
+        });
+        List<String> watched = new ArrayList<>();
+        TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").keySet().forEach(id -> {
+            Map<String, Object> p = properties(id);
+            if ("optout".equals(p.get("Namespace"))) {
+                watched.add(id + ": " + p.get("MetricName") + " " + text(p.get("Dimensions")));
+                assertThat(logged).as("%s watches a metric the code logs", id).contains((String) p.get("MetricName"));
+                java.util.regex.Matcher function = java.util.regex.Pattern.compile("Name=Function, Value=([a-z-]+)").matcher(text(p.get("Dimensions")));
+                if (function.find()) {
+                    assertThat(logged).as("%s's Function dimension is one a function logs under", id).contains(function.group(1));
+                }
+            }
+        });
+        assertThat(watched).as("the complaints, sender-rejection and campaign-pause alarms at least").hasSizeGreaterThanOrEqualTo(3);
+    }
+
     @Test
     void everyFunctionIsInTheThrottleAlarmAndHasAnErrorsAlarm() {
         String throttles = text(properties("ThrottlesAlarm").get("Metrics"));

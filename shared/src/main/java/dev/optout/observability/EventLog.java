@@ -82,7 +82,7 @@ public final class EventLog {
 
     private static void primingLines(EventLog log) {
         log.info("snapstart-priming", "snapstart-priming", Map.of("addressKey", "priming", "count", 1));
-        log.metrics("snapstart-priming", "snapstart-priming", Map.of("source", "priming"), Map.of("Priming", 1),
+        log.metrics("snapstart-priming", "snapstart-priming", Map.of("source", "priming"), Map.of(Metrics.PRIMING, 1),
                 Map.of("Source", "priming"));
     }
 

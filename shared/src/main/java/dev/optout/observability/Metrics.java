@@ -25,6 +25,12 @@ public final class Metrics {
     public static final String SUPPRESSIONS = "Suppressions";
     /** Complaints received (alarmed on in template.yaml). */
     public static final String COMPLAINTS = "Complaints";
+    /** SES feedback messages processed (the others failed, see {@link #FEEDBACK_MESSAGES_FAILED}). */
+    public static final String FEEDBACK_MESSAGES_PROCESSED = "FeedbackMessagesProcessed";
+    /** Preference changes saved from the preference center, with a {@code Source} dimension. */
+    public static final String PREFERENCE_CHANGES = "PreferenceChanges";
+    /** The one count each function logs while it primes before a SnapStart snapshot. */
+    public static final String PRIMING = "Priming";
     /** SES feedback messages that could not be processed (left for retry, then the dead-letter queue). */
     public static final String FEEDBACK_MESSAGES_FAILED = "FeedbackMessagesFailed";
 

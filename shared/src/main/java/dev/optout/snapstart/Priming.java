@@ -64,6 +64,21 @@ public final class Priming {
         return event;
     }
 
+    /**
+     * A priming input kept as a resource beside {@code owner} (a JSON sample as AWS sends it), with
+     * {@code ${PRIMING_ADDRESS}} replaced by {@link #ADDRESS}.
+     *
+     * @throws IllegalStateException when the resource is missing: the snapshot must not be published
+     */
+    public static String input(Class<?> owner, String resource) {
+        try (java.io.InputStream in = owner.getResourceAsStream(resource)) {
+            expect(in != null, "priming input " + resource + " is missing beside " + owner.getName());
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${PRIMING_ADDRESS}", ADDRESS.value());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("SnapStart priming failed: " + resource + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
     /** Fails the snapshot (so the version is not published) when priming did not get the answer a user would. */
     public static void expect(boolean ok, String what) {
         if (!ok) {

@@ -227,11 +227,7 @@ public final class MailtoSealer {
     }
 
     static int keyTag(String keyId) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(LinkKeys.idBytes(keyId))[0] & 0x1F;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return dev.optout.text.Sha256.of(LinkKeys.idBytes(keyId))[0] & 0x1F;
     }
 
     /** The keys derived from this link key; derived again when LinkKeys holds a new key object under the id (a refresh). */

@@ -1,14 +1,11 @@
 package dev.optout.web;
 
+import dev.optout.text.Sha256;
 import gg.jte.Content;
 import gg.jte.html.HtmlTemplateOutput;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -132,10 +129,6 @@ public final class PageLayout {
     }
 
     private static String sha256Base64(String text) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.base64(Sha256.of(text));
     }
 }

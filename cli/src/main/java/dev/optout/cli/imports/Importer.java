@@ -1,5 +1,6 @@
 package dev.optout.cli.imports;
 
+import dev.optout.text.Sha256;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
@@ -18,13 +19,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -252,24 +250,12 @@ final class Importer {
 
     static String sha256Hex(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return Sha256.hex(Sha256.of(in));
         }
     }
 
     static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(Sha256.of(bytes));
     }
 
     /** Counts the bytes read, for the progress bar. */

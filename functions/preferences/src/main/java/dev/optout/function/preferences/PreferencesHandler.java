@@ -198,7 +198,7 @@ public final class PreferencesHandler implements RequestStreamHandler {
                 .filter(a -> a == Action.UNSUBSCRIBE_ALL || a == Action.UNSUBSCRIBE_TOPIC).count();
         fields.put("pending", o.isPending());
         log.metrics(r.requestId(), "preferences-saved", fields,
-                Map.of("PreferenceChanges", o.changes().size(), Metrics.OPT_OUTS, unsubscribes), Map.of("Source", source.name()));
+                Map.of(Metrics.PREFERENCE_CHANGES, o.changes().size(), Metrics.OPT_OUTS, unsubscribes), Map.of("Source", source.name()));
         if (o.isPending()) {
             // The table failed and the queue took the opt-outs: both are alarmed on (Function dimension only).
             log.warnMetrics(r.requestId(), "change-queued", Map.of("addressKey", r.addressKey(),

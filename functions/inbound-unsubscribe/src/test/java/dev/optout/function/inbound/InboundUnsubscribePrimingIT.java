@@ -1,0 +1,22 @@
+package dev.optout.function.inbound;
+
+import dev.optout.config.Settings;
+import dev.optout.localaws.LocalAws;
+import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.SampleLinks;
+import dev.optout.testsupport.PrimingCheck;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * SnapStart priming, run through the hooks the handler registers (as Lambda runs them), goes
+ * through the real request path against the table and leaves the table as it was.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class InboundUnsubscribePrimingIT {
+    @Test
+    void primingHandlesReceiptEventsInADryRunAndWritesNothing(LocalAws aws) {
+        PrimingCheck.primingWritesNothing(aws, "InboundUnsubscribeFunction", Map.of(Settings.UNSUBSCRIBE_MAIL_DOMAIN, SampleLinks.MAIL_DOMAIN), InboundUnsubscribeHandler::new);
+    }
+}
