@@ -91,7 +91,7 @@ public final class HolidayCalendars {
     /** The last holiday listed for {@code jurisdiction} (later dates count as working days), or null. */
     public LocalDate lastListed(String jurisdiction) {
         Set<LocalDate> dates = holidays.get(jurisdiction);
-        return dates == null || dates.isEmpty() ? null : ((TreeSet<LocalDate>) new TreeSet<>(dates)).last();
+        return dates == null || dates.isEmpty() ? null : new TreeSet<>(dates).last();
     }
 
     /** The holidays of {@code jurisdiction}, oldest first. */

@@ -4,9 +4,6 @@ import dev.optout.check.AnswerSize;
 import dev.optout.check.SesTags;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -72,15 +69,7 @@ public final class FeedbackId {
         if (tag.length() <= MAX_CAMPAIGN_CHARS) {
             return tag;
         }
-        String hash = HexFormat.of().formatHex(sha256(campaignId), 0, 4);
+        String hash = HexFormat.of().formatHex(dev.optout.text.Sha256.of(campaignId), 0, 4);
         return tag.substring(0, MAX_CAMPAIGN_CHARS - 9) + "-" + hash;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
