@@ -63,7 +63,11 @@ public final class HolidayCalendars {
         holidays.forEach((k, v) -> next.put(k, new TreeSet<>(v)));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.txt")) {
             for (Path f : files) {
-                String code = f.getFileName().toString().replaceFirst("\\.txt$", "").toUpperCase(java.util.Locale.ROOT);
+                Path name = f.getFileName();
+                if (name == null) {
+                    continue;
+                }
+                String code = name.toString().replaceFirst("\\.txt$", "").toUpperCase(java.util.Locale.ROOT);
                 if (!CODE.matcher(code).matches()) {
                     throw new IllegalArgumentException(f + ": a holiday file is named by its jurisdiction's code, e.g. US.txt");
                 }
