@@ -223,6 +223,10 @@ public final class CampaignCommand implements Runnable {
         if (CampaignGuard.BOUNCE_RATE.equals(rule)) {
             return "hard-bounce rate above " + percent(1, t.bounceRate()) + " after " + t.bounceMinSends() + " sends (" + rule + ")";
         }
+        if (CampaignGuard.SENDER_REJECTIONS.equals(rule)) {
+            return "more than " + t.senderRejections() + " sender rejections (5.7.x) from one mailbox provider: check DKIM, SPF, "
+                    + "DMARC and the sending rate (" + rule + ")";
+        }
         return rule;
     }
 

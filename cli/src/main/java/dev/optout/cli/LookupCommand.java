@@ -52,7 +52,7 @@ public final class LookupCommand extends OperatorCommand {
         List<HistoryEvent> history = state.exists() ? operator.store().fullHistory(address) : List.of();
         Map<Topic, Decision> decisions = new LinkedHashMap<>();
         for (Topic t : operator.catalog().all()) {
-            decisions.put(t, SendPolicy.decide(state, t));
+            decisions.put(t, SendPolicy.decide(state, t, operator.expiry(), operator.clock().instant()));
         }
         if (json) {
             printJson(address, state, decisions, history);
@@ -74,7 +74,8 @@ public final class LookupCommand extends OperatorCommand {
         out.println("check (what the pre-send check answers now):");
         decisions.forEach((t, d) -> out.printf("  %-18s %s%n", t.id(), d.allowed()
                 ? "allowed (" + d.frequency() + ")"
-                : "blocked: " + d.reason() + (d.since() == null ? "" : " since " + d.since())));
+                : "blocked: " + d.reason() + (d.since() == null ? "" : " since " + d.since())
+                        + (d.until() == null ? "" : " until " + d.until() + " (expires by policy)")));
         out.println("marks:");
         int marks = 0;
         for (Map.Entry<String, Mark> m : Marks.of(state).entrySet()) {
@@ -83,6 +84,15 @@ public final class LookupCommand extends OperatorCommand {
         }
         if (marks == 0) {
             out.println("  none");
+        }
+        java.time.Instant now = operator.clock().instant();
+        for (SendPolicy.Stop stop : List.of(SendPolicy.Stop.HARD_BOUNCE, SendPolicy.Stop.SOFT_BOUNCE)) {
+            java.time.Instant until = operator.expiry().until(stop, state);
+            if (until != null) {
+                out.println("  " + stop.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " stop "
+                        + (now.isBefore(until) ? "expires" : "expired") + " by policy at " + until
+                        + (now.isBefore(until) ? "" : ": mail may go again (no write needed)"));
+            }
         }
         if (!state.topicOptIns().isEmpty() || !state.topicFrequency().isEmpty() || state.frequency() != null
                 || !state.softBounceTimes().isEmpty()) {
@@ -155,6 +165,9 @@ public final class LookupCommand extends OperatorCommand {
             }
             if (d.since() != null) {
                 n.put("since", d.since().toString());
+            }
+            if (d.until() != null) {
+                n.put("until", d.until().toString());
             }
             if (d.frequency() != null) {
                 n.put("frequency", d.frequency().name());

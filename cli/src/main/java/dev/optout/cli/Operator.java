@@ -61,7 +61,8 @@ public final class Operator implements AutoCloseable {
             "CampaignComplaintMinSends", Settings.CAMPAIGN_COMPLAINT_MIN_SENDS,
             "CampaignBounceRate", Settings.CAMPAIGN_BOUNCE_RATE,
             "CampaignBounceMinSends", Settings.CAMPAIGN_BOUNCE_MIN_SENDS,
-            "CampaignCounterShards", Settings.CAMPAIGN_COUNTER_SHARDS);
+            "CampaignCounterShards", Settings.CAMPAIGN_COUNTER_SHARDS,
+            "CampaignSenderRejections", Settings.CAMPAIGN_SENDER_REJECTIONS);
 
     private final String description;
     private final SdkHttpClient http;
@@ -73,6 +74,8 @@ public final class Operator implements AutoCloseable {
     private final Copies copies;
     private final Access access;
     private final Clock clock = Clock.systemUTC();
+    /** The expiry policy the target's check uses: the template's defaults locally, the stack's parameters for a stack. */
+    private dev.optout.suppression.ExpiryPolicy expiry = dev.optout.suppression.ExpiryPolicy.DEFAULT;
 
     /** The campaign guard's thresholds as the target's functions use them, and where they come from. */
     public record Guard(GuardThresholds thresholds, String origin) {
@@ -210,8 +213,27 @@ public final class Operator implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put(Settings.ADDRESS_HASH_KEY_SECRET_ARN, outputs.get(ADDRESS_KEY_OUTPUT));
         Copies copies = new Copies("true".equals(parameters.get("SesSuppressionMirroring")), queues);
-        return open("stack " + stack + " in " + region + " (table " + outputs.get(TABLE_OUTPUT) + ")", outputs.get(TABLE_OUTPUT),
+        Operator operator = open("stack " + stack + " in " + region + " (table " + outputs.get(TABLE_OUTPUT) + ")", outputs.get(TABLE_OUTPUT),
                 settings, new Access(region, endpoint, credentials), actor, guard(stack, parameters), copies, context);
+        operator.expiry = expiry(stack, parameters);
+        return operator;
+    }
+
+    /** The stops' expiry from the stack's parameters (a stack deployed before them: the defaults). */
+    static dev.optout.suppression.ExpiryPolicy expiry(String stack, Map<String, String> parameters) {
+        try {
+            long soft = Long.parseLong(parameters.getOrDefault("SoftBounceStopExpiryDays",
+                    Long.toString(dev.optout.suppression.ExpiryPolicy.DEFAULT_SOFT_BOUNCE_STOP.toDays())));
+            long hard = Long.parseLong(parameters.getOrDefault("HardBounceExpiryDays", "0"));
+            return dev.optout.suppression.ExpiryPolicy.ofDays(soft, hard);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal("stack " + stack + " has an expiry parameter this command cannot read: " + e.getMessage());
+        }
+    }
+
+    /** How long stops stand by policy on the target, as its check judges them. */
+    public dev.optout.suppression.ExpiryPolicy expiry() {
+        return expiry;
     }
 
     /**

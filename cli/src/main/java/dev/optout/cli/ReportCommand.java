@@ -1,7 +1,9 @@
 package dev.optout.cli;
 
+import dev.optout.report.ComplianceDeadline;
 import dev.optout.report.ComplianceReport;
 import dev.optout.report.ComplianceReports;
+import dev.optout.report.HolidayCalendars;
 import dev.optout.report.ReportHtml;
 import dev.optout.report.ReportJson;
 import dev.optout.report.ReportText;
@@ -30,8 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"The compliance report of a period: opt-outs, bounces, complaints, mail sent while suppressed, the clock.",
                 "Opt-outs by source and day; bounces and complaints by campaign with the guard's rates; every message sent "
-                        + "while suppressed; the longest opt-out-to-send delay against Gmail's, Yahoo's, UU PDP's and CAN-SPAM's "
-                        + "deadlines. Scans the whole table (DynamoDB bills every item read): run it for reports, not in a loop."},
+                        + "while suppressed; the longest opt-out-to-send delay against each rule's deadline (Gmail, Yahoo, UU PDP, "
+                        + "CAN-SPAM, Spam Act, CASL, GDPR, PECR), each with its source. Scans the whole table (DynamoDB bills every item read): run it for reports, not in a loop."},
         footer = {"", "Rates are held against the campaign guard's thresholds: a stack's parameters (--stack), else the defaults.",
                 "Exit status: 0 report written, 1 the table could not be read or FILE written, 2 usage error."})
 public final class ReportCommand extends OperatorCommand {
@@ -50,6 +52,16 @@ public final class ReportCommand extends OperatorCommand {
             description = "Write one self-contained HTML page with charts to FILE (and say where; with --json, the JSON still goes to standard output).")
     Path html;
 
+    @Option(names = "--laws", paramLabel = "LIST",
+            description = "The rules the compliance clock judges, comma-separated: GMAIL, YAHOO, UU_PDP, CAN_SPAM, AU_SPAM_ACT, "
+                    + "CASL, GDPR, UK_PECR, or all (default: all, each judged).")
+    String laws;
+
+    @Option(names = "--holidays", paramLabel = "DIR",
+            description = "A directory of public-holiday files (US.txt, AU.txt, CA.txt ...: one YYYY-MM-DD a line) whose dates are "
+                    + "added to the calendars in the repository, for rules counted in business days.")
+    Path holidays;
+
     @Option(names = "--segments", paramLabel = "N", defaultValue = "4", description = "Parallel scan segments, 1..64 (default: ${DEFAULT-VALUE}).")
     int segments;
 
@@ -63,6 +75,18 @@ public final class ReportCommand extends OperatorCommand {
             throw new UsageError("--segments is between 1 and 64");
         }
         start(since, Instant.now()); // a usage error (exit 2) before anything is read
+        rules();
+    }
+
+    /** The compliance clock's rules from --laws and --holidays; a usage error naming what is wrong. */
+    ComplianceReports.Rules rules() {
+        try {
+            HolidayCalendars calendars = holidays == null ? HolidayCalendars.bundled() : HolidayCalendars.bundled().withDirectory(holidays);
+            return new ComplianceReports.Rules(ComplianceDeadline.parse(laws), calendars);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new UsageError((holidays != null && !(e.getMessage() != null && e.getMessage().startsWith("unknown rule"))
+                    ? "--holidays: " : "--laws: ") + e.getMessage());
+        }
     }
 
     /**
@@ -117,7 +141,7 @@ public final class ReportCommand extends OperatorCommand {
         ComplianceReport report;
         try {
             report = ComplianceReports.build(operator.dynamo(), operator.tableName(), periodStart, operator.clock(),
-                    operator.guard().thresholds(), segments);
+                    operator.guard().thresholds(), segments, rules());
         } finally {
             ticker.shutdownNow();
         }

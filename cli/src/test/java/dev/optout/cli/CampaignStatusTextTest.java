@@ -119,8 +119,9 @@ class CampaignStatusTextTest {
     @Test
     void aStacksGuardParametersAreItsThresholdsAndTheOnesItLacksAreTheDefaults() {
         Operator.Guard all = Operator.guard("prod", Map.of("CampaignComplaintRate", "0.002", "CampaignComplaintMinSends", "500",
-                "CampaignBounceRate", "0.04", "CampaignBounceMinSends", "800", "CampaignCounterShards", "20"));
-        assertThat(all.thresholds()).isEqualTo(new GuardThresholds(0.002, 500, 0.04, 800, 20));
+                "CampaignBounceRate", "0.04", "CampaignBounceMinSends", "800", "CampaignCounterShards", "20",
+                "CampaignSenderRejections", "30"));
+        assertThat(all.thresholds()).isEqualTo(new GuardThresholds(0.002, 500, 0.04, 800, 20, 30));
         assertThat(all.origin()).isEqualTo("stack prod's parameters");
 
         Operator.Guard some = Operator.guard("old", Map.of("CampaignBounceRate", "0.04", "OtherParameter", "x"));

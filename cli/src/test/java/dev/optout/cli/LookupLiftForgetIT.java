@@ -99,6 +99,23 @@ class LookupLiftForgetIT {
     }
 
     @Test
+    void lookupShowsWhenASoftBounceStopExpiresByPolicyAndThatAnOldOneHasExpired() throws Exception {
+        Instant recent = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(3600);
+        apply("full@example.com", Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "MailboxFull", Provenance.of(Source.SES_BOUNCE, recent)));
+        Instant until = recent.plus(java.time.Duration.ofDays(7));
+        String out = run("lookup", "full@example.com").out();
+        assertThat(out).contains("  newsletter         blocked: BOUNCED since " + recent + " until " + until + " (expires by policy)\n")
+                .contains("  soft-bounce stop expires by policy at " + until + "\n");
+        JsonNode json = Json.MAPPER.readTree(run("lookup", "full@example.com", "--json").out());
+        assertThat(json.path("check").path("newsletter").path("until").asText()).isEqualTo(until.toString());
+
+        apply("emptied@example.com", Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "MailboxFull", Provenance.of(Source.SES_BOUNCE, T)));
+        String expired = run("lookup", "emptied@example.com").out();
+        assertThat(expired).contains("  newsletter         allowed (IMMEDIATE)\n")
+                .contains("  soft-bounce stop expired by policy at " + T.plus(java.time.Duration.ofDays(7)) + ": mail may go again (no write needed)\n");
+    }
+
+    @Test
     void lookupJsonCarriesTheSameFactsForASubjectAccessRequest() throws Exception {
         everything("rich@example.com");
         JsonNode json = Json.MAPPER.readTree(run("lookup", "rich@example.com", "--json").out());

@@ -138,6 +138,29 @@ class ReportCliIT {
     }
 
     @Test
+    void lawsChooseTheRulesTheClockJudgesAndHolidaysExtendTheCalendars(@TempDir Path dir) throws Exception {
+        JsonNode two = Json.MAPPER.readTree(cli.run("report", "--local", "--json", "--laws", "casl,gdpr").out());
+        assertThat(two.path("complianceClock").path("laws").toString()).isEqualTo("[\"CASL\",\"GDPR\"]");
+        assertThat(two.path("complianceClock").path("deadlines").findValuesAsText("url"))
+                .containsExactly("https://laws-lois.justice.gc.ca/eng/acts/E-1.6/", "https://eur-lex.europa.eu/eli/reg/2016/679/oj");
+        JsonNode all = Json.MAPPER.readTree(cli.run("report", "--local", "--json").out());
+        assertThat(all.path("complianceClock").path("laws")).hasSize(8);
+
+        CliHarness.Result unknown = cli.run("report", "--local", "--laws", "GMAIL,HIPAA");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--laws", "unknown rule 'HIPAA'", "CASL");
+
+        Files.writeString(dir.resolve("CA.txt"), "2099-01-02 our holiday\n");
+        CliHarness.Result extended = cli.run("report", "--local", "--json", "--laws", "CASL", "--holidays", dir.toString());
+        assertThat(extended.code()).as(extended.err()).isZero();
+        assertThat(Json.MAPPER.readTree(extended.out()).path("complianceClock").path("holidayCalendars").path("CA").path("lastListed")
+                .asText()).isEqualTo("2099-01-02");
+        CliHarness.Result missing = cli.run("report", "--local", "--holidays", dir.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--holidays", "is not a directory");
+    }
+
+    @Test
     void aSinceThatIsNoDurationIsAUsageErrorNamingTheAcceptedForms() {
         for (String bad : List.of("yesterday", "30", "-7d", "P-3D", "30x")) {
             CliHarness.Result r = cli.run("report", "--local", "--since", bad);

@@ -27,7 +27,40 @@ import java.util.SortedMap;
 public record ComplianceReport(Instant since, Instant until, Map<String, Long> optOutsBySource,
                                SortedMap<LocalDate, Map<String, Long>> optOutsByDay, List<Campaign> campaigns,
                                List<SuppressedSend> sentWhileSuppressed, ClockResult clock, GuardThresholds thresholds,
-                               long itemsScanned) {
+                               long itemsScanned, Totals totals) {
+
+    /** The kinds counted per mailbox provider and day. */
+    public static final String BOUNCES = "bounces";
+    public static final String COMPLAINTS = "complaints";
+    public static final String SENDER_REJECTIONS = "senderRejections";
+    public static final List<String> PROVIDER_KINDS = List.of(BOUNCES, COMPLAINTS, SENDER_REJECTIONS);
+
+    /**
+     * Everything the period's history records, with or without a campaign.
+     *
+     * @param byReason   events by action ({@code HARD_BOUNCE}, {@code COMPLAINT}, {@code SENDER_REJECTION},
+     *                   {@code UNSUBSCRIBE_ALL}, ...), most first
+     * @param bySource   the same events by source ({@code SES_BOUNCE}, {@code ONE_CLICK}, {@code IMPORT}, ...), most first
+     * @param bouncesWithoutCampaign    hard bounces and soft-bounce stops that name no campaign
+     * @param complaintsWithoutCampaign complaints that name no campaign
+     * @param byProvider for {@link #BOUNCES}, {@link #COMPLAINTS} and {@link #SENDER_REJECTIONS}: per UTC day,
+     *                   counts per mailbox provider ({@link MailboxProvider})
+     */
+    public record Totals(Map<String, Long> byReason, Map<String, Long> bySource, long bouncesWithoutCampaign,
+                         long complaintsWithoutCampaign, Map<String, SortedMap<LocalDate, Map<String, Long>>> byProvider) {
+        /** The period's total of one kind per provider. */
+        public Map<String, Long> providerTotals(String kind) {
+            Map<String, Long> m = new java.util.LinkedHashMap<>();
+            for (String p : MailboxProvider.ALL) {
+                long n = byProvider.getOrDefault(kind, new java.util.TreeMap<>()).values().stream()
+                        .mapToLong(d -> d.getOrDefault(p, 0L)).sum();
+                if (n > 0) {
+                    m.put(p, n);
+                }
+            }
+            return m;
+        }
+    }
 
     public long optOutsTotal() {
         return optOutsBySource.values().stream().mapToLong(Long::longValue).sum();
@@ -81,7 +114,11 @@ public record ComplianceReport(Instant since, Instant until, Map<String, Long> o
      * @param longest   the send after an opt-out with the longest delay, or {@code null} when none
      * @param verdicts  per deadline: met when every send after an opt-out went out before it
      */
-    public record ClockResult(SuppressedSend longest, List<Verdict> verdicts) {
+    public record ClockResult(SuppressedSend longest, List<Verdict> verdicts, HolidayCalendars calendars) {
+        public ClockResult(SuppressedSend longest, List<Verdict> verdicts) {
+            this(longest, verdicts, HolidayCalendars.bundled());
+        }
+
         public Duration longestDelay() {
             return longest == null ? null : longest.delay();
         }

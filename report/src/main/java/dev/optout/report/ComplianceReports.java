@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -62,7 +63,7 @@ public final class ComplianceReports {
 
     public static final int DEFAULT_SEGMENTS = 4;
     private static final List<Action> COUNTED = List.of(Action.UNSUBSCRIBE_ALL, Action.UNSUBSCRIBE_TOPIC,
-            Action.HARD_BOUNCE, Action.SOFT_BOUNCE_SUPPRESS, Action.COMPLAINT, Action.SENT_WHILE_SUPPRESSED);
+            Action.HARD_BOUNCE, Action.SOFT_BOUNCE_SUPPRESS, Action.COMPLAINT, Action.SENDER_REJECTION, Action.SENT_WHILE_SUPPRESSED);
 
     private ComplianceReports() {
     }
@@ -78,10 +79,34 @@ public final class ComplianceReports {
      */
     public static ComplianceReport build(DynamoDbClient dynamo, String table, Instant since, Clock clock,
                                          GuardThresholds thresholds, int segments) {
+        return build(dynamo, table, since, clock, thresholds, segments, Rules.DEFAULT);
+    }
+
+    /**
+     * The rules the compliance clock judges, and the holiday calendars their business days skip.
+     *
+     * @param laws      the deadlines that apply (configuration chooses; default all)
+     * @param calendars public holidays per jurisdiction
+     */
+    public record Rules(Set<ComplianceDeadline> laws, HolidayCalendars calendars) {
+        public static final Rules DEFAULT = new Rules(java.util.EnumSet.allOf(ComplianceDeadline.class), HolidayCalendars.bundled());
+
+        public Rules {
+            if (laws.isEmpty()) {
+                throw new IllegalArgumentException("at least one rule must apply");
+            }
+            laws = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(laws));
+        }
+    }
+
+    /** With the rules of the compliance clock chosen. */
+    public static ComplianceReport build(DynamoDbClient dynamo, String table, Instant since, Clock clock,
+                                         GuardThresholds thresholds, int segments, Rules rules) {
         if (segments < 1 || segments > 64) {
             throw new IllegalArgumentException("segments must be 1..64, got " + segments);
         }
-        Instant until = clock.instant();
+        // the period ends at a whole second: the report writes it to the second, and the next report can start there
+        Instant until = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (since.isAfter(until)) {
             throw new IllegalArgumentException("the period starts after now: " + since);
         }
@@ -110,7 +135,9 @@ public final class ComplianceReports {
         } finally {
             pool.shutdownNow();
         }
-        return assemble(total, since, until, thresholds, addresses(dynamo, table, total.findings));
+        TreeSet<String> pks = new TreeSet<>(total.findings.stream().map(Finding::pk).toList());
+        total.providerEvents.forEach(e -> pks.add(e.pk()));
+        return assemble(total, since, until, thresholds, addresses(dynamo, table, pks), rules);
     }
 
     private static Fold scanSegment(DynamoDbClient dynamo, String table, Instant since, Instant until, int segment,
@@ -166,10 +193,10 @@ public final class ComplianceReports {
         return fold;
     }
 
-    /** The masked address of each finding's partition, read by key (100 keys a request). */
-    private static Map<String, String> addresses(DynamoDbClient dynamo, String table, List<Finding> findings) {
-        List<String> pks = new ArrayList<>(new TreeSet<>(findings.stream().map(Finding::pk).toList()));
-        Map<String, String> masked = new HashMap<>();
+    /** The address kept in each partition (erased ones are absent), read by key (100 keys a request). */
+    private static Map<String, EmailAddress> addresses(DynamoDbClient dynamo, String table, java.util.Collection<String> keys) {
+        List<String> pks = new ArrayList<>(keys);
+        Map<String, EmailAddress> masked = new HashMap<>();
         for (int i = 0; i < pks.size(); i += 100) {
             List<Map<String, AttributeValue>> pending = new ArrayList<>();
             pks.subList(i, Math.min(pks.size(), i + 100)).forEach(pk -> pending.add(Map.of(PK, s(pk), SK, s(STATE_SK))));
@@ -182,7 +209,7 @@ public final class ComplianceReports {
                         AttributeValue a = item.get(TableLayout.ADDRESS);
                         EmailAddress e = a == null ? null : AddressParser.parseOrNull(a.s());
                         if (e != null) {
-                            masked.put(item.get(PK).s(), e.masked());
+                            masked.put(item.get(PK).s(), e);
                         }
                     }
                     KeysAndAttributes un = response.unprocessedKeys().get(table);
@@ -196,7 +223,7 @@ public final class ComplianceReports {
     }
 
     private static ComplianceReport assemble(Fold f, Instant since, Instant until, GuardThresholds thresholds,
-                                             Map<String, String> masked) {
+                                             Map<String, EmailAddress> kept, Rules rules) {
         Map<String, Long> bySource = new LinkedHashMap<>();
         f.bySource.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
@@ -216,7 +243,8 @@ public final class ComplianceReports {
         }
         List<ComplianceReport.SuppressedSend> sends = new ArrayList<>();
         for (Finding x : f.findings) {
-            String addr = masked.getOrDefault(x.pk, "key " + x.pk.substring(TableLayout.ADDRESS_PREFIX.length(),
+            EmailAddress known = kept.get(x.pk);
+            String addr = known != null ? known.masked() : ("key " + x.pk.substring(TableLayout.ADDRESS_PREFIX.length(),
                     Math.min(x.pk.length(), TableLayout.ADDRESS_PREFIX.length() + 10)) + "…");
             sends.add(new ComplianceReport.SuppressedSend(addr, x.campaign, x.topic, x.reason, x.blockSource,
                     x.blockedSince, x.sentAt, x.messageId));
@@ -226,13 +254,35 @@ public final class ComplianceReports {
         ComplianceReport.SuppressedSend longest = sends.stream().filter(ComplianceReport.SuppressedSend::afterOptOut)
                 .max(Comparator.comparing(ComplianceReport.SuppressedSend::delay)).orElse(null);
         List<ComplianceReport.Verdict> verdicts = new ArrayList<>();
-        for (ComplianceDeadline d : ComplianceDeadline.values()) {
+        for (ComplianceDeadline d : rules.laws()) {
             long late = sends.stream().filter(ComplianceReport.SuppressedSend::afterOptOut)
-                    .filter(x -> x.sentAt().isAfter(d.deadline(x.blockedSince()))).count();
+                    .filter(x -> x.sentAt().isAfter(d.deadline(x.blockedSince(), rules.calendars()))).count();
             verdicts.add(new ComplianceReport.Verdict(d, late, late == 0));
         }
+        Map<String, SortedMap<LocalDate, Map<String, Long>>> byProvider = new LinkedHashMap<>();
+        for (String kind : ComplianceReport.PROVIDER_KINDS) {
+            byProvider.put(kind, new TreeMap<>());
+        }
+        for (ProviderEvent e : f.providerEvents) {
+            String domain = e.domain() != null ? e.domain() : (kept.containsKey(e.pk()) ? kept.get(e.pk()).domain() : null);
+            byProvider.get(e.kind()).computeIfAbsent(e.day(), d -> new LinkedHashMap<>())
+                    .merge(MailboxProvider.of(domain), 1L, Long::sum);
+        }
+        ComplianceReport.Totals totals = new ComplianceReport.Totals(sorted(f.byReason), sorted(f.bySourceAll),
+                f.noCampaign[0], f.noCampaign[1], byProvider);
         return new ComplianceReport(since, until, bySource, byDay, campaigns, sends,
-                new ComplianceReport.ClockResult(longest, verdicts), thresholds, f.scanned);
+                new ComplianceReport.ClockResult(longest, verdicts, rules.calendars()), thresholds, f.scanned, totals);
+    }
+
+    private static Map<String, Long> sorted(Map<String, Long> m) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        m.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** A bounce, complaint or sender rejection of the period, to count per mailbox provider and day. */
+    private record ProviderEvent(String pk, LocalDate day, String kind, String domain) {
     }
 
     private record Finding(String pk, String campaign, String topic, String reason, String blockSource,
@@ -248,6 +298,11 @@ public final class ComplianceReports {
         final Map<String, long[]> counted = new HashMap<>();
         final Map<String, Instant> pausedAt = new HashMap<>();
         final List<Finding> findings = new ArrayList<>();
+        final List<ProviderEvent> providerEvents = new ArrayList<>();
+        final Map<String, Long> byReason = new HashMap<>();
+        final Map<String, Long> bySourceAll = new HashMap<>();
+        /** bounces, complaints without a campaign */
+        final long[] noCampaign = new long[2];
         long scanned;
 
         void add(Map<String, AttributeValue> item, Instant since, Instant until) {
@@ -279,6 +334,10 @@ public final class ComplianceReports {
             }
             Action action = Action.valueOf(item.get("action").s());
             String campaign = text(item, "cmp");
+            byReason.merge(action.name(), 1L, Long::sum);
+            String source = text(item, "src");
+            bySourceAll.merge(source == null ? "unknown" : source, 1L, Long::sum);
+            LocalDate day = at.atZone(ZoneOffset.UTC).toLocalDate();
             switch (action) {
                 case UNSUBSCRIBE_ALL, UNSUBSCRIBE_TOPIC -> {
                     String src = text(item, "src");
@@ -288,12 +347,23 @@ public final class ComplianceReports {
                 case HARD_BOUNCE, SOFT_BOUNCE_SUPPRESS -> {
                     if (campaign != null) {
                         campaignBounces.merge(campaign, 1L, Long::sum);
+                    } else {
+                        noCampaign[0]++;
                     }
+                    providerEvents.add(new ProviderEvent(item.get(PK).s(), day, ComplianceReport.BOUNCES, null));
                 }
                 case COMPLAINT -> {
                     if (campaign != null) {
                         campaignComplaints.merge(campaign, 1L, Long::sum);
+                    } else {
+                        noCampaign[1]++;
                     }
+                    providerEvents.add(new ProviderEvent(item.get(PK).s(), day, ComplianceReport.COMPLAINTS, null));
+                }
+                case SENDER_REJECTION -> {
+                    Map<String, AttributeValue> ev = item.containsKey("evidence") ? item.get("evidence").m() : Map.of();
+                    String domain = ev.containsKey("receivingDomain") ? ev.get("receivingDomain").s() : null;
+                    providerEvents.add(new ProviderEvent(item.get(PK).s(), day, ComplianceReport.SENDER_REJECTIONS, domain));
                 }
                 case SENT_WHILE_SUPPRESSED -> {
                     Map<String, AttributeValue> ev = item.containsKey("evidence") ? item.get("evidence").m() : Map.of();
@@ -323,6 +393,11 @@ public final class ComplianceReports {
             });
             pausedAt.putAll(o.pausedAt);
             findings.addAll(o.findings);
+            providerEvents.addAll(o.providerEvents);
+            o.byReason.forEach((k, v) -> byReason.merge(k, v, Long::sum));
+            o.bySourceAll.forEach((k, v) -> bySourceAll.merge(k, v, Long::sum));
+            noCampaign[0] += o.noCampaign[0];
+            noCampaign[1] += o.noCampaign[1];
             scanned += o.scanned;
         }
 

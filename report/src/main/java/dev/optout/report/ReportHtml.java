@@ -53,6 +53,7 @@ public final class ReportHtml {
                 .append("</strong></div><div>Campaigns paused: <strong>").append(paused).append("</strong></div></div>\n");
 
         optOuts(b, r);
+        everything(b, r);
         campaigns(b, r);
         clock(b, r);
         sends(b, r);
@@ -65,11 +66,28 @@ public final class ReportHtml {
 
     private static void optOuts(StringBuilder b, ComplianceReport r) {
         b.append("<h2 id=\"optouts\">Opt-outs per day by source</h2>\n");
-        List<LocalDate> days = days(r);
         Set<String> sources = new LinkedHashSet<>(r.optOutsBySource().keySet());
+        StringBuilder desc = new StringBuilder(r.optOutsTotal() + " opt-outs from " + day(r.since()) + " to " + day(r.until()) + ". ");
+        r.optOutsBySource().forEach((s, n) -> desc.append(s).append(": ").append(n).append(". "));
+        stackedDaily(b, "chart-optouts", "Opt-outs per day, stacked by source", desc.toString(), days(r, r.optOutsByDay()),
+                r.optOutsByDay(), sources);
+        legend(b, sources);
+        b.append("<table><caption class=\"note\">Opt-outs by source in the period</caption><thead><tr><th scope=\"col\">Source</th>")
+                .append("<th scope=\"col\" class=\"n\">Opt-outs</th></tr></thead><tbody>\n");
+        r.optOutsBySource().forEach((s, n) -> b.append("<tr><td>").append(escape(s)).append("</td><td class=\"n\">").append(n)
+                .append("</td></tr>\n"));
+        if (r.optOutsBySource().isEmpty()) {
+            b.append("<tr><td colspan=\"2\">No opt-outs in this period.</td></tr>\n");
+        }
+        b.append("</tbody></table>\n");
+    }
+
+    /** Per day, one bar stacked by key, in the order of {@code keys}. */
+    private static void stackedDaily(StringBuilder b, String id, String title, String description, List<LocalDate> days,
+                                     Map<LocalDate, Map<String, Long>> byDay, Set<String> sources) {
         long max = 1;
         for (LocalDate d : days) {
-            max = Math.max(max, r.optOutsByDay().getOrDefault(d, Map.of()).values().stream().mapToLong(Long::longValue).sum());
+            max = Math.max(max, byDay.getOrDefault(d, Map.of()).values().stream().mapToLong(Long::longValue).sum());
         }
         int h = 260;
         int left = 44;
@@ -78,15 +96,13 @@ public final class ReportHtml {
         int plotW = W - left - 10;
         int plotH = h - top - bottom;
         long yMax = niceCeiling(max);
-        StringBuilder desc = new StringBuilder(r.optOutsTotal() + " opt-outs from " + day(r.since()) + " to " + day(r.until()) + ". ");
-        r.optOutsBySource().forEach((s, n) -> desc.append(s).append(": ").append(n).append(". "));
-        openSvg(b, "chart-optouts", h, "Opt-outs per day, stacked by source", desc.toString());
+        openSvg(b, id, h, title, description);
         axisY(b, left, top, plotW, plotH, yMax);
         double slot = (double) plotW / Math.max(1, days.size());
         double bar = Math.max(1, slot * 0.7);
         for (int i = 0; i < days.size(); i++) {
             LocalDate d = days.get(i);
-            Map<String, Long> m = r.optOutsByDay().getOrDefault(d, Map.of());
+            Map<String, Long> m = byDay.getOrDefault(d, Map.of());
             double x = left + i * slot + (slot - bar) / 2;
             double y = top + plotH;
             int ci = 0;
@@ -106,15 +122,6 @@ public final class ReportHtml {
             }
         }
         b.append("</svg>\n");
-        legend(b, sources);
-        b.append("<table><caption class=\"note\">Opt-outs by source in the period</caption><thead><tr><th scope=\"col\">Source</th>")
-                .append("<th scope=\"col\" class=\"n\">Opt-outs</th></tr></thead><tbody>\n");
-        r.optOutsBySource().forEach((s, n) -> b.append("<tr><td>").append(escape(s)).append("</td><td class=\"n\">").append(n)
-                .append("</td></tr>\n"));
-        if (r.optOutsBySource().isEmpty()) {
-            b.append("<tr><td colspan=\"2\">No opt-outs in this period.</td></tr>\n");
-        }
-        b.append("</tbody></table>\n");
     }
 
     private static void legend(StringBuilder b, Set<String> sources) {
@@ -130,8 +137,8 @@ public final class ReportHtml {
         b.append("</p>\n");
     }
 
-    /** Every day of the period when it is short, else the days with opt-outs. */
-    private static List<LocalDate> days(ComplianceReport r) {
+    /** Every day of the period when it is short, else the days with counts. */
+    private static List<LocalDate> days(ComplianceReport r, Map<LocalDate, ?> counted) {
         LocalDate first = r.since().atZone(ZoneOffset.UTC).toLocalDate();
         LocalDate last = r.until().atZone(ZoneOffset.UTC).toLocalDate();
         List<LocalDate> days = new ArrayList<>();
@@ -140,9 +147,46 @@ public final class ReportHtml {
                 days.add(d);
             }
         } else {
-            days.addAll(r.optOutsByDay().keySet());
+            days.addAll(new java.util.TreeSet<>(counted.keySet()));
         }
         return days;
+    }
+
+    // ---------------------------------------------------------------- everything: totals, per mailbox provider
+
+    private static void everything(StringBuilder b, ComplianceReport r) {
+        ComplianceReport.Totals t = r.totals();
+        b.append("<h2 id=\"totals\">Everything in the period</h2>\n<p>Every event of the period, with or without a campaign: ")
+                .append(t.bouncesWithoutCampaign()).append(" bounce(s) and ").append(t.complaintsWithoutCampaign())
+                .append(" complaint(s) named no campaign (imports, the demo, mail sent without the check's tags).</p>\n");
+        totalsTable(b, "Totals by reason", "Reason", t.byReason());
+        totalsTable(b, "Totals by source", "Source", t.bySource());
+        Set<String> providers = new LinkedHashSet<>(MailboxProvider.ALL);
+        String[][] kinds = {{ComplianceReport.BOUNCES, "Bounces", "chart-provider-bounces"},
+                {ComplianceReport.COMPLAINTS, "Complaints", "chart-provider-complaints"},
+                {ComplianceReport.SENDER_REJECTIONS, "Sender rejections", "chart-provider-rejections"}};
+        for (String[] k : kinds) {
+            Map<LocalDate, Map<String, Long>> byDay = t.byProvider().get(k[0]);
+            Map<String, Long> totals = t.providerTotals(k[0]);
+            b.append("<h3>").append(k[1]).append(" per day by mailbox provider</h3>\n");
+            StringBuilder desc = new StringBuilder(k[1] + " from " + day(r.since()) + " to " + day(r.until()) + ": ");
+            desc.append(totals.isEmpty() ? "none. " : "");
+            totals.forEach((p, n) -> desc.append(MailboxProvider.label(p)).append(" ").append(n).append(". "));
+            stackedDaily(b, k[2], k[1] + " per day, stacked by mailbox provider", desc.toString(), days(r, byDay), byDay, providers);
+            b.append("<p class=\"note\">").append(escape(desc.toString())).append("</p>\n");
+        }
+        legend(b, providers);
+        b.append("<p class=\"note\">").append(escape(ReportText.GMAIL_COMPLAINTS)).append("</p>\n");
+    }
+
+    private static void totalsTable(StringBuilder b, String caption, String what, Map<String, Long> m) {
+        b.append("<table><caption class=\"note\">").append(escape(caption)).append("</caption><thead><tr><th scope=\"col\">")
+                .append(escape(what)).append("</th><th scope=\"col\" class=\"n\">Events</th></tr></thead><tbody>\n");
+        m.forEach((k, n) -> b.append("<tr><td>").append(escape(k)).append("</td><td class=\"n\">").append(n).append("</td></tr>\n"));
+        if (m.isEmpty()) {
+            b.append("<tr><td colspan=\"2\">None in this period.</td></tr>\n");
+        }
+        b.append("</tbody></table>\n");
     }
 
     // ---------------------------------------------------------------- campaign rates vs thresholds
@@ -251,7 +295,7 @@ public final class ReportHtml {
         int h = top + r.clock().verdicts().size() * rowH + 30;
         double maxH = 0;
         for (ComplianceReport.Verdict v : r.clock().verdicts()) {
-            maxH = Math.max(maxH, v.deadline().allowance(from).toMinutes() / 60.0);
+            maxH = Math.max(maxH, v.deadline().allowance(from, r.clock().calendars()).toMinutes() / 60.0);
         }
         double delayH = delay == null ? 0 : delay.toMinutes() / 60.0;
         maxH = Math.max(maxH, delayH) * 1.05;
@@ -265,7 +309,7 @@ public final class ReportHtml {
         int i = 0;
         for (ComplianceReport.Verdict v : r.clock().verdicts()) {
             double y = top + i * rowH;
-            double hours = v.deadline().allowance(from).toMinutes() / 60.0;
+            double hours = v.deadline().allowance(from, r.clock().calendars()).toMinutes() / 60.0;
             double bw = plotW * hours / maxH;
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">%s</text>\n",
                     left - 6, y + 16, escape(v.deadline().label() + " \u00b7 " + v.deadline().limit())));
@@ -288,12 +332,29 @@ public final class ReportHtml {
                 .append("</tr></thead><tbody>\n");
         for (ComplianceReport.Verdict v : r.clock().verdicts()) {
             b.append("<tr><td>").append(escape(v.deadline().label())).append("</td><td>").append(escape(v.deadline().limit()))
-                    .append("</td><td>").append(escape(v.deadline().rule())).append("</td><td>")
+                    .append("</td><td>").append(escape(v.deadline().rule())).append("<br><span class=\"note\">")
+                    .append(escape(v.deadline().url())).append("</span>")
+                    .append(v.deadline().note() == null ? "" : "<br>" + escape(v.deadline().note()))
+                    .append(v.deadline().facilityDays() == 0 ? "" : "<br>Unsubscribe link valid at least "
+                            + v.deadline().facilityDays() + " days after the message.")
+                    .append("</td><td>")
                     .append(v.met() ? "<span class=\"ok\">Met</span>" : "<span class=\"bad\">Missed</span>: " + v.late() + " late")
                     .append("</td></tr>\n");
         }
-        b.append("</tbody></table>\n<p class=\"note\">Business days are counted Monday to Friday (UTC), without skipping "
-                + "public holidays.</p>\n");
+        StringBuilder calendars = new StringBuilder();
+        for (ComplianceReport.Verdict v : r.clock().verdicts()) {
+            String j = v.deadline().jurisdiction();
+            if (j != null && calendars.indexOf(j + " (") < 0) {
+                java.time.LocalDate last = r.clock().calendars().lastListed(j);
+                calendars.append(calendars.length() == 0 ? "" : ", ").append(j).append(" (")
+                        .append(r.clock().calendars().holidays(j).size()).append(" holidays listed, to ")
+                        .append(last == null ? "none" : last.toString()).append(')');
+            }
+        }
+        b.append("</tbody></table>\n<p class=\"note\">The rules that apply: ").append(r.clock().verdicts().size())
+                .append(", each judged. Times in UTC. Business days skip Saturdays, Sundays and the public holidays of the "
+                        + "rule's country").append(calendars.length() == 0 ? "" : ": " + escape(calendars.toString()))
+                .append("; a later day counts as a working day, which only makes a deadline earlier.</p>\n");
     }
 
     // ---------------------------------------------------------------- the list

@@ -37,6 +37,24 @@ public final class ReportJson {
                 "total", m.values().stream().mapToLong(Long::longValue).sum(), "bySource", m)));
         optOuts.put("byDay", days);
         root.put("optOuts", optOuts);
+        ComplianceReport.Totals t = r.totals();
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("byReason", t.byReason());
+        totals.put("bySource", t.bySource());
+        totals.put("bouncesWithoutCampaign", t.bouncesWithoutCampaign());
+        totals.put("complaintsWithoutCampaign", t.complaintsWithoutCampaign());
+        Map<String, Object> providers = new LinkedHashMap<>();
+        for (String kind : ComplianceReport.PROVIDER_KINDS) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("total", t.providerTotals(kind));
+            List<Map<String, Object>> byDay = new ArrayList<>();
+            t.byProvider().get(kind).forEach((d, m) -> byDay.add(Map.of("date", d.toString(), "byProvider", m)));
+            k.put("byDay", byDay);
+            providers.put(kind, k);
+        }
+        totals.put("byMailboxProvider", providers);
+        totals.put("note", ReportText.GMAIL_COMPLAINTS);
+        root.put("totals", totals);
         List<Map<String, Object>> campaigns = new ArrayList<>();
         for (ComplianceReport.Campaign c : r.campaigns()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -67,11 +85,27 @@ public final class ReportJson {
             m.put("rule", v.deadline().name());
             m.put("label", v.deadline().label());
             m.put("limit", v.deadline().limit());
+            m.put("source", v.deadline().rule());
+            m.put("url", v.deadline().url());
+            m.put("jurisdiction", v.deadline().jurisdiction());
+            m.put("facilityDays", v.deadline().facilityDays() == 0 ? null : v.deadline().facilityDays());
+            m.put("note", v.deadline().note());
             m.put("met", v.met());
             m.put("late", v.late());
             deadlines.add(m);
         }
         clock.put("deadlines", deadlines);
+        clock.put("laws", r.clock().verdicts().stream().map(v -> v.deadline().name()).toList());
+        Map<String, Object> calendars = new LinkedHashMap<>();
+        for (ComplianceReport.Verdict v : r.clock().verdicts()) {
+            String j = v.deadline().jurisdiction();
+            if (j != null && !calendars.containsKey(j)) {
+                java.time.LocalDate last = r.clock().calendars().lastListed(j);
+                calendars.put(j, Map.of("holidays", r.clock().calendars().holidays(j).size(),
+                        "lastListed", last == null ? "none" : last.toString()));
+            }
+        }
+        clock.put("holidayCalendars", calendars);
         root.put("complianceClock", clock);
         root.put("itemsScanned", r.itemsScanned());
         return root;

@@ -16,6 +16,11 @@ public final class ReportText {
     private ReportText() {
     }
 
+    /** Why the complaint counts are a lower bound: said in every form of the report. */
+    public static final String GMAIL_COMPLAINTS = "Gmail's complaints never reach SES: Gmail sends no complaint feedback "
+            + "(ARF) to senders, only aggregate spam rates in Postmaster Tools (per Feedback-ID). The complaints here, and "
+            + "the campaign guard's complaint rate, are therefore a lower bound: read Gmail's rate in Postmaster Tools.";
+
     public static String render(ComplianceReport r) {
         StringBuilder b = new StringBuilder();
         b.append("optout compliance report\n");
@@ -32,6 +37,21 @@ public final class ReportText {
             }
         }
         b.append('\n');
+
+        ComplianceReport.Totals t = r.totals();
+        b.append("Everything in the period (with or without a campaign)\n");
+        b.append("  by reason: ").append(t.byReason().isEmpty() ? "none" : counts(t.byReason())).append('\n');
+        b.append("  by source: ").append(t.bySource().isEmpty() ? "none" : counts(t.bySource())).append('\n');
+        b.append("  without a campaign: ").append(t.bouncesWithoutCampaign()).append(" bounce(s), ")
+                .append(t.complaintsWithoutCampaign()).append(" complaint(s)\n");
+        for (String kind : ComplianceReport.PROVIDER_KINDS) {
+            Map<String, Long> totals = t.providerTotals(kind);
+            b.append("  ").append(kind).append(" by mailbox provider: ").append(totals.isEmpty() ? "none" : counts(totals)).append('\n');
+            for (Map.Entry<LocalDate, Map<String, Long>> d : t.byProvider().get(kind).entrySet()) {
+                b.append("    ").append(d.getKey()).append("  ").append(counts(d.getValue())).append('\n');
+            }
+        }
+        b.append("  ").append(GMAIL_COMPLAINTS).append("\n\n");
 
         b.append("Campaigns (bounces, complaints: recorded in the period; sends and rates: the campaign guard's counts)\n");
         if (r.campaigns().isEmpty()) {
@@ -69,8 +89,12 @@ public final class ReportText {
                     .append(l.campaign() == null ? "" : ", campaign " + Printable.line(l.campaign())).append(")\n");
         }
         for (ComplianceReport.Verdict v : clock.verdicts()) {
-            b.append(String.format(Locale.ROOT, "  %-9s %-17s %s%n", v.deadline().label(), v.deadline().limit(),
+            b.append(String.format(Locale.ROOT, "  %-14s %-18s %s%n", v.deadline().label(), v.deadline().limit(),
                     v.met() ? "met" : "MISSED: " + v.late() + " message(s) later than this"));
+            b.append("      ").append(v.deadline().rule()).append(" <").append(v.deadline().url()).append(">\n");
+            if (v.deadline().note() != null) {
+                b.append("      ").append(v.deadline().note()).append('\n');
+            }
         }
         b.append("\n").append(r.itemsScanned()).append(" table items scanned.\n");
         return b.toString();

@@ -36,19 +36,22 @@ class ComplianceReportBrowserIT {
         Files.writeString(file, ReportHtml.render(report), StandardCharsets.UTF_8);
 
         try (HeadlessChromium chromium = HeadlessChromium.start("en-US")) {
-            chromium.driver().manage().window().setSize(new Dimension(900, 2600));
+            chromium.driver().manage().window().setSize(new Dimension(900, 4200));
             chromium.driver().get(file.toUri().toString());
 
             assertThat(chromium.driver().getTitle()).startsWith("optout compliance report 2026-11-01");
             List<WebElement> charts = chromium.driver().findElements(By.cssSelector("svg[role=img]"));
-            assertThat(charts).hasSize(4);
+            // opt-outs; bounces, complaints and sender rejections per mailbox provider; two campaign rates; the clock
+            assertThat(charts).hasSize(7);
             for (WebElement svg : charts) {
                 assertThat(svg.getSize().getHeight()).as("drawn, not empty").isGreaterThan(50);
                 String titleId = svg.getAttribute("aria-labelledby").split(" ")[0];
                 assertThat(chromium.driver().findElement(By.id(titleId)).getAttribute("textContent")).isNotBlank();
             }
             assertThat(chromium.driver().findElement(By.id("chart-clock")).getAttribute("textContent"))
-                    .contains("Gmail", "CAN-SPAM", "missed");
+                    .contains("Gmail", "CAN-SPAM", "CASL", "GDPR", "missed");
+            assertThat(chromium.driver().findElement(By.id("chart-provider-rejections")).getAttribute("textContent"))
+                    .contains("gmail.com");
             Object resources = ((JavascriptExecutor) chromium.driver())
                     .executeScript("return performance.getEntriesByType('resource').length");
             assertThat(((Number) resources).intValue()).as("nothing loaded besides the page").isZero();

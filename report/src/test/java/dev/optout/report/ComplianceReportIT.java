@@ -7,7 +7,10 @@ import dev.optout.campaign.GuardThresholds;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +25,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ComplianceReportIT {
     private ComplianceReport report;
 
+    private ComplianceReport chosen;
+    private String table;
+
     @BeforeAll
     void script(LocalAws aws) {
         ScriptedHistory h = new ScriptedHistory(aws);
+        table = h.table;
         report = ComplianceReports.build(aws.dynamoDb(), h.table, ScriptedHistory.SINCE, ScriptedHistory.REPORT_CLOCK,
                 GuardThresholds.DEFAULTS, 3);
+        chosen = ComplianceReports.build(aws.dynamoDb(), h.table, ScriptedHistory.SINCE, ScriptedHistory.REPORT_CLOCK,
+                GuardThresholds.DEFAULTS, 3, new ComplianceReports.Rules(ComplianceDeadline.parse("CASL,GDPR"), HolidayCalendars.bundled()));
     }
 
     @Test
@@ -68,8 +77,63 @@ class ComplianceReportIT {
     void theComplianceClockHoldsTheLongestDelayAgainstEachDeadline() {
         assertThat(report.clock().longestDelay()).isEqualTo(Duration.ofDays(16));
         assertThat(report.clock().verdicts()).extracting(v -> v.deadline() + " " + v.late())
-                .containsExactly("GMAIL 2", "YAHOO 2", "UU_PDP 1", "CAN_SPAM 1");
+                .containsExactly("GMAIL 2", "YAHOO 2", "UU_PDP 1", "CAN_SPAM 1",
+                        // 5 business days: 72 hours is within them, 16 days is not
+                        "AU_SPAM_ACT 1", "CASL 1",
+                        // the same day: a send 24 hours after an opt-out is on a later day
+                        "GDPR 3", "UK_PECR 2");
         assertThat(report.clock().verdicts()).noneMatch(ComplianceReport.Verdict::met);
+    }
+
+    @Test
+    void configurationChoosesTheLawsAndTheReportSaysWhichApplyWithTheirSources() throws Exception {
+        assertThat(chosen.clock().verdicts()).extracting(v -> v.deadline() + " " + v.late()).containsExactly("CASL 1", "GDPR 3");
+        JsonNode clock = Json.MAPPER.readTree(ReportJson.render(chosen)).path("complianceClock");
+        assertThat(clock.path("laws").toString()).isEqualTo("[\"CASL\",\"GDPR\"]");
+        JsonNode casl = clock.path("deadlines").get(0);
+        assertThat(casl.path("source").asText()).contains("S.C. 2010 c. 23, s 11(3)");
+        assertThat(casl.path("url").asText()).isEqualTo("https://laws-lois.justice.gc.ca/eng/acts/E-1.6/");
+        assertThat(casl.path("jurisdiction").asText()).isEqualTo("CA");
+        assertThat(casl.path("facilityDays").asInt()).isEqualTo(60);
+        assertThat(clock.path("deadlines").get(1).path("note").asText()).contains("Art. 21(3) sets no period");
+        assertThat(clock.path("holidayCalendars").path("CA").path("holidays").asInt()).isPositive();
+        String html = ReportHtml.render(chosen);
+        assertThat(html).contains("CASL (CA)", "S.C. 2010 c. 23", "https://laws-lois.justice.gc.ca/eng/acts/E-1.6/",
+                "valid at least 60 days", "The rules that apply: 2", "CA (").doesNotContain("Gmail email sender guidelines");
+        assertThat(ReportText.render(chosen)).contains("GDPR (EU)", "Art. 21(3) sets no period", "<https://eur-lex.europa.eu/eli/reg/2016/679/oj>");
+    }
+
+    @Test
+    void theReportSeesBouncesAndComplaintsWithoutACampaignAndCountsPerMailboxProvider() throws Exception {
+        ComplianceReport.Totals t = report.totals();
+        assertThat(t.byReason()).containsEntry("HARD_BOUNCE", 3L).containsEntry("COMPLAINT", 3L)
+                .containsEntry("SENDER_REJECTION", 1L).containsEntry("UNSUBSCRIBE_TOPIC", 3L).containsEntry("UNSUBSCRIBE_ALL", 1L);
+        assertThat(t.bySource()).containsEntry("SES_BOUNCE", 3L).containsEntry("IMPORT", 1L).containsEntry("SES_COMPLAINT", 3L);
+        assertThat(t.bouncesWithoutCampaign()).as("the demo's bounce and the imported one").isEqualTo(2);
+        assertThat(t.complaintsWithoutCampaign()).isEqualTo(1);
+        assertThat(t.providerTotals(ComplianceReport.BOUNCES)).containsExactly(Map.entry("gmail.com", 1L),
+                Map.entry("yahoo.com", 1L), Map.entry("other", 1L));
+        assertThat(t.providerTotals(ComplianceReport.COMPLAINTS)).containsExactly(Map.entry("outlook.com", 1L), Map.entry("other", 2L));
+        assertThat(t.providerTotals(ComplianceReport.SENDER_REJECTIONS)).containsExactly(Map.entry("gmail.com", 1L));
+        assertThat(t.byProvider().get(ComplianceReport.SENDER_REJECTIONS)).containsOnlyKeys(LocalDate.parse("2026-11-06"));
+
+        JsonNode totals = Json.MAPPER.readTree(ReportJson.render(report)).path("totals");
+        assertThat(totals.path("bouncesWithoutCampaign").asLong()).isEqualTo(2);
+        assertThat(totals.path("byMailboxProvider").path("senderRejections").path("total").path("gmail.com").asLong()).isEqualTo(1);
+        assertThat(totals.path("note").asText()).contains("Gmail's complaints never reach SES", "lower bound");
+        String html = ReportHtml.render(report);
+        assertThat(html).contains("chart-provider-bounces", "chart-provider-complaints", "chart-provider-rejections",
+                "Gmail&#39;s complaints never reach SES");
+        assertThat(ReportText.render(report)).contains("without a campaign: 2 bounce(s), 1 complaint(s)",
+                "senderRejections by mailbox provider: gmail.com 1");
+    }
+
+    @Test
+    void thePeriodEndsAtAWholeSecond(LocalAws aws) throws Exception {
+        ComplianceReport r = ComplianceReports.build(aws.dynamoDb(), table, ScriptedHistory.SINCE,
+                Clock.fixed(Instant.parse("2026-11-20T00:00:07.123456789Z"), ZoneOffset.UTC), GuardThresholds.DEFAULTS, 1);
+        assertThat(Json.MAPPER.readTree(ReportJson.render(r)).path("period").path("until").asText()).isEqualTo("2026-11-20T00:00:07Z");
+        assertThat(ReportText.render(r)).contains(" .. 2026-11-20T00:00:07Z (");
     }
 
     @Test

@@ -68,6 +68,14 @@ final class ScriptedHistory {
                 + "\"bouncedRecipients\":[{\"emailAddress\":\"gone@example.com\",\"status\":\"5.1.1\"}]}}");
         process(processor, complaint("msg-frank", "frank@example.com", weekly));
         process(processor, complaint("msg-odd", "odd@example.com", "{\"campaign\":[\"<b>x</b>\"]}"));
+        // without a campaign: an untagged bounce (the demo's), an untagged complaint, an imported bounce
+        process(processor, bounce("msg-demo", "2026-11-06T10:00:00Z", "nobody@gmail.com", "5.1.1", "smtp; 550 5.1.1 no such user", "{}"));
+        process(processor, complaint("msg-hal", "hal@hotmail.com", "{}"));
+        store.apply(a("old@yahoo.com"), Change.withDetail(dev.optout.suppression.Action.HARD_BOUNCE, "imported",
+                Provenance.of(Source.IMPORT, t("2026-11-07T08:00:00Z"))));
+        // the sender's setup broke: Gmail refuses, nobody is suppressed
+        process(processor, bounce("msg-dkim", "2026-11-06T11:00:00Z", "rani@gmail.com", "5.7.26",
+                "smtp; 550-5.7.26 This mail has been blocked because the sender is unauthenticated.", weekly));
 
         CampaignGuard guard = new CampaignGuard(aws.dynamoDb(), table, GuardThresholds.DEFAULTS, Clock.systemUTC());
         guard.record("nov-weekly", new CampaignCounts(1_000, 1, 1));
@@ -85,6 +93,14 @@ final class ScriptedHistory {
     private static String send(String id, String at, String to, String tags) {
         return "{\"eventType\":\"Send\",\"mail\":{\"timestamp\":\"" + at + "\",\"messageId\":\"" + id + "\",\"destination\":[\""
                 + to + "\"],\"tags\":" + tags + "},\"send\":{}}";
+    }
+
+    private static String bounce(String id, String at, String to, String status, String diagnostic, String tags) {
+        return "{\"eventType\":\"Bounce\",\"mail\":{\"timestamp\":\"" + at + "\",\"messageId\":\"" + id + "\","
+                + "\"destination\":[\"" + to + "\"],\"tags\":" + tags + "},\"bounce\":{\"bounceType\":\"Permanent\","
+                + "\"bounceSubType\":\"General\",\"timestamp\":\"" + at + "\",\"feedbackId\":\"fb-" + id + "\","
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"" + to + "\",\"status\":\"" + status + "\",\"diagnosticCode\":\""
+                + diagnostic + "\"}]}}";
     }
 
     private static String complaint(String id, String to, String tags) {

@@ -45,6 +45,9 @@ public final class CampaignGuard implements CampaignPauses {
     public static final String RESUMED = "RESUMED";
     public static final String COMPLAINT_RATE = "COMPLAINT_RATE";
     public static final String BOUNCE_RATE = "BOUNCE_RATE";
+    public static final String SENDER_REJECTIONS = "SENDER_REJECTIONS";
+    /** A counter item's sender rejections of one provider: {@code rej:gmail.com}. */
+    static final String REJECTIONS_PREFIX = "rej:";
     /** The actor recorded for automatic pauses. */
     public static final String GUARD_ACTOR = "campaign-guard";
     private static final int MAX_TEXT = 500;
@@ -108,13 +111,23 @@ public final class CampaignGuard implements CampaignPauses {
             return Optional.empty();
         }
         int shard = shardPicker.nextInt(thresholds.shards());
+        Map<String, String> names = new HashMap<>(Map.of("#sends", "sends", "#bounces", "bounces", "#complaints", "complaints",
+                "#cmp", "cmp", "#updatedAt", "updatedAt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":s", n(delta.sends()), ":b", n(delta.bounces()),
+                ":c", n(delta.complaints()), ":cmp", s(c), ":now", s(clock.instant().toString())));
+        StringBuilder add = new StringBuilder("ADD #sends :s, #bounces :b, #complaints :c");
+        int i = 0;
+        for (Map.Entry<String, Long> e : delta.senderRejections().entrySet()) {
+            // one attribute per provider group (ReceivingProvider: four at most), so the item stays small
+            names.put("#r" + i, REJECTIONS_PREFIX + ReceivingProvider.of(e.getKey()));
+            values.put(":r" + i, n(e.getValue()));
+            add.append(", #r").append(i).append(" :r").append(i);
+            i++;
+        }
+        String update = add + " SET #cmp = :cmp, #updatedAt = :now";
         try {
             dynamo.updateItem(r -> r.tableName(table).key(counterKey(c, shard))
-                    .updateExpression("ADD #sends :s, #bounces :b, #complaints :c SET #cmp = :cmp, #updatedAt = :now")
-                    .expressionAttributeNames(Map.of("#sends", "sends", "#bounces", "bounces", "#complaints", "complaints",
-                            "#cmp", "cmp", "#updatedAt", "updatedAt"))
-                    .expressionAttributeValues(Map.of(":s", n(delta.sends()), ":b", n(delta.bounces()),
-                            ":c", n(delta.complaints()), ":cmp", s(c), ":now", s(clock.instant().toString()))));
+                    .updateExpression(update).expressionAttributeNames(names).expressionAttributeValues(values));
         } catch (SdkException e) {
             throw new StoreUnavailableException("campaign counters unwritable: " + e.getMessage(), e);
         }
@@ -132,7 +145,11 @@ public final class CampaignGuard implements CampaignPauses {
         if (breach == null) {
             return Optional.empty();
         }
-        String why = breach == GuardThresholds.Breach.COMPLAINT_RATE ? COMPLAINT_RATE : BOUNCE_RATE;
+        String why = switch (breach) {
+            case COMPLAINT_RATE -> COMPLAINT_RATE;
+            case BOUNCE_RATE -> BOUNCE_RATE;
+            case SENDER_REJECTIONS -> SENDER_REJECTIONS;
+        };
         Instant now = clock.instant();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":true", AttributeValue.fromBool(true));
@@ -189,14 +206,18 @@ public final class CampaignGuard implements CampaignPauses {
             values.put(":bs", n(snap.total.sends()));
             values.put(":bb", n(snap.total.bounces()));
             values.put(":bc", n(snap.total.complaints()));
+            Map<String, AttributeValue> baseRejections = new HashMap<>();
+            snap.total.senderRejections().forEach((k, v) -> baseRejections.put(k, n(v)));
+            values.put(":br", AttributeValue.fromM(baseRejections));
             values.put(":entry", AttributeValue.fromL(List.of(entry(RESUMED, now, why, who, snap.total.minus(snap.baseline)))));
             try {
                 dynamo.updateItem(r -> r.tableName(table).key(guardKey(campaign))
                         .updateExpression("SET #paused = :false, #resumedAt = :at, #v = :v1, #bs = :bs, "
-                                + "#bb = :bb, #bc = :bc, #log = list_append(#log, :entry)")
+                                + "#bb = :bb, #bc = :bc, #br = :br, #log = list_append(#log, :entry)")
                         .conditionExpression("#paused = :true AND (attribute_not_exists(#v) OR #v = :v)")
                         .expressionAttributeNames(Map.of("#paused", "paused", "#resumedAt", "resumedAt", "#v", "version",
-                                "#bs", "baseSends", "#bb", "baseBounces", "#bc", "baseComplaints", "#log", "log"))
+                                "#bs", "baseSends", "#bb", "baseBounces", "#bc", "baseComplaints", "#br", "baseRejections",
+                                "#log", "log"))
                         .expressionAttributeValues(values));
                 return new ResumeOutcome(true, status(campaign));
             } catch (ConditionalCheckFailedException e) {
@@ -235,8 +256,13 @@ public final class CampaignGuard implements CampaignPauses {
                 snap.pausedAt = item.containsKey("pausedAt") ? Instant.parse(item.get("pausedAt").s()) : null;
                 snap.pauseReason = item.containsKey("pauseReason") ? item.get("pauseReason").s() : null;
                 snap.version = num(item.get("version"));
+                Map<String, Long> baseRejections = new HashMap<>();
+                AttributeValue br = item.get("baseRejections");
+                if (br != null && br.hasM()) {
+                    br.m().forEach((k, v) -> baseRejections.put(k, num(v)));
+                }
                 snap.baseline = new CampaignCounts(num(item.get("baseSends")), num(item.get("baseBounces")),
-                        num(item.get("baseComplaints")));
+                        num(item.get("baseComplaints")), baseRejections);
                 AttributeValue log = item.get("log");
                 if (log != null && log.hasL()) {
                     log.l().forEach(e -> snap.log.add(decodeEntry(e.m())));
@@ -271,7 +297,13 @@ public final class CampaignGuard implements CampaignPauses {
 
     /** The counts of one counter shard item. */
     public static CampaignCounts counts(Map<String, AttributeValue> item) {
-        return new CampaignCounts(num(item.get("sends")), num(item.get("bounces")), num(item.get("complaints")));
+        Map<String, Long> rejections = new HashMap<>();
+        item.forEach((name, v) -> {
+            if (name.startsWith(REJECTIONS_PREFIX)) {
+                rejections.put(name.substring(REJECTIONS_PREFIX.length()), num(v));
+            }
+        });
+        return new CampaignCounts(num(item.get("sends")), num(item.get("bounces")), num(item.get("complaints")), rejections);
     }
 
     private static AttributeValue entry(String action, Instant at, String reason, String actor, CampaignCounts c) {

@@ -2,6 +2,7 @@ package dev.optout.campaign;
 
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
+import java.util.Map;
 
 /**
  * When the campaign guard pauses a campaign, and over how many counter shards it spreads writes.
@@ -18,10 +19,19 @@ import dev.optout.config.Settings;
  * @param bounceRate        pause above this hard bounces/sends (0.05 = 5%)
  * @param bounceMinSends    ... once at least this many sends were counted
  * @param shards            counter partition keys per campaign (1..99)
+ * @param senderRejections  pause when one receiving provider (gmail.com, outlook.com, yahoo.com, other) has
+ *                          rejected more than this many of the campaign's messages for the sender's sake
+ *                          (5.7.x, 5.6.x) since it last resumed; 0: never
  */
 public record GuardThresholds(double complaintRate, long complaintMinSends, double bounceRate, long bounceMinSends,
-                              int shards) {
-    public static final GuardThresholds DEFAULTS = new GuardThresholds(0.001, 1_000, 0.05, 1_000, 10);
+                              int shards, long senderRejections) {
+    /** 100 sender rejections from one provider: a burst of 5.7.x is the first sign of a broken setup (DKIM, SPF, DMARC). */
+    public static final long DEFAULT_SENDER_REJECTIONS = 100;
+    public static final GuardThresholds DEFAULTS = new GuardThresholds(0.001, 1_000, 0.05, 1_000, 10, DEFAULT_SENDER_REJECTIONS);
+
+    public GuardThresholds(double complaintRate, long complaintMinSends, double bounceRate, long bounceMinSends, int shards) {
+        this(complaintRate, complaintMinSends, bounceRate, bounceMinSends, shards, DEFAULT_SENDER_REJECTIONS);
+    }
 
     public GuardThresholds {
         if (shards < 1 || shards > 99) {
@@ -30,12 +40,17 @@ public record GuardThresholds(double complaintRate, long complaintMinSends, doub
         if (complaintMinSends < 1 || bounceMinSends < 1) {
             throw new ConfigurationException("the campaign guard's minimum sends must be at least 1");
         }
+        if (senderRejections < 0) {
+            throw new ConfigurationException(Settings.CAMPAIGN_SENDER_REJECTIONS + " must be 0 (never) or more, got " + senderRejections);
+        }
     }
 
     /** Which rate crossed its threshold: the reason a campaign is paused. */
     public enum Breach {
         COMPLAINT_RATE,
-        BOUNCE_RATE
+        BOUNCE_RATE,
+        /** One receiving provider rejected more than {@code senderRejections} messages for the sender's sake. */
+        SENDER_REJECTIONS
     }
 
     /**
@@ -49,7 +64,23 @@ public record GuardThresholds(double complaintRate, long complaintMinSends, doub
         if (complaintsOver(judged)) {
             return Breach.COMPLAINT_RATE;
         }
-        return bouncesOver(judged) ? Breach.BOUNCE_RATE : null;
+        if (bouncesOver(judged)) {
+            return Breach.BOUNCE_RATE;
+        }
+        return rejectingProvider(judged) != null ? Breach.SENDER_REJECTIONS : null;
+    }
+
+    /** The first provider (by name) whose sender rejections are over the threshold, or null. */
+    public String rejectingProvider(CampaignCounts judged) {
+        if (senderRejections == 0) {
+            return null;
+        }
+        for (Map.Entry<String, Long> e : judged.senderRejections().entrySet()) {
+            if (e.getValue() > senderRejections) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     public boolean complaintsOver(CampaignCounts judged) {
@@ -66,6 +97,7 @@ public record GuardThresholds(double complaintRate, long complaintMinSends, doub
                 s.integer(Settings.CAMPAIGN_COMPLAINT_MIN_SENDS, (int) DEFAULTS.complaintMinSends()),
                 s.fraction(Settings.CAMPAIGN_BOUNCE_RATE, DEFAULTS.bounceRate()),
                 s.integer(Settings.CAMPAIGN_BOUNCE_MIN_SENDS, (int) DEFAULTS.bounceMinSends()),
-                s.integer(Settings.CAMPAIGN_COUNTER_SHARDS, DEFAULTS.shards()));
+                s.integer(Settings.CAMPAIGN_COUNTER_SHARDS, DEFAULTS.shards()),
+                s.integer(Settings.CAMPAIGN_SENDER_REJECTIONS, (int) DEFAULT_SENDER_REJECTIONS));
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * addresses: each field of a result has a worst case bounded by what the check accepts (the
  * longest recipient entry, canonical address, campaign id, topic id, token, configured base URL
  * and mailto: URI), a result's worst case is the sum over the fields the request asks for
- * (an over-count: no result has every field), and
+ * (an over-count: no result has every field; only {@code detail}, which never meets {@code headers},
+ * is left out of a choice with both), and
  * <pre>
  *   maxRecipients(fields) = min(10,000, round down to 100 of
  *                               (6,291,556 - 5% margin - envelope) / worst result(fields))
@@ -55,6 +56,10 @@ public final class AnswerSize {
      * UNSUBSCRIBE_MAILTO, or {@code mailto:<64-character token>@DOMAIN?subject=unsubscribe}.
      */
     public static final int MAX_MAILTO_URI_BYTES = 200;
+    /** Gmail's feedback-loop header (dev.optout.links.FeedbackId). */
+    public static final String FEEDBACK_ID = "Feedback-ID";
+    /** The longest Feedback-ID value: a 40-character campaign, ':', a 48-character topic, ':', a 32-character sender id. */
+    public static final int MAX_FEEDBACK_ID_BYTES = 40 + 1 + 48 + 1 + 32;
     /** "/u/" and "/p/", the two link routes. */
     static final int LINK_PATH_BYTES = 3;
     /** {@code {"results":[} ... {@code ],"summary":{"total":10000,"allowed":10000,"blocked":10000}}}. */
@@ -78,6 +83,10 @@ public final class AnswerSize {
         int bytes = RESULT_BASE;
         for (ResultField f : fields) {
             bytes += WORST.get(f);
+        }
+        // an invalid address has a detail and no links; an allowed one links and no detail: they never meet
+        if (fields.contains(ResultField.DETAIL) && fields.contains(ResultField.HEADERS)) {
+            bytes -= Math.min(WORST.get(ResultField.DETAIL), WORST.get(ResultField.HEADERS));
         }
         return bytes;
     }
@@ -125,10 +134,12 @@ public final class AnswerSize {
         m.put(ResultField.ADDRESS, stringField("address", MAX_ADDRESS_BYTES));
         m.put(ResultField.REASON, stringField("reason", longestName(BlockReason.values())));
         m.put(ResultField.SINCE, stringField("since", Instant.MAX.toString().length()));
+        m.put(ResultField.UNTIL, stringField("until", Instant.MAX.toString().length()));
         m.put(ResultField.FREQUENCY, stringField("frequency", longestName(Frequency.values())));
         m.put(ResultField.HEADERS, objectField("headers",
                 stringField("List-Unsubscribe", listUnsubscribe)
-                        + stringField("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".length())));
+                        + stringField("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".length())
+                        + stringField(FEEDBACK_ID, MAX_FEEDBACK_ID_BYTES)));
         m.put(ResultField.PREFERENCES_URL, stringField("preferencesUrl", unsubscribeUri));
         m.put(ResultField.DETAIL, stringField("detail", MAX_DETAIL_BYTES));
         m.put(ResultField.COMPLAINED, booleanField("complained"));

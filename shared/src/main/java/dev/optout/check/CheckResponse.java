@@ -58,6 +58,7 @@ public record CheckResponse(List<CheckResult> results, Summary summary) {
                     g.writeBoolean(r.complained());
                 }
                 mapField(g, fields, ResultField.TAGS, r.tags());
+                stringField(g, fields, ResultField.UNTIL, r.until());
                 g.writeEndObject();
             }
             g.writeEndArray();

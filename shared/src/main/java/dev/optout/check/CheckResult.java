@@ -19,12 +19,20 @@ import java.util.Map;
  * @param complained     transactional checks only: {@code true} when the person once marked mail as
  *                       spam (reported, not blocking); absent otherwise
  * @param tags           SES message tags to send the message with ({@code EmailTags}), when allowed
+ * @param until          ISO-8601 time a block expires by policy (a soft-bounce stop; a hard bounce when
+ *                       configured), when it will: mail may go again from then without a write
  */
 @JsonPropertyOrder({"recipient", "address", "allowed", "reason", "since", "frequency", "headers", "preferencesUrl", "detail",
-        "complained", "tags"})
+        "complained", "tags", "until"})
 public record CheckResult(String recipient, String address, boolean allowed, BlockReason reason, String since,
                           Frequency frequency, Map<String, String> headers, String preferencesUrl, String detail,
-                          Boolean complained, Map<String, String> tags) {
+                          Boolean complained, Map<String, String> tags, String until) {
+
+    public CheckResult(String recipient, String address, boolean allowed, BlockReason reason, String since,
+                       Frequency frequency, Map<String, String> headers, String preferencesUrl, String detail,
+                       Boolean complained, Map<String, String> tags) {
+        this(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail, complained, tags, null);
+    }
 
     public CheckResult(String recipient, String address, boolean allowed, BlockReason reason, String since,
                        Frequency frequency, Map<String, String> headers, String preferencesUrl, String detail) {
@@ -33,16 +41,21 @@ public record CheckResult(String recipient, String address, boolean allowed, Blo
 
     public CheckResult withLinks(Map<String, String> headers, String preferencesUrl) {
         return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
-                complained, tags);
+                complained, tags, until);
     }
 
     public CheckResult withTags(Map<String, String> tags) {
         return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
-                complained, tags);
+                complained, tags, until);
     }
 
     public CheckResult withComplained(Boolean complained) {
         return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
-                complained, tags);
+                complained, tags, until);
+    }
+
+    public CheckResult withUntil(String until) {
+        return new CheckResult(recipient, address, allowed, reason, since, frequency, headers, preferencesUrl, detail,
+                complained, tags, until);
     }
 }

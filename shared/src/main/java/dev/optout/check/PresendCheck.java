@@ -8,11 +8,13 @@ import dev.optout.suppression.AddressState;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Deadline;
+import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.Decision;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.topic.Topic;
 import dev.optout.topic.TopicCatalog;
 import dev.optout.topic.UnknownTopicException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,13 +44,24 @@ public final class PresendCheck {
     private final BatchStateReader reader;
     private final LinkProvider links;
     private final CampaignPauses pauses;
+    private final ExpiryPolicy expiry;
+    private final Clock clock;
 
     public PresendCheck(TopicCatalog catalog, AddressKeys addressKeys, BatchStateReader reader, LinkProvider links) {
         this(catalog, addressKeys, reader, links, CampaignPauses.NONE);
     }
 
+    /** Nothing expires by policy (a library embedding the check without one). */
     public PresendCheck(TopicCatalog catalog, AddressKeys addressKeys, BatchStateReader reader, LinkProvider links,
                         CampaignPauses pauses) {
+        this(catalog, addressKeys, reader, links, pauses, ExpiryPolicy.NEVER, Clock.systemUTC());
+    }
+
+    /** Stops expire under {@code expiry}, judged at {@code clock}'s time of each check. */
+    public PresendCheck(TopicCatalog catalog, AddressKeys addressKeys, BatchStateReader reader, LinkProvider links,
+                        CampaignPauses pauses, ExpiryPolicy expiry, Clock clock) {
+        this.expiry = Objects.requireNonNull(expiry);
+        this.clock = Objects.requireNonNull(clock);
         this.catalog = Objects.requireNonNull(catalog);
         this.addressKeys = Objects.requireNonNull(addressKeys);
         this.reader = Objects.requireNonNull(reader);
@@ -88,6 +101,7 @@ public final class PresendCheck {
         }
 
         Map<String, AddressState> states = distinct.isEmpty() ? Map.of() : reader.read(distinct, topic, deadline);
+        Instant now = clock.instant();
 
         List<CheckResult> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -107,19 +121,19 @@ public final class PresendCheck {
                 throw new dev.optout.suppression.StoreUnavailableException("no state read for a recipient");
             }
             if (!marketing) {
-                Decision d = SendPolicy.decideTransactional(state);
+                Decision d = SendPolicy.decideTransactional(state, expiry, now);
                 CheckResult result = new CheckResult(recipient, address, d.allowed(), d.reason(),
                         d.since() == null ? null : d.since().toString(), null, null, null, null,
-                        state.complaint() != null ? Boolean.TRUE : null, d.allowed() ? tags : null);
+                        state.complaint() != null ? Boolean.TRUE : null, d.allowed() ? tags : null).withUntil(until(d));
                 results.add(result);
                 continue;
             }
-            Decision d = SendPolicy.decide(state, topic);
+            Decision d = SendPolicy.decide(state, topic, expiry, now);
             if (d.allowed() && paused.isPresent()) {
                 d = Decision.block(BlockReason.CAMPAIGN_PAUSED, paused.get());
             }
             CheckResult result = new CheckResult(recipient, address, d.allowed(), d.reason(),
-                    d.since() == null ? null : d.since().toString(), d.frequency(), null, null, null);
+                    d.since() == null ? null : d.since().toString(), d.frequency(), null, null, null).withUntil(until(d));
             if (d.allowed()) {
                 LinkProvider.Links l = links.linksFor(addresses[i], topic, request.campaignId());
                 if (l != null) {
@@ -130,6 +144,10 @@ public final class PresendCheck {
             results.add(result);
         }
         return CheckResponse.of(results);
+    }
+
+    private static String until(Decision d) {
+        return d.until() == null ? null : d.until().toString();
     }
 
     /** The explanation of an invalid address, cut to {@link AnswerSize#MAX_DETAIL_BYTES} so the answer's size stays bounded. */

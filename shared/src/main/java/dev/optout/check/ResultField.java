@@ -20,7 +20,8 @@ public enum ResultField {
     PREFERENCES_URL("preferencesUrl"),
     DETAIL("detail"),
     COMPLAINED("complained"),
-    TAGS("tags");
+    TAGS("tags"),
+    UNTIL("until");
 
     /** Every field: the default answer. */
     public static final Set<ResultField> ALL = Collections.unmodifiableSet(EnumSet.allOf(ResultField.class));

@@ -38,6 +38,17 @@ public final class Settings {
      * own sealed {@code mailto:<token>@DOMAIN} (it takes the place of {@link #UNSUBSCRIBE_MAILTO}).
      */
     public static final String UNSUBSCRIBE_MAIL_DOMAIN = "UNSUBSCRIBE_MAIL_DOMAIN";
+    /**
+     * Optional sender id for Gmail's feedback loop: with it, the check's headers carry
+     * {@code Feedback-ID: CAMPAIGN:TOPIC:SENDERID} when a campaign is given.
+     */
+    public static final String FEEDBACK_SENDER_ID = "FEEDBACK_SENDER_ID";
+    /** The campaign guard pauses a campaign when one receiving provider rejected more than this many messages (0: never). */
+    public static final String CAMPAIGN_SENDER_REJECTIONS = "CAMPAIGN_SENDER_REJECTIONS";
+    /** Days after which a soft-bounce stop expires by policy (default 7; 0: never). */
+    public static final String SOFT_BOUNCE_STOP_EXPIRY_DAYS = "SOFT_BOUNCE_STOP_EXPIRY_DAYS";
+    /** Days after which a hard bounce expires by policy, for a re-test (default 0: never). */
+    public static final String HARD_BOUNCE_EXPIRY_DAYS = "HARD_BOUNCE_EXPIRY_DAYS";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

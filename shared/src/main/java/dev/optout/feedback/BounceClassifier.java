@@ -79,7 +79,7 @@ public final class BounceClassifier {
     private static final Pattern NO_SUCH_MAILBOX = Pattern.compile(
             "user unknown|unknown user|no such user|no such (mailbox|recipient)|does not exist|doesn't exist|"
                     + "mailbox (unavailable|not found)|recipient (address )?rejected|invalid (recipient|mailbox|address)|"
-                    + "address not found|account (has been )?disabled");
+                    + "address not found|(account|mailbox) (has been |is )?disabled");
 
     /** The classification of one recipient, with the code it was judged by (or null) and why. */
     public record Classified(Kind kind, String code, String why) {

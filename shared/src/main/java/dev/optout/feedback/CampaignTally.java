@@ -27,11 +27,23 @@ public final class CampaignTally {
         }
         CampaignCounts c = switch (event.type()) {
             case SEND -> new CampaignCounts(event.destination().size(), 0, 0);
-            case BOUNCE -> event.bounce().permanent() ? new CampaignCounts(0, event.bounce().recipients().size(), 0) : null;
+            case BOUNCE -> event.bounce().permanent() ? bounces(event.bounce()) : null;
             case COMPLAINT -> event.complaint().notSpam() ? null : new CampaignCounts(0, 0, event.complaint().recipients().size());
             default -> null;
         };
         return c == null || c.isZero() ? Optional.empty() : Optional.of(new Share(SesTags.value(campaign), c));
+    }
+
+    /** Every bounced recipient counts as a bounce; those refused for the sender's sake also per receiving provider. */
+    private static CampaignCounts bounces(SesEvent.Bounce b) {
+        java.util.Map<String, Long> rejections = new java.util.TreeMap<>();
+        for (FeedbackRecipient r : b.recipients()) {
+            BounceClassifier.Kind kind = BounceClassifier.classify(b.bounceType(), b.bounceSubType(), r.status(), r.diagnosticCode()).kind();
+            if (kind == BounceClassifier.Kind.SENDER_REJECTION) {
+                rejections.merge(dev.optout.campaign.ReceivingProvider.of(r.address().domain()), 1L, Long::sum);
+            }
+        }
+        return new CampaignCounts(0, b.recipients().size(), 0, rejections);
     }
 
     static String tag(SesEvent event, String name) {

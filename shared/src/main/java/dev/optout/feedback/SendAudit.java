@@ -10,6 +10,7 @@ import dev.optout.suppression.ApplyResult;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Decision;
+import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
@@ -43,10 +44,18 @@ public final class SendAudit {
 
     private final SuppressionStore store;
     private final TopicCatalog topics;
+    private final ExpiryPolicy expiry;
 
+    /** Nothing expires by policy. */
     public SendAudit(SuppressionStore store, TopicCatalog topics) {
+        this(store, topics, ExpiryPolicy.NEVER);
+    }
+
+    /** A stop expired under {@code expiry} when the message was sent is no finding: the check let it go. */
+    public SendAudit(SuppressionStore store, TopicCatalog topics, ExpiryPolicy expiry) {
         this.store = store;
         this.topics = topics;
+        this.expiry = expiry;
     }
 
     /**
@@ -93,7 +102,7 @@ public final class SendAudit {
         List<Finding> findings = new ArrayList<>();
         for (EmailAddress address : recipients) {
             AddressState state = store.read(address);
-            Decision d = topic.map(t -> SendPolicy.decide(state, t)).orElseGet(() -> allMarketing(state));
+            Decision d = topic.map(t -> SendPolicy.decide(state, t, expiry, sentAt)).orElseGet(() -> allMarketing(state, sentAt));
             if (d.allowed() || d.since() == null || !d.since().isBefore(sentAt)) {
                 continue;
             }
@@ -118,8 +127,8 @@ public final class SendAudit {
     }
 
     /** What blocks all marketing mail, whatever the topic. */
-    private static Decision allMarketing(AddressState state) {
-        SendPolicy.Stop stop = SendPolicy.stop(state);
+    private Decision allMarketing(AddressState state, Instant sentAt) {
+        SendPolicy.Stop stop = SendPolicy.stop(state, expiry, sentAt);
         return stop == null ? Decision.allow(null) : Decision.block(stop.reason(), stop.markIn(state).at());
     }
 

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  *   ADDRESS: MAILTOKEN@DOMAIN, one per recipient, when a receiving domain is configured
  *   ({@link MailtoAddresses}); else the fixed UNSUBSCRIBE_MAILTO mailbox, if any
  * List-Unsubscribe-Post: List-Unsubscribe=One-Click                                  (RFC 8058)
+ * Feedback-ID: CAMPAIGN:TOPIC:SENDERID    with a campaign, when a sender id is configured ({@link FeedbackId})
  * preferences: https://HOST/p/TOKEN
  * </pre>
  * RFC 8058 asks that the https URI come first and that both headers be covered by the DKIM
@@ -44,6 +45,7 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
     private final String baseUrl;
     private final String mailtoSuffix;
     private final MailtoAddresses mailtoAddresses;
+    private final FeedbackId feedbackId;
 
     /**
      * @param publicBaseUrl e.g. {@code https://optout.example.com} (a trailing slash is dropped)
@@ -54,6 +56,7 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         this.baseUrl = normalizeBaseUrl(publicBaseUrl);
         this.mailtoSuffix = mailto == null || mailto.isBlank() ? "" : ", <" + mailtoUri(mailto.strip()) + ">";
         this.mailtoAddresses = null;
+        this.feedbackId = null;
     }
 
     /**
@@ -69,6 +72,20 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         this.baseUrl = normalizedBaseUrl;
         this.mailtoSuffix = "";
         this.mailtoAddresses = mailtoAddresses;
+        this.feedbackId = null;
+    }
+
+    private ListUnsubscribeHeaders(ListUnsubscribeHeaders links, FeedbackId feedbackId) {
+        this.sealer = links.sealer;
+        this.baseUrl = links.baseUrl;
+        this.mailtoSuffix = links.mailtoSuffix;
+        this.mailtoAddresses = links.mailtoAddresses;
+        this.feedbackId = feedbackId;
+    }
+
+    /** These links, with a {@code Feedback-ID} header whenever a campaign is given ({@code null}: none). */
+    public ListUnsubscribeHeaders withFeedbackId(FeedbackId feedbackId) {
+        return new ListUnsubscribeHeaders(this, feedbackId);
     }
 
     /** From {@code PUBLIC_BASE_URL} and the optional {@code UNSUBSCRIBE_MAILTO}. */
@@ -85,6 +102,10 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
         String mailto = mailtoAddresses == null ? mailtoSuffix : ", <" + mailtoAddresses.uriFor(address, topic) + ">";
         headers.put(LIST_UNSUBSCRIBE, "<" + unsubscribeUrl + ">" + mailto);
         headers.put(LIST_UNSUBSCRIBE_POST, ONE_CLICK);
+        String feedback = feedbackId == null ? null : feedbackId.value(campaignId, topic);
+        if (feedback != null) {
+            headers.put(FeedbackId.HEADER, feedback);
+        }
         return new RecipientLinks(Collections.unmodifiableMap(headers), unsubscribeUrl, baseUrl + PREFERENCES_PATH + token);
     }
 

@@ -1,6 +1,7 @@
 package dev.optout.suppression;
 
 import dev.optout.topic.Topic;
+import java.time.Instant;
 
 /**
  * May this address be mailed about this topic? The precedence, strongest first:
@@ -64,7 +65,9 @@ public final class SendPolicy {
      * these ({@code BatchStateReader#projectionNames}), so a rule that reads more must say so here.
      */
     public enum Reads {
-        HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD, FREQUENCY, TOPIC_OPT_OUT, TOPIC_OPT_IN, TOPIC_FREQUENCY
+        HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD, FREQUENCY, TOPIC_OPT_OUT, TOPIC_OPT_IN, TOPIC_FREQUENCY,
+        /** The soft bounces counted: a soft bounce after a soft-bounce stop renews it ({@link ExpiryPolicy}). */
+        SOFT_BOUNCE_TIMES
     }
 
     /** The strongest address-wide stop set in {@code state}, or {@code null} while marketing mail may flow. */
@@ -77,10 +80,32 @@ public final class SendPolicy {
         return null;
     }
 
+    /**
+     * The strongest address-wide stop that still stands at {@code now} under {@code policy}, or
+     * {@code null}: a stop expired by policy lets mail go without a write.
+     */
+    public static Stop stop(AddressState state, ExpiryPolicy policy, Instant now) {
+        for (Stop s : Stop.STRONGEST_FIRST) {
+            if (policy.stands(s, state, now)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #decide(AddressState, Topic, ExpiryPolicy, Instant)} with nothing expiring. */
     public static Decision decide(AddressState state, Topic topic) {
-        Stop stop = stop(state);
+        return decide(state, topic, ExpiryPolicy.NEVER, Instant.MIN);
+    }
+
+    /**
+     * The decision at {@code now}: stops expired under {@code policy} no longer count, and a block
+     * by a stop that will expire says {@code until} when.
+     */
+    public static Decision decide(AddressState state, Topic topic, ExpiryPolicy policy, Instant now) {
+        Stop stop = stop(state, policy, now);
         if (stop != null) {
-            return Decision.block(stop.reason(), stop.markIn(state).at());
+            return Decision.block(stop.reason(), stop.markIn(state).at(), policy.until(stop, state));
         }
         Mark optOut = state.topicOptOuts().get(topic.id());
         if (optOut != null) {
@@ -98,9 +123,15 @@ public final class SendPolicy {
      * choices and complaints do not block it (the caller reports a complaint).
      */
     public static Decision decideTransactional(AddressState state) {
-        Stop stop = stop(state);
-        if (stop != null && stop.undeliverable()) {
-            return Decision.block(stop.reason(), stop.markIn(state).at());
+        return decideTransactional(state, ExpiryPolicy.NEVER, Instant.MIN);
+    }
+
+    /** Transactional mail at {@code now}: a bounce expired under {@code policy} no longer blocks it. */
+    public static Decision decideTransactional(AddressState state, ExpiryPolicy policy, Instant now) {
+        for (Stop s : Stop.STRONGEST_FIRST) {
+            if (s.undeliverable() && policy.stands(s, state, now)) {
+                return Decision.block(s.reason(), s.markIn(state).at(), policy.until(s, state));
+            }
         }
         return Decision.allow(null);
     }

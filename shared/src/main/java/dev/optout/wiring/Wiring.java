@@ -3,6 +3,7 @@ package dev.optout.wiring;
 import dev.optout.address.AddressKeys;
 import dev.optout.aws.AwsClients;
 import dev.optout.config.Settings;
+import dev.optout.links.FeedbackId;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.links.MailtoAddresses;
 import dev.optout.pending.PendingChanges;
@@ -219,6 +220,7 @@ public final class Wiring {
             linkHeaders = mailtoAddresses().isPresent()
                     ? ListUnsubscribeHeaders.withMailto(tokenSealer(), settings.required(Settings.PUBLIC_BASE_URL), mailtoAddresses().get())
                     : ListUnsubscribeHeaders.fromSettings(settings, tokenSealer());
+            linkHeaders = linkHeaders.withFeedbackId(FeedbackId.fromSettings(settings));
         }
         return linkHeaders;
     }
@@ -238,6 +240,20 @@ public final class Wiring {
             mailtoAddresses = new MailtoAddresses(domain, sealer, addressKeys());
         }
         return java.util.Optional.of(mailtoAddresses);
+    }
+
+    /**
+     * How long stops stand by policy: {@code SOFT_BOUNCE_STOP_EXPIRY_DAYS} (default 7) and
+     * {@code HARD_BOUNCE_EXPIRY_DAYS} (default never); 0 means never. Complaints and opt-outs never expire.
+     */
+    public dev.optout.suppression.ExpiryPolicy expiryPolicy() {
+        int soft = settings.integer(Settings.SOFT_BOUNCE_STOP_EXPIRY_DAYS, (int) dev.optout.suppression.ExpiryPolicy.DEFAULT_SOFT_BOUNCE_STOP.toDays());
+        int hard = settings.integer(Settings.HARD_BOUNCE_EXPIRY_DAYS, 0);
+        if (soft < 0 || hard < 0) {
+            throw new dev.optout.config.ConfigurationException(Settings.SOFT_BOUNCE_STOP_EXPIRY_DAYS + " and " + Settings.HARD_BOUNCE_EXPIRY_DAYS
+                    + " are days (0: never), got " + soft + " and " + hard);
+        }
+        return dev.optout.suppression.ExpiryPolicy.ofDays(soft, hard);
     }
 
     /** The public base URL, e.g. https://optout.example.com, without trailing slash. */

@@ -9,6 +9,7 @@ import dev.optout.localaws.LocalAwsExtension;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,6 +54,31 @@ class CampaignGuardIT {
 
         assertThat(guard.pausedSince("bounce")).isPresent();
         assertThat(guard.status("bounce").pauseReason()).isEqualTo(CampaignGuard.BOUNCE_RATE);
+    }
+
+    @Test
+    void aBurstOfSenderRejectionsFromOneProviderPausesAndAResumeJudgesAfresh() {
+        guard.record("dkim", new CampaignCounts(50, 60, 0, Map.of("gmail.com", 60L, "other", 40L)));
+        assertThat(guard.pausedSince("dkim")).as("60 from Gmail: not over 100").isEmpty();
+        guard.record("dkim", new CampaignCounts(0, 41, 0, Map.of("gmail.com", 41L)));
+
+        assertThat(guard.pausedSince("dkim")).as("101 from Gmail, though only 50 sends were counted").isPresent();
+        CampaignStatus paused = guard.status("dkim");
+        assertThat(paused.pauseReason()).isEqualTo(CampaignGuard.SENDER_REJECTIONS);
+        assertThat(paused.total().senderRejections()).containsExactly(Map.entry("gmail.com", 101L), Map.entry("other", 40L));
+
+        assertThat(guard.resume("dkim", "DKIM key rotated back", "ops").resumed()).isTrue();
+        assertThat(guard.status("dkim").judged().senderRejections()).as("counted afresh after the resume").isEmpty();
+        guard.record("dkim", new CampaignCounts(0, 100, 0, Map.of("gmail.com", 100L)));
+        assertThat(guard.pausedSince("dkim")).isEmpty();
+    }
+
+    @Test
+    void aThresholdOfZeroNeverPausesForSenderRejections(LocalAws aws) {
+        CampaignGuard off = new CampaignGuard(aws.dynamoDb(), aws.createSuppressionTable(),
+                new GuardThresholds(0.001, 1_000, 0.05, 1_000, 10, 0), Clock.systemUTC());
+        off.record("quiet", new CampaignCounts(0, 0, 0, Map.of("yahoo.com", 5_000L)));
+        assertThat(off.pausedSince("quiet")).isEmpty();
     }
 
     @Test

@@ -40,6 +40,16 @@ class AnswerSizeTest {
     }
 
     @Test
+    void theDocumentedMaximaHold() {
+        // docs/api/check.md: every field 1,400 (detail and headers never meet), headers 4,000, headers and tags 3,300
+        assertThat(AnswerSize.maxRecipients(ResultField.ALL)).isEqualTo(1400);
+        assertThat(AnswerSize.maxRecipients(EnumSet.of(ResultField.HEADERS))).isEqualTo(4000);
+        assertThat(AnswerSize.maxRecipients(EnumSet.of(ResultField.HEADERS, ResultField.TAGS))).isEqualTo(3300);
+        assertThat(AnswerSize.worstResult(EnumSet.of(ResultField.HEADERS, ResultField.DETAIL)))
+                .isEqualTo(AnswerSize.worstResult(EnumSet.of(ResultField.HEADERS)));
+    }
+
+    @Test
     void theMaximumIsTheWorstResultDividedIntoTheLimitLessTheMargin() {
         int worst = AnswerSize.worstResult(ResultField.ALL);
         int expected = (AnswerSize.LAMBDA_RESPONSE_LIMIT - AnswerSize.MARGIN - AnswerSize.ENVELOPE) / worst / 100 * 100;

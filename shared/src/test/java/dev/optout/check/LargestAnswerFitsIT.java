@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
+import dev.optout.links.FeedbackId;
 import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.links.MailtoAddresses;
 import dev.optout.localaws.LocalAws;
@@ -54,7 +55,8 @@ class LargestAnswerFitsIT {
         MailtoAddresses mailto = new MailtoAddresses(domain,
                 new MailtoSealer(keys, List.of(LONGEST_TOPIC), TokenOpener.DEFAULT_LIFETIME, Clock.systemUTC()), addressKeys);
         String baseUrl = "https://" + "h".repeat(63) + "." + "h".repeat(AnswerSize.MAX_BASE_URL_BYTES - 76) + ".com";
-        ListUnsubscribeHeaders links = ListUnsubscribeHeaders.withMailto(sealer, baseUrl, mailto);
+        ListUnsubscribeHeaders links = ListUnsubscribeHeaders.withMailto(sealer, baseUrl, mailto)
+                .withFeedbackId(new FeedbackId("s".repeat(FeedbackId.MAX_SENDER_ID_CHARS)));
 
         List<String> recipients = new ArrayList<>();
         for (int i = 0; i < AnswerSize.CEILING; i++) {
@@ -73,6 +75,7 @@ class LargestAnswerFitsIT {
         assertThat(AnswerSize.jsonStringBytes(all.results().get(1).address())).isEqualTo(AnswerSize.MAX_ADDRESS_BYTES);
         assertThat(first.headers().get(ListUnsubscribeHeaders.LIST_UNSUBSCRIBE)).contains(baseUrl + "/u/").contains("@" + domain);
         assertThat(first.tags().get(SesTags.CAMPAIGN)).hasSize(SesTags.MAX_DERIVED_VALUE);
+        assertThat(first.headers().get(FeedbackId.HEADER)).hasSize(FeedbackId.MAX_VALUE_CHARS);
         // Each field's worst case bounds what any of these results carries in it.
         for (ResultField f : ResultField.values()) {
             for (CheckResult r : all.results().subList(0, 2)) {

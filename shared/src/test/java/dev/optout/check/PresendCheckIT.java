@@ -115,4 +115,29 @@ class PresendCheckIT {
         assertThat(run(new CheckRequest(null, null, people, Purpose.TRANSACTIONAL)).results())
                 .extracting(CheckResult::allowed).containsExactly(true, true);
     }
+
+    @Test
+    void aSoftBounceStopAnswersUntilWhenItExpiresAndThenLetsMailGoWithoutAWrite(LocalAws aws) {
+        Instant stopped = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        var address = AddressParser.parseOrNull("full@example.com");
+        store.apply(address, Change.of(dev.optout.suppression.Action.SOFT_BOUNCE_SUPPRESS, Provenance.of(Source.SES_BOUNCE, stopped)));
+        Instant until = stopped.plus(Duration.ofDays(7));
+        CheckRequest request = new CheckRequest("newsletter", null, List.of("full@example.com"));
+
+        PresendCheck dayOne = new PresendCheck(TopicCatalog.bundled(), KEYS, reader, LinkProvider.NONE, guard,
+                dev.optout.suppression.ExpiryPolicy.DEFAULT, Clock.fixed(stopped.plus(Duration.ofDays(1)), java.time.ZoneOffset.UTC));
+        CheckResult blocked = dayOne.check(request, Deadline.after(Duration.ofSeconds(20), Clock.systemUTC())).results().get(0);
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(blocked.reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(blocked.until()).isEqualTo(until.toString());
+
+        long version = store.read(address).version();
+        PresendCheck dayEight = new PresendCheck(TopicCatalog.bundled(), KEYS, reader, LinkProvider.NONE, guard,
+                dev.optout.suppression.ExpiryPolicy.DEFAULT, Clock.fixed(until, java.time.ZoneOffset.UTC));
+        CheckResult again = dayEight.check(request, Deadline.after(Duration.ofSeconds(20), Clock.systemUTC())).results().get(0);
+        assertThat(again.allowed()).isTrue();
+        assertThat(again.until()).isNull();
+        assertThat(store.read(address).version()).as("no write").isEqualTo(version);
+        assertThat(run(request).results().get(0).allowed()).as("a check without a policy never expires a stop").isFalse();
+    }
 }

@@ -31,6 +31,19 @@ class BounceClassifierTest {
             Undetermined | Undetermined |  |                                                                                                          | SOFT
             Permanent | Suppressed | 5.1.1 | Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address. | SES_SUPPRESSED
             Permanent | OnAccountSuppressionList |  | Amazon SES did not send the message to this address because it is on the suppression list for your account. | SES_SUPPRESSED
+            Permanent | General | 5.1.1 | smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550 5.1.1  https://support.google.com/mail/answer/6596 la2si14278441wjb.120 - gsmtp | HARD
+            Permanent | General | 5.1.1 | smtp; 550 5.1.1 <perla11381@icloud.com>: user does not exist                                              | HARD
+            Permanent | General | 5.1.1 | smtp; 550 5.1.1 user unknown ( blacklisted address: suppressionlist@simulator.amazonses.com )            | HARD
+            Permanent | General | 4.0.0 |                                                                                                             | SOFT
+            Transient | General | 4.4.7 | smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection closed unexpectedly> | SOFT
+            Permanent | General | 5.0.0 | smtp; 550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/192.0.2.1 AS(1450) | SENDER_REJECTION
+            Permanent | General | 5.0.0 | smtp; 550 5.7.515 Access denied, sending domain [EXAMPLE.COM] doesn't meet the required authentication level. The sender's domain in the 5322.From address doesn't meet the authentication requirements defined for the sender. | SENDER_REJECTION
+            Permanent | General | 5.0.0 | smtp; 550 5.5.0 Requested action not taken: mailbox unavailable (S2017062302)                                | HARD
+            Permanent | General | 5.0.0 | smtp; 554 30 Sorry, your message to someone@yahoo.com cannot be delivered. This mailbox is disabled (554.30) | HARD
+            Permanent | General | 5.0.0 | smtp; 552 1 Requested mail action aborted, mailbox not found                                               | HARD
+            Permanent | General | 5.0.0 | smtp; 421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes | SOFT
+            Permanent | General | 5.0.0 | smtp; 553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes | SENDER_REJECTION
+            Permanent | General | 5.0.0 | smtp; 550-5.7.1 [192.0.2.1] Gmail has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked. | SENDER_REJECTION
             """)
     void eachBounceIsJudgedByItsCause(String type, String subtype, String status, String diagnostic, Kind expected) {
         assertThat(BounceClassifier.classify(type, subtype, status, diagnostic).kind()).isEqualTo(expected);

@@ -48,6 +48,21 @@ class CampaignTallyTest {
     }
 
     @Test
+    void aSenderRejectionCountsAsABounceAndPerReceivingProvider() {
+        List<FeedbackRecipient> rs = List.of(
+                new FeedbackRecipient(AddressParser.parseOrNull("a@gmail.com"), "failed", "5.7.26",
+                        "smtp; 550-5.7.26 This mail has been blocked because the sender is unauthenticated."),
+                new FeedbackRecipient(AddressParser.parseOrNull("b@gmail.com"), "failed", "5.7.26", "smtp; 550 5.7.26 blocked"),
+                new FeedbackRecipient(AddressParser.parseOrNull("c@hotmail.com"), "failed", "5.7.515", "smtp; 550 5.7.515 Access denied"),
+                new FeedbackRecipient(AddressParser.parseOrNull("d@example.com"), "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        SesEvent e = new SesEvent(SesEventType.BOUNCE, "Bounce", SesEvent.Format.EVENT_PUBLISHING, "m-1", AT, THREE,
+                tags("nov-weekly", "marketing"), new SesEvent.Bounce("Permanent", "General", rs, AT, "fb-1", null, null),
+                null, null, null, null);
+        assertThat(CampaignTally.of(e)).contains(new CampaignTally.Share("nov-weekly",
+                new CampaignCounts(0, 4, 0, Map.of("gmail.com", 2L, "outlook.com", 1L))));
+    }
+
+    @Test
     void aSendCountsItsRecipientsForItsCampaign() {
         assertThat(CampaignTally.of(send(THREE, tags("nov-weekly", "marketing"))))
                 .contains(new CampaignTally.Share("nov-weekly", new CampaignCounts(3, 0, 0)));

@@ -97,6 +97,17 @@ class ListUnsubscribeHeadersTest {
     }
 
     @Test
+    void withASenderIdTheHeadersCarryGmailsFeedbackIdWhenACampaignIsGiven() {
+        LinkProvider provider = new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", null).withFeedbackId(new FeedbackId("acme"));
+        LinkProvider.Links l = provider.linksFor(ANA, TopicCatalog.bundled().require("promotions"), "2026-11-weekly");
+        assertThat(l.headers()).containsKeys("List-Unsubscribe", "List-Unsubscribe-Post")
+                .containsEntry("Feedback-ID", "2026-11-weekly:promotions:acme");
+        assertThat(provider.linksFor(ANA, TopicCatalog.bundled().require("promotions"), null).headers()).doesNotContainKey("Feedback-ID");
+        assertThat(new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", null)
+                .linksFor(ANA, TopicCatalog.bundled().require("promotions"), "2026-11-weekly").headers()).doesNotContainKey("Feedback-ID");
+    }
+
+    @Test
     void theCheckGetsLinksForItsTopicOrForAllMarketingMail() throws Exception {
         LinkProvider provider = new ListUnsubscribeHeaders(SEALER, "https://optout.example.com", null);
         TokenOpener opener = new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, CLOCK);

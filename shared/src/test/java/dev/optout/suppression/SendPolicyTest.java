@@ -116,7 +116,8 @@ class SendPolicyTest {
                 reads.contains(SendPolicy.Reads.TOPIC_OPT_OUT) ? only(s.topicOptOuts(), topic) : Map.of(),
                 reads.contains(SendPolicy.Reads.TOPIC_OPT_IN) ? only(s.topicOptIns(), topic) : Map.of(),
                 reads.contains(SendPolicy.Reads.TOPIC_FREQUENCY) ? only(s.topicFrequency(), topic) : Map.of(),
-                reads.contains(SendPolicy.Reads.FREQUENCY) ? s.frequency() : null, List.of(), s.updatedAt(), null,
+                reads.contains(SendPolicy.Reads.FREQUENCY) ? s.frequency() : null,
+                reads.contains(SendPolicy.Reads.SOFT_BOUNCE_TIMES) ? s.softBounceTimes() : List.of(), s.updatedAt(), null,
                 reads.contains(SendPolicy.Reads.OPERATOR_HOLD) ? s.operatorHold() : null, 0);
     }
 

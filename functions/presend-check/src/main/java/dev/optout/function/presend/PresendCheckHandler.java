@@ -69,7 +69,8 @@ public final class PresendCheckHandler implements RequestStreamHandler {
     public PresendCheckHandler(Wiring wiring) {
         this(new PresendCheck(wiring.topics(), wiring.addressKeys(),
                         wiring.batchStateReader(READ_PARALLELISM), wiring.linkHeaders(),
-                        new CampaignGuard(wiring.dynamoDb(), wiring.tableName(), GuardThresholds.DEFAULTS, wiring.clock())),
+                        new CampaignGuard(wiring.dynamoDb(), wiring.tableName(), GuardThresholds.DEFAULTS, wiring.clock()),
+                        wiring.expiryPolicy(), wiring.clock()),
                 EventLog.stdout(Metrics.PRESEND_CHECK), wiring.clock());
         String topic = wiring.topics().all().get(0).id();
         this.snapStartHooks = wiring.snapStartHooks(() -> prime(topic));

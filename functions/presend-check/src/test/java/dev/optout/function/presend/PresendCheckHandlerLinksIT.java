@@ -60,4 +60,30 @@ class PresendCheckHandlerLinksIT {
         }
         assertThat(allowed).isEqualTo(4);
     }
+
+    @Test
+    void withASenderIdConfiguredTheHeadersCarryGmailsFeedbackIdForTheCampaign(LocalAws aws) throws Exception {
+        Map<String, String> env = new HashMap<>(aws.environment());
+        env.put(Settings.TABLE_NAME, aws.createSuppressionTable());
+        env.put(Settings.ADDRESS_HASH_KEY, Base64.getEncoder().encodeToString(new byte[32]));
+        env.put(Settings.LINK_KEYS, "{\"active\":\"k1\",\"keys\":{\"k1\":\"" + Base64.getEncoder().encodeToString(new byte[32]) + "\"}}");
+        env.put(Settings.PUBLIC_BASE_URL, "https://optout.example.com");
+        env.put(Settings.FEEDBACK_SENDER_ID, "acme");
+        PresendCheckHandler handler = new PresendCheckHandler(new Wiring(Settings.of(env)));
+
+        JsonNode withCampaign = answer(handler, "{\"topic\":\"newsletter\",\"campaignId\":\"2026-11-weekly\",\"recipients\":[\"ana@example.com\"]}");
+        JsonNode headers = withCampaign.get("results").get(0).get("headers");
+        assertThat(headers.get("Feedback-ID").asText()).isEqualTo("2026-11-weekly:newsletter:acme");
+        assertThat(headers.has("List-Unsubscribe")).isTrue();
+        assertThat(headers.get("List-Unsubscribe-Post").asText()).isEqualTo("List-Unsubscribe=One-Click");
+
+        JsonNode noCampaign = answer(handler, "{\"topic\":\"newsletter\",\"recipients\":[\"ana@example.com\"]}");
+        assertThat(noCampaign.get("results").get(0).get("headers").has("Feedback-ID")).isFalse();
+    }
+
+    private static JsonNode answer(PresendCheckHandler handler, String request) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new java.io.ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), out, null);
+        return Json.MAPPER.readTree(out.toByteArray());
+    }
 }

@@ -99,7 +99,7 @@ public final class SesFeedbackHandler implements RequestStreamHandler {
                 ? new SesSuppressionMirror(wiring.aws().configure(SesV2Client.builder()).build())
                 : SuppressionMirror.NONE;
         return new FeedbackProcessor(wiring.store(), wiring.topics(), rules, mirror,
-                new SendAudit(wiring.store(), wiring.topics()));
+                new SendAudit(wiring.store(), wiring.topics(), wiring.expiryPolicy()));
     }
 
     /** Lambda's entry point: the event read and the answer written by {@link SqsEventJson} (no POJO serialization). */
