@@ -53,6 +53,11 @@ public final class TableDefinition {
         if (!indexes.isEmpty()) {
             b.globalSecondaryIndexes(indexes);
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stream = (Map<String, Object>) properties.get("StreamSpecification");
+        if (stream != null && stream.get("StreamViewType") != null) {
+            b.streamSpecification(s -> s.streamEnabled(true).streamViewType(stream.get("StreamViewType").toString()));
+        }
         return b.build();
     }
 
