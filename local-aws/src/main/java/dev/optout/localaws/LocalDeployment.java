@@ -58,10 +58,24 @@ public final class LocalDeployment {
     public static LocalDeployment deploy(LocalAws aws, Template template, String stackName,
                                          Map<String, String> parameters, Map<String, String> secrets,
                                          Consumer<String> log) {
+        return deploy(aws, template, stackName, parameters, secrets, false, log);
+    }
+
+    /**
+     * As {@link #deploy(LocalAws, Template, String, Map, Map, Consumer)}; {@code streams}: turn on
+     * the tables' streams as the template declares them (the local runtime reads them for the
+     * change events; other users leave them off, see {@link TableDefinition#createRequest(String, boolean)}).
+     */
+    public static LocalDeployment deploy(LocalAws aws, Template template, String stackName,
+                                         Map<String, String> parameters, Map<String, String> secrets, boolean streams,
+                                         Consumer<String> log) {
         LocalDeployment d = new LocalDeployment(template, stackName);
+        d.streams = streams;
         d.run(aws, parameters, secrets, log);
         return d;
     }
+
+    private boolean streams;
 
     public Template template() {
         return template;
@@ -137,7 +151,7 @@ public final class LocalDeployment {
 
         for (String id : idsOfType("AWS::DynamoDB::Table")) {
             String table = stackName + "-" + id;
-            TableDefinition.fromTemplate(template, id).create(aws.dynamoDb(), table);
+            TableDefinition.fromTemplate(template, id).create(aws.dynamoDb(), table, streams);
             names.put(id, table);
             names.put(id + ".Arn", "arn:aws:dynamodb:" + aws.region() + ":" + ACCOUNT_ID + ":table/" + table);
             String stream = aws.dynamoDb().describeTable(r -> r.tableName(table)).table().latestStreamArn();

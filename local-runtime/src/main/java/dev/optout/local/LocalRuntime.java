@@ -197,7 +197,7 @@ public final class LocalRuntime implements AutoCloseable {
         deployment = LocalDeployment.deploy(aws, template, options.stackName(),
                 Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl, SNS_SIGNATURE_VERIFICATION_PARAMETER, "false",
                         MAIL_DOMAIN_PARAMETER, LOCAL_MAIL_DOMAIN),
-                secrets, line -> out.println("  " + line));
+                secrets, true, line -> out.println("  " + line));
         out.println("  note: SNS signature checking is off locally (" + SNS_SIGNATURE_VERIFICATION_PARAMETER
                 + "=false: moto does not sign); SesFeedbackFunction still accepts only envelopes from the SES events topic");
         deployment.notes().forEach(n -> out.println("  note: " + n));

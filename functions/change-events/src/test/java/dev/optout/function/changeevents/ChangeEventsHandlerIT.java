@@ -64,11 +64,17 @@ class ChangeEventsHandlerIT {
     private SuppressionStore store;
     private StreamEventSourceMapping mapping;
 
+    private String bus;
+
+    private String busName() {
+        return bus;
+    }
+
     private void deploy(LocalAws aws, boolean hashOnly, String busForTheFunction) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
+        table = aws.createSuppressionTableWithStream();
         store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
-        String bus = "changes-" + UUID.randomUUID().toString().substring(0, 8);
+        bus = "changes-" + UUID.randomUUID().toString().substring(0, 8);
         sqs = aws.client(SqsClient.builder());
         queueUrl = sqs.createQueue(r -> r.queueName(bus + "-copy")).queueUrl();
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -201,5 +207,20 @@ class ChangeEventsHandlerIT {
                 .containsExactlyInAnyOrderElementsOf(historyIds());
         assertThat(events).extracting(e -> e.path("detail").path("address").asText()).hasSize(35).doesNotHaveDuplicates()
                 .allSatisfy(a -> assertThat(a).endsWith("@example.com"));
+    }
+
+    @Test
+    void theSampleStreamEventIsThreeEventsTheChangeNotAppliedIsNone(LocalAws aws) throws Exception {
+        deploy(aws, false, null);
+        ChangeEventsHandler handler = new ChangeEventsHandler(new StreamPublisher(new AddressDirectory(aws.dynamoDb(), table), false,
+                new EventBusPublisher(aws.client(EventBridgeClient.builder()), busName(), new EventBusPublisher.Retries(2, 10))),
+                new EventLog("change-events", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(java.nio.file.Files.newInputStream(dev.optout.localaws.ProjectRoot.find()
+                .resolve("events/change-events/stream-history-inserts.json")), out, null);
+        assertThat(JSON.readTree(out.toByteArray()).path("batchItemFailures")).isEmpty();
+        List<JsonNode> events = received();
+        assertThat(events).extracting(e -> e.path("detail-type").asText()).containsExactly("Opted Out", "Suppressed", "Campaign Paused");
+        assertThat(events.get(0).path("detail").has("address")).as("no state item holds this key's address").isFalse();
     }
 }
