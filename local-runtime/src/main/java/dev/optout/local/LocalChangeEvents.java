@@ -30,6 +30,7 @@ final class LocalChangeEvents implements AutoCloseable {
     /** The template's default auth header name (WebhookAuthHeaderName). */
     static final String AUTH_HEADER = "X-Optout-Webhook-Key";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final SqsClient sqs;
     private final String busName;
     private final String copyQueueUrl;
@@ -62,7 +63,7 @@ final class LocalChangeEvents implements AutoCloseable {
                 hook = queue(sqs, deployment.stackName() + "-WebhookDeliveries", 5);
                 rule(events, sqs, bus, "webhook", hook);
                 byte[] b = new byte[32];
-                new SecureRandom().nextBytes(b);
+                RANDOM.nextBytes(b);
                 secret = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
             }
         }
