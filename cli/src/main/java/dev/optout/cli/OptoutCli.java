@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
                 + "report what the table proves (the compliance clock) and resume campaigns the guard paused; "
                 + "smoke-test a deployed stack end to end.",
         subcommands = {LookupCommand.class, SuppressCommand.class, LiftCommand.class, ForgetCommand.class,
-                ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class, SmokeCommand.class},
+                ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class, SmokeCommand.class,
+                EventsCommand.class},
         footer = {"", "Target: --local (.optout/local.json, written by a running ./optout local) or --stack NAME [--region R].",
                 "Exit status: 0 done, 1 refused or a row failed, 2 usage error.",
                 "Run ./optout COMMAND --help for each command."})

@@ -161,6 +161,13 @@ public final class LocalAws implements AutoCloseable {
         return name;
     }
 
+    /** As {@link #createSuppressionTable()}, with the table's stream (new images) on: for the change events. */
+    public String createSuppressionTableWithStream() {
+        String name = "optout-test-" + UUID.randomUUID().toString().substring(0, 8);
+        TableDefinition.suppressionTable().create(dynamoDb(), name, true);
+        return name;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

@@ -58,10 +58,24 @@ public final class LocalDeployment {
     public static LocalDeployment deploy(LocalAws aws, Template template, String stackName,
                                          Map<String, String> parameters, Map<String, String> secrets,
                                          Consumer<String> log) {
+        return deploy(aws, template, stackName, parameters, secrets, false, log);
+    }
+
+    /**
+     * As {@link #deploy(LocalAws, Template, String, Map, Map, Consumer)}; {@code streams}: turn on
+     * the tables' streams as the template declares them (the local runtime reads them for the
+     * change events; other users leave them off, see {@link TableDefinition#createRequest(String, boolean)}).
+     */
+    public static LocalDeployment deploy(LocalAws aws, Template template, String stackName,
+                                         Map<String, String> parameters, Map<String, String> secrets, boolean streams,
+                                         Consumer<String> log) {
         LocalDeployment d = new LocalDeployment(template, stackName);
+        d.streams = streams;
         d.run(aws, parameters, secrets, log);
         return d;
     }
+
+    private boolean streams;
 
     public Template template() {
         return template;
@@ -137,15 +151,21 @@ public final class LocalDeployment {
 
         for (String id : idsOfType("AWS::DynamoDB::Table")) {
             String table = stackName + "-" + id;
-            TableDefinition.fromTemplate(template, id).create(aws.dynamoDb(), table);
+            TableDefinition.fromTemplate(template, id).create(aws.dynamoDb(), table, streams);
             names.put(id, table);
             names.put(id + ".Arn", "arn:aws:dynamodb:" + aws.region() + ":" + ACCOUNT_ID + ":table/" + table);
-            log.accept("table " + table);
+            String stream = aws.dynamoDb().describeTable(r -> r.tableName(table)).table().latestStreamArn();
+            if (stream != null) {
+                names.put(id + ".StreamArn", stream);
+            }
+            log.accept("table " + table + (stream == null ? "" : " (stream " + stream + ")"));
         }
         for (String id : idsOfType(FunctionDefinition.TYPE)) {
             // Locally a function's name is its logical id (the invoke API serves it by that name).
             names.put(id, id);
             names.put(id + ".Arn", "arn:aws:lambda:" + aws.region() + ":" + ACCOUNT_ID + ":function:" + id);
+            // !Ref Function.Alias (SAM: the alias "live"): locally the function itself
+            names.put(id + ".Alias", id);
             // The role SAM adds for the function (logical id <Function>Role), named in resource
             // policies such as PendingChangesQueuePolicy.
             names.put(id + "Role", id + "Role");
@@ -164,7 +184,11 @@ public final class LocalDeployment {
                 log.accept("SNS topic " + arn);
             }
             createQueues(sqs, log);
+            createEventBuses(aws, log);
             for (String id : idsOfType("AWS::SQS::QueuePolicy")) {
+                if (!deployed(id)) {
+                    continue;
+                }
                 Map<String, Object> p = template.properties(id);
                 String policy = json(intrinsics().resolveTree(p.get("PolicyDocument")));
                 for (Object q : (List<Object>) p.get("Queues")) {
@@ -276,6 +300,36 @@ public final class LocalDeployment {
             a.put("RedrivePolicy", json(in.resolveTree(p.get("RedrivePolicy"))));
         }
         return a;
+    }
+
+    /** Whether a resource's condition (if any) holds here. */
+    public boolean deployed(String logicalId) {
+        Object condition = template.resources().get(logicalId) instanceof Map<?, ?> r ? r.get("Condition") : null;
+        return condition == null || conditions.getOrDefault(condition.toString(), false);
+    }
+
+    /** The EventBridge buses (the change events'), by name; their rules and targets are the local runtime's. */
+    private void createEventBuses(LocalAws aws, Consumer<String> log) {
+        List<String> ids = idsOfType("AWS::Events::EventBus");
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (software.amazon.awssdk.services.eventbridge.EventBridgeClient events =
+                     aws.client(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder())) {
+            for (String id : ids) {
+                String name = intrinsics().resolve(template.properties(id).getOrDefault("Name", stackName + "-" + id));
+                String arn;
+                try {
+                    arn = events.createEventBus(r -> r.name(name)).eventBusArn();
+                } catch (software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException e) {
+                    arn = events.describeEventBus(r -> r.name(name)).arn();
+                }
+                names.put(id, name);
+                names.put(id + ".Name", name);
+                names.put(id + ".Arn", arn);
+                log.accept("EventBridge bus " + arn);
+            }
+        }
     }
 
     private void createSes(SesV2Client ses, Consumer<String> log) {

@@ -32,6 +32,15 @@ public final class TableDefinition {
     }
 
     public CreateTableRequest createRequest(String tableName) {
+        return createRequest(tableName, false);
+    }
+
+    /**
+     * @param stream whether to turn on the table's stream as the template declares it. Off unless
+     *               asked: moto copies a table, its stream records included, for every transaction,
+     *               so a stream nobody reads only makes every test slower and larger.
+     */
+    public CreateTableRequest createRequest(String tableName, boolean stream) {
         List<AttributeDefinition> attributes = new ArrayList<>();
         for (Map<String, Object> a : Template.listOfMaps(properties.get("AttributeDefinitions"))) {
             attributes.add(AttributeDefinition.builder().attributeName((String) a.get("AttributeName"))
@@ -53,6 +62,11 @@ public final class TableDefinition {
         if (!indexes.isEmpty()) {
             b.globalSecondaryIndexes(indexes);
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> streamSpecification = (Map<String, Object>) properties.get("StreamSpecification");
+        if (stream && streamSpecification != null && streamSpecification.get("StreamViewType") != null) {
+            b.streamSpecification(s -> s.streamEnabled(true).streamViewType(streamSpecification.get("StreamViewType").toString()));
+        }
         return b.build();
     }
 
@@ -65,8 +79,13 @@ public final class TableDefinition {
 
     /** Creates the table (if absent) and enables its TTL. */
     public void create(DynamoDbClient dynamo, String tableName) {
+        create(dynamo, tableName, false);
+    }
+
+    /** As {@link #create(DynamoDbClient, String)}, with the template's stream when {@code stream}. */
+    public void create(DynamoDbClient dynamo, String tableName, boolean stream) {
         try {
-            dynamo.createTable(createRequest(tableName));
+            dynamo.createTable(createRequest(tableName, stream));
         } catch (ResourceInUseException e) {
             return;
         }

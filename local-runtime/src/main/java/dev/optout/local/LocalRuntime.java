@@ -9,6 +9,7 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalDeployment;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SqsEventSourceMapping;
+import dev.optout.localaws.StreamEventSourceMapping;
 import dev.optout.localaws.Template;
 import dev.optout.localaws.http.HttpApiRoute;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -76,7 +78,12 @@ public final class LocalRuntime implements AutoCloseable {
      * @param out         where progress and the functions' logs go
      */
     public record Options(Path projectRoot, Path template, Path stateDir, int port, String stackName, LocalAws aws,
-                          PrintStream out) {
+                          PrintStream out, URI webhook) {
+        /** Without a webhook. */
+        public Options(Path projectRoot, Path template, Path stateDir, int port, String stackName, LocalAws aws, PrintStream out) {
+            this(projectRoot, template, stateDir, port, stackName, aws, out, null);
+        }
+
         public static Options defaults() {
             Path root = ProjectRoot.find();
             return new Options(root, root.resolve("template.yaml"), root.resolve(".optout"), DEFAULT_PORT, "optout-local",
@@ -84,7 +91,12 @@ public final class LocalRuntime implements AutoCloseable {
         }
 
         public Options withPort(int p) {
-            return new Options(projectRoot, template, stateDir, p, stackName, aws, out);
+            return new Options(projectRoot, template, stateDir, p, stackName, aws, out, webhook);
+        }
+
+        /** Every change event is also POSTed to {@code url}, as the template's webhook (API destination) would. */
+        public Options withWebhook(URI url) {
+            return new Options(projectRoot, template, stateDir, port, stackName, aws, out, url);
         }
     }
 
@@ -97,6 +109,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalAws aws;
     private LocalDeployment deployment;
     private LocalGateway gateway;
+    private LocalChangeEvents changeEvents;
     private volatile boolean closed;
 
     private LocalRuntime(Options options) {
@@ -110,8 +123,12 @@ public final class LocalRuntime implements AutoCloseable {
                 options = options.withPort(Integer.parseInt(args[++i]));
             } else if (args[i].startsWith("--port=")) {
                 options = options.withPort(Integer.parseInt(args[i].substring(7)));
+            } else if (args[i].equals("--webhook") && i + 1 < args.length) {
+                options = options.withWebhook(URI.create(args[++i]));
+            } else if (args[i].startsWith("--webhook=")) {
+                options = options.withWebhook(URI.create(args[i].substring("--webhook=".length())));
             } else {
-                System.err.println("usage: ./optout local [--port N]   (default port " + DEFAULT_PORT + ")");
+                System.err.println("usage: ./optout local [--port N] [--webhook URL]   (default port " + DEFAULT_PORT + ")");
                 System.exit(2);
             }
         }
@@ -180,7 +197,7 @@ public final class LocalRuntime implements AutoCloseable {
         deployment = LocalDeployment.deploy(aws, template, options.stackName(),
                 Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl, SNS_SIGNATURE_VERIFICATION_PARAMETER, "false",
                         MAIL_DOMAIN_PARAMETER, LOCAL_MAIL_DOMAIN),
-                secrets, line -> out.println("  " + line));
+                secrets, true, line -> out.println("  " + line));
         out.println("  note: SNS signature checking is off locally (" + SNS_SIGNATURE_VERIFICATION_PARAMETER
                 + "=false: moto does not sign); SesFeedbackFunction still accepts only envelopes from the SES events topic");
         deployment.notes().forEach(n -> out.println("  note: " + n));
@@ -242,6 +259,9 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private void startEventSources(List<FunctionDefinition> functions) {
+        changeEvents = LocalChangeEvents.start(aws, deployment, options.webhook(), options.out());
+        toClose.add(changeEvents);
+        startStreamMappings();
         for (FunctionDefinition f : functions) {
             for (FunctionDefinition.EventSource e : f.eventsOfType("SQS")) {
                 String queueArn = deployment.intrinsics().resolve(e.properties().get("Queue"));
@@ -266,6 +286,54 @@ public final class LocalRuntime implements AutoCloseable {
                 toClose.add(sqs);
                 options.out().println("  poller " + queueUrl + " -> " + f.logicalId() + " (batches of " + batchSize + ")");
             }
+        }
+    }
+
+    /**
+     * The template's stream event source mappings (AWS::Lambda::EventSourceMapping on the table's
+     * stream): a poller per mapping hands the stream to the running function, with its batch size
+     * and retries, and sends what it gives up on to the mapping's on-failure queue.
+     */
+    @SuppressWarnings("unchecked")
+    private void startStreamMappings() {
+        for (String id : deployment.idsOfType("AWS::Lambda::EventSourceMapping")) {
+            Map<String, Object> p = deployment.template().properties(id);
+            String source = deployment.intrinsics().resolve(p.get("EventSourceArn"));
+            String functionId = deployment.intrinsics().resolve(p.get("FunctionName"));
+            FunctionProcess function = running.get(functionId);
+            if (!source.contains(":table/") || !source.contains("/stream/")) {
+                continue;
+            }
+            if (function == null) {
+                options.out().println("  no stream poller for " + functionId + ": it is not running (changes wait in the stream for 24 hours)");
+                continue;
+            }
+            int batchSize = Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", "100")));
+            int retries = Integer.parseInt(String.valueOf(p.getOrDefault("MaximumRetryAttempts", "10")));
+            Object dlq = ((Map<String, Object>) ((Map<String, Object>) p.getOrDefault("DestinationConfig", Map.of()))
+                    .getOrDefault("OnFailure", Map.of())).get("Destination");
+            SqsClient sqs = aws.client(SqsClient.builder());
+            String dlqUrl = dlq == null ? null : sqs.getQueueUrl(r -> {
+                String arn = deployment.intrinsics().resolve(dlq);
+                r.queueName(arn.substring(arn.lastIndexOf(':') + 1));
+            }).queueUrl();
+            DynamoDbStreamsClient streams = aws.client(DynamoDbStreamsClient.builder());
+            StreamEventSourceMapping mapping = new StreamEventSourceMapping(streams, source, aws.region(), batchSize, retries, event -> {
+                FunctionProcess.Invocation r = function.invoke(event, UUID.randomUUID().toString());
+                if (r.failed()) {
+                    throw new IllegalStateException(r.payloadText());
+                }
+                return r.payload();
+            }, failure -> {
+                if (dlqUrl != null) {
+                    sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody(failure));
+                }
+            });
+            mapping.start(line -> options.out().println("  [" + functionId + "] " + line));
+            toClose.add(mapping);
+            toClose.add(streams);
+            toClose.add(sqs);
+            options.out().println("  stream poller " + source + " -> " + functionId + " (batches of " + batchSize + ")");
         }
     }
 
@@ -380,6 +448,15 @@ public final class LocalRuntime implements AutoCloseable {
         // The command line (./optout lookup ... --local) reads the address-hash key as the functions do.
         e.put("addressHashKeySecretArn", deployment.ref(LocalKeys.ADDRESS_HASH_KEY_PARAMETER));
         e.put("unsubscribeMailDomain", LOCAL_MAIL_DOMAIN);
+        // change events: the bus, and a queue a local rule copies every event to (./optout events tail --local)
+        e.put("eventBusName", changeEvents.busName());
+        e.put("changeEventsQueueUrl", changeEvents.copyQueueUrl());
+        e.put("changeEventsDeadLetterQueueUrl", deployment.ref("ChangeEventsDeadLetterQueue"));
+        if (changeEvents.webhookSecret() != null) {
+            e.put("webhookUrl", options.webhook().toString());
+            e.put("webhookAuthHeader", LocalChangeEvents.AUTH_HEADER);
+            e.put("webhookAuthSecret", changeEvents.webhookSecret());
+        }
         return e;
     }
 

@@ -21,7 +21,10 @@ class TemplateHardeningTest {
     private static final Template TEMPLATE = Template.load();
     /** Every queue that can hold an opt-out (an address and what it asked) in a message body. */
     private static final List<String> QUEUES_HOLDING_OPT_OUTS = List.of("PendingChangesQueue", "PendingChangesDeadLetterQueue",
-            "SesEventsQueue", "SesEventsDeadLetterQueue", "InboundUnsubscribeDeadLetterQueue");
+            "SesEventsQueue", "SesEventsDeadLetterQueue", "InboundUnsubscribeDeadLetterQueue",
+            // change events the webhook did not take (they carry addresses unless hash-only), and the
+            // coordinates of changes not published
+            "WebhookDeadLetterQueue", "ChangeEventsDeadLetterQueue");
 
     @Test
     void onlyTheFunctionsThatEnqueueMaySendToThePendingChangesQueue() {
@@ -87,7 +90,7 @@ class TemplateHardeningTest {
         assertThat(text(properties("SesEventsQueue").get("KmsMasterKeyId")))
                 .as("SNS sends to it: the customer-managed key").isEqualTo("!Ref SesEventsKey");
         for (String id : List.of("PendingChangesQueue", "PendingChangesDeadLetterQueue", "SesEventsDeadLetterQueue",
-                "InboundUnsubscribeDeadLetterQueue")) {
+                "InboundUnsubscribeDeadLetterQueue", "WebhookDeadLetterQueue", "ChangeEventsDeadLetterQueue")) {
             assertThat(properties(id).get("KmsMasterKeyId")).as(id).isEqualTo("alias/aws/sqs");
             assertThat(properties(id)).as(id).doesNotContainKey("SqsManagedSseEnabled");
         }

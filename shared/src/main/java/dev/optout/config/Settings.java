@@ -87,6 +87,10 @@ public final class Settings {
      * (unreadable, or a topic not in the catalog) there at once instead of letting it be retried.
      */
     public static final String PENDING_CHANGES_DEAD_LETTER_QUEUE_URL = "PENDING_CHANGES_DEAD_LETTER_QUEUE_URL";
+    /** The EventBridge bus the change events go to (ChangeEventsFunction). */
+    public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
+    /** {@code true}: change events carry only the keyed hash of the address, never the address (default false). */
+    public static final String CHANGE_EVENTS_HASH_ONLY = "CHANGE_EVENTS_HASH_ONLY";
 
     private final Map<String, String> values;
     /** Every name asked for, set or not (shared by copies): what a function reads, for the template contract test. */

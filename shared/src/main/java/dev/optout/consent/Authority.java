@@ -20,7 +20,13 @@ public enum Authority {
     /** An operator acting on recorded evidence of the person's consent ({@code --consent}). */
     OPERATOR_WITH_CONSENT,
     /** A suppression list brought in from another provider or a file. */
-    IMPORT;
+    IMPORT,
+    /**
+     * Another system reporting the person's own act (the record API): its opt-out and opt-in set
+     * the person's choice, placed by the time the person acted, so an opt-in never overrides a
+     * newer opt-out. It lifts no complaint or bounce and takes no frequency.
+     */
+    SYSTEM;
 
     /** The evidence key under which an operator's record of the person's consent is kept. */
     public static final String CONSENT_EVIDENCE = "consent";
@@ -32,6 +38,7 @@ public enum Authority {
             case SES_BOUNCE, SES_COMPLAINT, SES_DELIVERY, SES_SEND -> MAILBOX_PROVIDER;
             case OPERATOR -> hasConsent(provenance) ? OPERATOR_WITH_CONSENT : OPERATOR;
             case IMPORT -> IMPORT;
+            case SYSTEM -> SYSTEM;
         };
     }
 

@@ -6,6 +6,7 @@ import static dev.optout.consent.Authority.OPERATOR;
 import static dev.optout.consent.Authority.OPERATOR_WITH_CONSENT;
 import static dev.optout.consent.Authority.PERSON;
 import static dev.optout.consent.Authority.PERSON_VIA_PROVIDER;
+import static dev.optout.consent.Authority.SYSTEM;
 
 import dev.optout.consent.Slot.Kind;
 import dev.optout.suppression.Action;
@@ -24,7 +25,8 @@ import java.util.Set;
  *
  * <pre>
  * slot               STOP (stop mail)                        GO (lift, opt in)
- * PERSON_CHOICE      person, person via provider, import     person, person via provider, operator with consent
+ * PERSON_CHOICE      person, person via provider, import,    person, person via provider, operator with consent,
+ *                    system                                  system
  * OPERATOR_HOLD      operator (with or without consent)      operator (with or without consent)
  * FREQUENCY          -                                       person, person via provider, operator with consent
  * COMPLAINT          mailbox provider, import                operator with consent
@@ -47,7 +49,8 @@ public final class ConsentRules {
     private static final Map<Kind, Set<Authority>> MAY_GO = new EnumMap<>(Kind.class);
 
     static {
-        rule(Kind.PERSON_CHOICE, EnumSet.of(PERSON, PERSON_VIA_PROVIDER, IMPORT), EnumSet.of(PERSON, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT));
+        rule(Kind.PERSON_CHOICE, EnumSet.of(PERSON, PERSON_VIA_PROVIDER, IMPORT, SYSTEM),
+                EnumSet.of(PERSON, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT, SYSTEM));
         rule(Kind.OPERATOR_HOLD, EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT), EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT));
         rule(Kind.FREQUENCY, EnumSet.noneOf(Authority.class), EnumSet.of(PERSON, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT));
         rule(Kind.COMPLAINT, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR_WITH_CONSENT));

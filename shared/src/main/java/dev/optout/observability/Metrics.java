@@ -13,6 +13,11 @@ public final class Metrics {
     public static final String SES_FEEDBACK = "ses-feedback";
     public static final String PENDING_CHANGES = "pending-changes";
     public static final String INBOUND_UNSUBSCRIBE = "inbound-unsubscribe";
+    public static final String CHANGE_EVENTS = "change-events";
+    public static final String RECORD_CHANGE = "record-change";
+    /** Change events put on the bus, and stream records that could not be (retried, then dead-lettered). */
+    public static final String CHANGE_EVENTS_PUBLISHED = "ChangeEventsPublished";
+    public static final String CHANGE_EVENTS_FAILED = "ChangeEventsFailed";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";

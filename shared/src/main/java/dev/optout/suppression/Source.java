@@ -25,5 +25,11 @@ public enum Source {
     /** A suppression list brought in from another provider or a file ({@code ./optout import}). */
     IMPORT,
     /** A mail to the mailto: unsubscribe address (RFC 2369), received by Amazon SES. */
-    MAILTO
+    MAILTO,
+    /**
+     * Another system of the sender reporting the person's own act (a CRM checkbox, an SMS "STOP",
+     * a phone call logged), through the record API ({@code RecordChangeFunction}); the history's
+     * {@code actor} names the system, and events name the source {@code SYSTEM:<name>}.
+     */
+    SYSTEM
 }

@@ -91,7 +91,9 @@ class ConsentPropertiesTest {
         ConsentState state = run(ConsentState.EMPTY, prepend(optOut, changes));
         boolean liftedByRightfulAct = changes.stream().anyMatch(c -> c.action() == Action.RESUBSCRIBE_ALL
                 && !c.provenance().at().isBefore(optOut.provenance().at())
-                && (Authority.of(c.provenance()).isPersons() || Authority.of(c.provenance()) == Authority.OPERATOR_WITH_CONSENT));
+                && (Authority.of(c.provenance()).isPersons() || Authority.of(c.provenance()) == Authority.OPERATOR_WITH_CONSENT
+                    // another system reports the person's own act (the record API)
+                    || Authority.of(c.provenance()) == Authority.SYSTEM));
         if (!liftedByRightfulAct) {
             assertTrue(state.stops(Slot.all(Kind.PERSON_CHOICE)));
             assertFalse(ConsentModel.decide(state, PROMOTIONS).allowed());

@@ -37,4 +37,38 @@ class ConsentRulesTest {
         return Arrays.stream(cell.split(",")).map(String::strip).map(Authority::valueOf)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Authority.class)));
     }
+
+    private static final java.time.Instant T = java.time.Instant.parse("2026-12-01T10:00:00Z");
+
+    private static dev.optout.suppression.Provenance system(java.time.Instant at) {
+        return new dev.optout.suppression.Provenance(dev.optout.suppression.Source.SYSTEM, at, null, null, java.util.Map.of(), "crm", null);
+    }
+
+    @Test
+    void anotherSystemReportsThePersonsOwnActItsOptInNeverOverridesANewerOptOutAndLiftsNoComplaint() {
+        assertEquals(Authority.SYSTEM, Authority.of(system(T)));
+        assertTrue(ConsentRules.may(Authority.SYSTEM, Kind.PERSON_CHOICE, Value.STOP));
+        assertTrue(ConsentRules.may(Authority.SYSTEM, Kind.PERSON_CHOICE, Value.GO));
+        for (Kind kind : List.of(Kind.OPERATOR_HOLD, Kind.COMPLAINT, Kind.HARD_BOUNCE, Kind.SOFT_BOUNCE_STOP, Kind.FORGOTTEN, Kind.FREQUENCY)) {
+            assertFalse(ConsentRules.may(Authority.SYSTEM, kind, Value.GO), kind + " GO");
+        }
+
+        // the system's opt-out stops mail like the person's own
+        ConsentState out = ConsentModel.apply(ConsentState.EMPTY, dev.optout.suppression.Change.unsubscribeAll(system(T))).state();
+        assertTrue(out.stops(Slot.all(Kind.PERSON_CHOICE)));
+        // the person opts out by one-click at T+60; the CRM reports an opt-in made at T+30: recorded, not applied
+        ConsentState person = ConsentModel.apply(ConsentState.EMPTY, dev.optout.suppression.Change.unsubscribeAll(
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.ONE_CLICK, T.plusSeconds(60)))).state();
+        Outcome older = ConsentModel.apply(person, dev.optout.suppression.Change.resubscribeAll(system(T.plusSeconds(30))));
+        assertTrue(older.stale());
+        assertTrue(older.state().stops(Slot.all(Kind.PERSON_CHOICE)));
+        // an opt-in the person made later than their opt-out, reported by the system, applies
+        Outcome newer = ConsentModel.apply(person, dev.optout.suppression.Change.resubscribeAll(system(T.plusSeconds(90))));
+        assertFalse(newer.state().stops(Slot.all(Kind.PERSON_CHOICE)));
+        // a complaint stays whatever the system reports
+        ConsentState complained = ConsentModel.apply(ConsentState.EMPTY, dev.optout.suppression.Change.of(dev.optout.suppression.Action.COMPLAINT,
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.SES_COMPLAINT, T))).state();
+        assertTrue(ConsentModel.apply(complained, dev.optout.suppression.Change.resubscribeAll(system(T.plusSeconds(90))))
+                .state().stops(Slot.all(Kind.COMPLAINT)));
+    }
 }
