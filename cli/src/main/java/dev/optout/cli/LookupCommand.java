@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optout.address.EmailAddress;
 import dev.optout.json.Json;
+import dev.optout.optin.OptInEvidence;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Decision;
 import dev.optout.suppression.HistoryEvent;
@@ -96,6 +97,12 @@ public final class LookupCommand extends OperatorCommand {
                 out.println("  soft bounces counted: " + state.softBounceTimes());
             }
         }
+        Map<String, HistoryEvent> proofs = OptInEvidence.latestOptIns(history);
+        if (!proofs.isEmpty()) {
+            out.println("opt-in evidence (the standing opt-ins, from the history):");
+            proofs.forEach((slot, e) -> out.printf("  %-18s %s %s %s%n", slot.equals("*") ? "all mail" : slot, e.at(), e.source(),
+                    new java.util.TreeMap<>(e.evidence())));
+        }
         out.println("history (newest first, " + history.size() + "):");
         for (HistoryEvent e : history) {
             StringBuilder line = new StringBuilder("  " + e.at() + "  " + e.action() + "  " + e.source());
@@ -171,6 +178,14 @@ public final class LookupCommand extends OperatorCommand {
         state.topicFrequency().forEach((t, f) -> freq.put(t, f.name()));
         ArrayNode soft = root.putArray("softBounces");
         state.softBounceTimes().forEach(t -> soft.add(t.toString()));
+        ObjectNode proofs = root.putObject("optInEvidence");
+        OptInEvidence.latestOptIns(history).forEach((slot, e) -> {
+            ObjectNode n = proofs.putObject(slot);
+            n.put("action", e.action().name());
+            n.put("at", e.at().toString());
+            n.put("source", e.source().name());
+            new java.util.TreeMap<>(e.evidence()).forEach(n::put);
+        });
         ArrayNode events = root.putArray("history");
         for (HistoryEvent e : history) {
             ObjectNode n = events.addObject();

@@ -38,6 +38,11 @@ public final class Settings {
      * own sealed {@code mailto:<token>@DOMAIN} (it takes the place of {@link #UNSUBSCRIBE_MAILTO}).
      */
     public static final String UNSUBSCRIBE_MAIL_DOMAIN = "UNSUBSCRIBE_MAIL_DOMAIN";
+    /**
+     * How much of a person's network address and user agent an opt-in keeps as evidence:
+     * {@code full}, {@code truncated} (default: IPv4 /24, IPv6 /48) or {@code none}.
+     */
+    public static final String OPT_IN_IP_RETENTION = "OPT_IN_IP_RETENTION";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

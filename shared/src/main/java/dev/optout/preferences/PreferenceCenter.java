@@ -117,6 +117,15 @@ public final class PreferenceCenter {
      * {@link StoreUnavailableException}: nothing changed.
      */
     public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance) {
+        return save(address, update, provenance, c -> dev.optout.optin.OptInEvidence.of(dev.optout.optin.OptInEvidence.API));
+    }
+
+    /**
+     * {@link #save(EmailAddress, PreferenceUpdate, Provenance)} with each opt-in (a topic ticked,
+     * "get mail again") carrying its proof: {@code evidence} answers it per change.
+     */
+    public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance,
+                        java.util.function.Function<Change, dev.optout.optin.OptInEvidence> evidence) {
         AddressState current;
         List<Change> changes;
         try {
@@ -124,7 +133,7 @@ public final class PreferenceCenter {
             if (update.version() != null && update.version() != current.version()) {
                 throw stale(update.version(), current.version());
             }
-            changes = plan(current, update, provenance);
+            changes = dev.optout.optin.OptInEvidence.attach(plan(current, update, provenance), evidence);
             if (!changes.isEmpty()) {
                 store.applyAll(address, changes, null, update.version());
             }

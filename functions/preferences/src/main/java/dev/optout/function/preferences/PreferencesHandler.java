@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
+import dev.optout.optin.OptInEvidence;
 import dev.optout.wiring.Wiring;
 import dev.optout.http.HttpApiEventJson;
 import dev.optout.http.HttpResponses;
@@ -76,6 +77,7 @@ public final class PreferencesHandler implements RequestStreamHandler {
     private final LinkPagePipeline pipeline;
     private final Clock clock;
     private final EventLog log;
+    private final OptInEvidence.IpRetention ipRetention;
     /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
     @SuppressWarnings("unused")
     private SnapStartHooks snapStartHooks;
@@ -91,13 +93,22 @@ public final class PreferencesHandler implements RequestStreamHandler {
      */
     public PreferencesHandler(Wiring w) {
         this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
-                w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
+                w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES),
+                OptInEvidence.IpRetention.fromSettings(w.settings()));
         String topic = w.topics().all().get(0).id();
         this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
                               String publicBaseUrl, Language defaultLanguage, Clock clock, EventLog log) {
+        this(opener, formTokens, center, addressKeys, publicBaseUrl, defaultLanguage, clock, log, OptInEvidence.IpRetention.TRUNCATED);
+    }
+
+    /** @param ipRetention how much of the network address and user agent an opt-in keeps ({@code OPT_IN_IP_RETENTION}) */
+    public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
+                              String publicBaseUrl, Language defaultLanguage, Clock clock, EventLog log,
+                              OptInEvidence.IpRetention ipRetention) {
+        this.ipRetention = ipRetention;
         this.center = center;
         this.pages = new PreferencesPages(center.catalog());
         this.pipeline = new LinkPagePipeline(ROUTES, opener, formTokens, addressKeys, publicBaseUrl, defaultLanguage,
@@ -170,7 +181,10 @@ public final class PreferencesHandler implements RequestStreamHandler {
     }
 
     private APIGatewayV2HTTPResponse save(LinkPageRequest r, PreferenceUpdate update, Source source) {
-        PreferenceCenter.Outcome outcome = center.save(r.token().address(), update, r.token().provenance(source, clock.instant()));
+        String channel = source == Source.PREFERENCE_API ? OptInEvidence.API : OptInEvidence.FORM;
+        PreferenceCenter.Outcome outcome = center.save(r.token().address(), update, r.token().provenance(source, clock.instant()),
+                c -> OptInEvidence.shown(channel, pages.wording(r.language(), c))
+                        .from(r.http().sourceIp(), r.http().userAgent(), ipRetention));
         record(r, outcome, source);
         if (outcome.isPending()) {
             return r.json() ? HttpResponses.json(202, PreferenceJson.pending(outcome.changes()))

@@ -54,6 +54,18 @@ final class PreferencesPages {
         this.problems = new ProblemPages(layout);
     }
 
+    /**
+     * The words the person saw for an opt-in, kept as its evidence: a topic's name and description
+     * as the page shows them, or the "get mail again" question and button.
+     */
+    String wording(Language l, Change c) {
+        if (c.topic() != null) {
+            Topic t = topics.find(c.topic()).orElse(null);
+            return t == null ? c.topic() : t.name(l.code()) + ": " + t.description(l.code());
+        }
+        return m.text(l, "resume.legend") + " " + m.text(l, "resume.button");
+    }
+
     ProblemPages problems() {
         return problems;
     }

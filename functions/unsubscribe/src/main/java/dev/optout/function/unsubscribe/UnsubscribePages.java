@@ -86,6 +86,11 @@ final class UnsubscribePages {
     }
 
     /** The shared error pages, in this function's wording for its link. */
+    /** The words of the "changed your mind?" form the person used to subscribe again: kept as the opt-in's evidence. */
+    String undoWording(Language l, LinkToken t, Scope scope) {
+        return m.text(l, "done.undo.legend") + " " + (scope == Scope.ALL ? m.text(l, "done.undo.all") : m.text(l, "done.undo.topic", topicName(l, t)));
+    }
+
     ProblemPages problems() {
         return problems;
     }
