@@ -25,5 +25,10 @@ public enum Source {
     /** A suppression list brought in from another provider or a file ({@code ./optout import}). */
     IMPORT,
     /** A mail to the mailto: unsubscribe address (RFC 2369), received by Amazon SES. */
-    MAILTO
+    MAILTO,
+    /**
+     * A double opt-in the person confirmed: asked for on a signup form or through the subscribe API,
+     * then confirmed with the form behind the link mailed to the address.
+     */
+    CONFIRMED_OPT_IN
 }
