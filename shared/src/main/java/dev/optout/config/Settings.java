@@ -43,6 +43,16 @@ public final class Settings {
      * {@code full}, {@code truncated} (default: IPv4 /24, IPv6 /48) or {@code none}.
      */
     public static final String OPT_IN_IP_RETENTION = "OPT_IN_IP_RETENTION";
+    /** The address confirmation mails come from (an SES verified identity), e.g. news@example.com. */
+    public static final String CONFIRMATION_FROM = "CONFIRMATION_FROM";
+    /** The SES configuration set mails are sent with (the stack's, so their events reach the feedback flow). */
+    public static final String SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET";
+    /** Who is asking: the sender's name shown on every page and mail. */
+    public static final String SENDER_NAME = "SENDER_NAME";
+    /** How long a confirmation link works, in days (default 7). */
+    public static final String CONFIRMATION_LINK_DAYS = "CONFIRMATION_LINK_DAYS";
+    /** Subscribe requests answered from one network address in an hour (default 20). */
+    public static final String SUBSCRIBE_REQUESTS_PER_IP_HOUR = "SUBSCRIBE_REQUESTS_PER_IP_HOUR";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

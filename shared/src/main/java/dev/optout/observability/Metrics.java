@@ -13,6 +13,7 @@ public final class Metrics {
     public static final String SES_FEEDBACK = "ses-feedback";
     public static final String PENDING_CHANGES = "pending-changes";
     public static final String INBOUND_UNSUBSCRIBE = "inbound-unsubscribe";
+    public static final String SUBSCRIBE = "subscribe";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";

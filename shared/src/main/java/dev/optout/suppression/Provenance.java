@@ -22,7 +22,7 @@ public record Provenance(Source source, Instant at, String campaignId, Instant t
      * and the network address an opt-in kept, which names the person too.
      */
     public static final java.util.Set<String> FREE_TEXT_EVIDENCE = java.util.Set.of(
-            "diagnosticCode", "reportingMta", "userAgent", "error", "consent", "note", "ip");
+            "diagnosticCode", "reportingMta", "userAgent", "error", "consent", "note", "ip", "requestIp");
 
     public Provenance {
         evidence = evidence == null ? Map.of() : Map.copyOf(evidence);

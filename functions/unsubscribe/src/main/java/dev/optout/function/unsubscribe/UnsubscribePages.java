@@ -85,12 +85,12 @@ final class UnsubscribePages {
         return render(l, "refused.title", PageLayout.content(out -> JterefusedGenerated.render(out, null, m, l, message, preferencesUrl)));
     }
 
-    /** The shared error pages, in this function's wording for its link. */
     /** The words of the "changed your mind?" form the person used to subscribe again: kept as the opt-in's evidence. */
     String undoWording(Language l, LinkToken t, Scope scope) {
         return m.text(l, "done.undo.legend") + " " + (scope == Scope.ALL ? m.text(l, "done.undo.all") : m.text(l, "done.undo.topic", topicName(l, t)));
     }
 
+    /** The shared error pages, in this function's wording for its link. */
     ProblemPages problems() {
         return problems;
     }
