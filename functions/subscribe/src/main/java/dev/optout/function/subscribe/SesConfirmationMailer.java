@@ -88,7 +88,7 @@ final class SesConfirmationMailer implements ConfirmationMailer {
                 .map(id -> "- " + topics.find(id).map(t -> t.name(l.name().toLowerCase(Locale.ROOT))).orElse(id)).toList());
         String body = template.substring(nl + 1).replace("{sender}", senderName).replace("{topics}", list)
                 .replace("{link}", link).replace("{days}", Long.toString(linkLifetime.toDays()));
-        String headers = "From: " + encodedWord(senderName) + " <" + from + ">\r\n"
+        String headers = "From: " + displayName(senderName) + " <" + from + ">\r\n"
                 + "To: <" + to.value() + ">\r\n"
                 + "Subject: " + encodedWord(subject) + "\r\n"
                 + "MIME-Version: 1.0\r\n"
@@ -101,11 +101,19 @@ final class SesConfirmationMailer implements ConfirmationMailer {
         return (headers + encoded + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** RFC 2047 encoded-word for a header of non-ASCII or special characters; plain ASCII as it is. */
+    /** An unstructured header value (the subject): printable ASCII as it is, anything else an RFC 2047 encoded-word. */
     static String encodedWord(String text) {
-        if (text.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '"' && c != '=' && c != '?' && c != ',' && c != '<' && c != '>')) {
+        if (text.chars().allMatch(c -> c >= 0x20 && c < 0x7F) && !text.contains("=?")) {
             return text;
         }
         return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** A display name (RFC 5322 phrase): a quoted string of printable ASCII, else an RFC 2047 encoded-word. */
+    static String displayName(String name) {
+        if (name.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '"' && c != '\\') && !name.contains("=?")) {
+            return "\"" + name + "\"";
+        }
+        return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 }
