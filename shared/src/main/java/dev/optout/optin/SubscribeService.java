@@ -2,7 +2,8 @@ package dev.optout.optin;
 
 import dev.optout.address.AddressKeys;
 import dev.optout.address.EmailAddress;
-import dev.optout.preferences.PreferenceException;
+import dev.optout.consent.ConsentRules;
+import dev.optout.consent.LegacyMarks;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
@@ -142,7 +143,7 @@ public final class SubscribeService {
      *
      * @return the topics confirmed, or empty when the link names no pending opt-in (a newer request
      *         replaced it, or it expired)
-     * @throws PreferenceException COMPLAINT_LOCKED when a complaint stands (a link never lifts it)
+     * @throws Locked when a complaint stands (a link never lifts it): nothing is written
      */
     public Optional<List<String>> confirm(LinkToken token, String confirmIp, String confirmAgent, OptInEvidence.IpRetention retention) {
         Optional<PendingOptIns.Pending> found = pendingFor(token);
@@ -167,9 +168,9 @@ public final class SubscribeService {
         for (String topic : p.topics()) {
             if (catalog.find(topic).isPresent()) {
                 Change c = Change.subscribeTopic(topic, provenance);
-                PreferenceException locked = PreferenceException.lockedOrNull(state, c);
-                if (locked != null) {
-                    throw locked;
+                ConsentRules.Lock lock = ConsentRules.lockAgainst(LegacyMarks.read(state), c);
+                if (lock != null) {
+                    throw new Locked(lock);
                 }
                 changes.add(c);
             }
@@ -179,5 +180,20 @@ public final class SubscribeService {
         }
         pending.markConfirmed(addressKeys.keyOf(token.address()), p.nonce(), now);
         return Optional.of(p.topics());
+    }
+
+    /** A mark that a link cannot lift stands (a complaint): the confirmation writes nothing. */
+    public static final class Locked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient ConsentRules.Lock lock;
+
+        public Locked(ConsentRules.Lock lock) {
+            super("a link cannot turn mail back on: " + lock);
+            this.lock = lock;
+        }
+
+        public ConsentRules.Lock lock() {
+            return lock;
+        }
     }
 }

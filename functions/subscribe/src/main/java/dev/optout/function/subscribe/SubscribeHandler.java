@@ -22,7 +22,6 @@ import dev.optout.optin.ConfirmationMailer;
 import dev.optout.optin.OptInEvidence;
 import dev.optout.optin.PendingOptIns;
 import dev.optout.optin.SubscribeService;
-import dev.optout.preferences.PreferenceException;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.token.LinkKeySource;
@@ -279,8 +278,8 @@ public final class SubscribeHandler implements RequestStreamHandler {
             log.metrics(r.requestId(), "optin-confirmed", Map.of("addressKey", r.addressKey(), "topics", confirmed.get()),
                     Map.of("OptInsConfirmed", 1), Map.of());
             return confirmPages.page(200, pages.confirmed(l, confirmed.get()));
-        } catch (PreferenceException e) {
-            log.warn(r.requestId(), "optin-refused", Map.of("code", e.code().name(), "addressKey", r.addressKey()));
+        } catch (SubscribeService.Locked e) {
+            log.warn(r.requestId(), "optin-refused", Map.of("code", e.lock().name(), "addressKey", r.addressKey()));
             return confirmPages.page(409, pages.locked(l));
         }
     }
