@@ -68,7 +68,7 @@ class DoubleOptInIT {
             String body = new String(Base64.getMimeDecoder().decode(mail.substring(mail.indexOf("\r\n\r\n") + 4).strip()),
                     StandardCharsets.UTF_8);
             assertThat(body).contains("Events and webinars", "The link works for 7 days");
-            Matcher link = Pattern.compile(Pattern.quote(api) + "/c/[A-Za-z0-9_-]+").matcher(body);
+            Matcher link = Pattern.compile(Pattern.quote(api) + "/c/[A-Za-z0-9_-]+\\?lang=en").matcher(body);
             assertThat(link.find()).as(body).isTrue();
             String confirmUrl = link.group();
 

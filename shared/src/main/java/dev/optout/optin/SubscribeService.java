@@ -128,7 +128,8 @@ public final class SubscribeService {
             return Result.ALREADY_SENT_TODAY;
         }
         String token = sealer.seal(new LinkToken(address, null, nonce, now));
-        mailer.send(address, topics, language, linkBase + token);
+        // the page opens in the language the person signed up in
+        mailer.send(address, topics, language, linkBase + token + "?lang=" + language);
         return Result.SENT;
     }
 
