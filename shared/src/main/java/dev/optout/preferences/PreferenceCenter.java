@@ -177,6 +177,28 @@ public final class PreferenceCenter {
         return new Outcome(queued, null, change);
     }
 
+    /** The person's own data ("Download my data"): {@link PersonalData} of this address only. */
+    public com.fasterxml.jackson.databind.node.ObjectNode personalData(EmailAddress address) {
+        AddressState state = store.read(address);
+        return PersonalData.of(address, state, catalog, state.exists() ? store.fullHistory(address) : List.of());
+    }
+
+    /**
+     * The person's own erasure ("Erase me"): the same sticky forget as the command line's
+     * ({@link SuppressionStore#forget}): the address and evidence naming it leave the table, its
+     * keyed hash and marks stay (with an opt-out of all marketing mail of the person's own, so it is
+     * never mailed again), and no later change writes it back.
+     *
+     * @return how many history items had something removed
+     */
+    public int erase(EmailAddress address, Provenance provenance) {
+        AddressState state = store.read(address);
+        if (state.unsubscribedAll() == null) {
+            store.apply(address, Change.unsubscribeAll(provenance));
+        }
+        return store.forget(address, provenance);
+    }
+
     private Topic topic(String id) {
         return catalog.find(id).orElseThrow(() -> new PreferenceException(PreferenceException.Code.UNKNOWN_TOPIC,
                 "unknown topic '" + id + "'"));

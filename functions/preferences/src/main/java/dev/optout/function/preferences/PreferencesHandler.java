@@ -135,7 +135,12 @@ public final class PreferencesHandler implements RequestStreamHandler {
                 case "GET" -> r.json()
                         ? HttpResponses.json(200, PreferenceJson.state(center.load(token.address()), r.language().code()).toString())
                         : page(200, r, center.load(token.address()), null, null);
-                case "POST" -> save(r, PreferencesPages.update(r.form(), center.catalog()), Source.PREFERENCE_CENTER);
+                case "POST" -> switch (r.form().first(PreferencesPages.ACTION).orElse("")) {
+                    case PreferencesPages.DOWNLOAD -> download(r);
+                    case PreferencesPages.ERASE -> pipeline.page(200, pages.erase(r.language(), token.address().masked(), r.formToken()));
+                    case PreferencesPages.ERASE_CONFIRMED -> erase(r);
+                    default -> save(r, PreferencesPages.update(r.form(), center.catalog()), Source.PREFERENCE_CENTER);
+                };
                 default -> save(r, PreferenceJson.parseUpdate(r.http().bodyText()), Source.PREFERENCE_API);
             };
         } catch (PreferenceException e) {
@@ -178,6 +183,27 @@ public final class PreferencesHandler implements RequestStreamHandler {
             }
         }
         EventLog.prime(Metrics.PREFERENCES);
+    }
+
+    /**
+     * "Download my data": this address's data ({@link dev.optout.preferences.PersonalData}) as a
+     * JSON file; only from the page's own form (form token, same-site), never by a link alone.
+     */
+    private APIGatewayV2HTTPResponse download(LinkPageRequest r) {
+        long started = System.nanoTime();
+        String body = center.personalData(r.token().address()).toPrettyString();
+        log.metrics(r.requestId(), "data-downloaded", Map.of("addressKey", r.addressKey()),
+                Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ACCESS"));
+        return HttpResponses.withHeader(HttpResponses.json(200, body), "Content-Disposition", "attachment; filename=\"my-data.json\"");
+    }
+
+    /** "Erase me", confirmed on its own page: the same sticky forget as {@code ./optout forget}. */
+    private APIGatewayV2HTTPResponse erase(LinkPageRequest r) {
+        long started = System.nanoTime();
+        int scrubbed = center.erase(r.token().address(), r.token().provenance(Source.PREFERENCE_CENTER, clock.instant()));
+        log.metrics(r.requestId(), "address-erased", Map.of("addressKey", r.addressKey(), "historyItemsScrubbed", scrubbed),
+                Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ERASURE"));
+        return pipeline.page(200, pages.erased(r.language()));
     }
 
     private APIGatewayV2HTTPResponse save(LinkPageRequest r, PreferenceUpdate update, Source source) {

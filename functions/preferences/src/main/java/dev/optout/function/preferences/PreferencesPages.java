@@ -36,6 +36,11 @@ final class PreferencesPages {
     static final String VERSION = "version";
     static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
     static final String RESUBSCRIBE = "resubscribe";
+    /** "Download my data": the address's data as a JSON file. */
+    static final String DOWNLOAD = "download";
+    /** "Erase me": the confirm step; {@link #ERASE_CONFIRMED} its form. */
+    static final String ERASE = "erase";
+    static final String ERASE_CONFIRMED = "erase-confirmed";
     static final String FORM_TOKEN = dev.optout.formtoken.FormTokens.FIELD;
     /** {@code topic.<id>=on} when the topic's box is ticked (an unticked box is not sent at all). */
     static final String TOPIC = "topic.";
@@ -138,6 +143,16 @@ final class PreferencesPages {
      * what will stop, that it takes effect within minutes, and that nothing else was saved. The
      * settings themselves cannot be shown (they could not be read).
      */
+    /** The confirm step of "Erase me": what erasure means, and one button. */
+    Page erase(Language l, String maskedAddress, String formToken) {
+        return layout.render(l, m.text(l, "erase.title"), PageLayout.content(out -> JteeraseGenerated.render(out, null, m, l,
+                maskedAddress, formToken)));
+    }
+
+    Page erased(Language l) {
+        return layout.render(l, m.text(l, "erased.title"), PageLayout.content(out -> JteerasedGenerated.render(out, null, m, l)));
+    }
+
     Page pending(Language l, PreferenceCenter.Outcome o) {
         return layout.render(l, m.text(l, "title"), PageLayout.content(out -> JtependingGenerated.render(out, null, this, m, l, o)));
     }
