@@ -75,7 +75,8 @@ class DoubleOptInIT {
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(confirmUrl)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("Confirm your subscription", "Events and webinars", "Yes, subscribe me")
+            assertThat(page.body()).contains("Confirm your subscription", "Events and webinars", "Yes, subscribe me",
+                            "<span>optout (local)</span>")
                     .doesNotContain(ADDRESS);
             assertThat(check(lambda)).as("opening the link (a scanner would) changes nothing").isEqualTo("NOT_OPTED_IN");
             assertThat(lookup(state).path("history")).as("nothing recorded by the GET").isEmpty();

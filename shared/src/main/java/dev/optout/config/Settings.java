@@ -49,6 +49,14 @@ public final class Settings {
     public static final String SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET";
     /** Who is asking: the sender's name shown on every page and mail. */
     public static final String SENDER_NAME = "SENDER_NAME";
+    /** Who is asking: an https URL of the sender's logo, shown on every page. */
+    public static final String BRAND_LOGO_URL = "BRAND_LOGO_URL";
+    /** The colour of links and buttons on the pages, #rrggbb, at least 4.5:1 against white. */
+    public static final String BRAND_COLOR = "BRAND_COLOR";
+    /** The sender's postal address, shown on every page and mail. */
+    public static final String BRAND_POSTAL_ADDRESS = "BRAND_POSTAL_ADDRESS";
+    /** An https URL of the sender's privacy policy, linked from every page and mail. */
+    public static final String BRAND_PRIVACY_URL = "BRAND_PRIVACY_URL";
     /** How long a confirmation link works, in days (default 7). */
     public static final String CONFIRMATION_LINK_DAYS = "CONFIRMATION_LINK_DAYS";
     /** Subscribe requests answered from one network address in an hour (default 20). */

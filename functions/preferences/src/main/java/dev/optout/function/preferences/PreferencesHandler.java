@@ -94,23 +94,27 @@ public final class PreferencesHandler implements RequestStreamHandler {
     public PreferencesHandler(Wiring w) {
         this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES),
-                OptInEvidence.IpRetention.fromSettings(w.settings()));
+                OptInEvidence.IpRetention.fromSettings(w.settings()), dev.optout.web.Brand.fromSettings(w.settings()));
         String topic = w.topics().all().get(0).id();
         this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
                               String publicBaseUrl, Language defaultLanguage, Clock clock, EventLog log) {
-        this(opener, formTokens, center, addressKeys, publicBaseUrl, defaultLanguage, clock, log, OptInEvidence.IpRetention.TRUNCATED);
+        this(opener, formTokens, center, addressKeys, publicBaseUrl, defaultLanguage, clock, log, OptInEvidence.IpRetention.TRUNCATED,
+                dev.optout.web.Brand.NONE);
     }
 
-    /** @param ipRetention how much of the network address and user agent an opt-in keeps ({@code OPT_IN_IP_RETENTION}) */
+    /**
+     * @param ipRetention how much of the network address and user agent an opt-in keeps ({@code OPT_IN_IP_RETENTION})
+     * @param brand       who is asking, shown on every page
+     */
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
                               String publicBaseUrl, Language defaultLanguage, Clock clock, EventLog log,
-                              OptInEvidence.IpRetention ipRetention) {
+                              OptInEvidence.IpRetention ipRetention, dev.optout.web.Brand brand) {
         this.ipRetention = ipRetention;
         this.center = center;
-        this.pages = new PreferencesPages(center.catalog());
+        this.pages = new PreferencesPages(center.catalog(), brand);
         this.pipeline = new LinkPagePipeline(ROUTES, opener, formTokens, addressKeys, publicBaseUrl, defaultLanguage,
                 pages.problems(), log);
         this.clock = clock;

@@ -53,8 +53,12 @@ final class PreferencesPages {
     private final ProblemPages problems;
 
     PreferencesPages(TopicCatalog topics) {
+        this(topics, dev.optout.web.Brand.NONE);
+    }
+
+    PreferencesPages(TopicCatalog topics, dev.optout.web.Brand brand) {
         this.m = Messages.load("dev/optout/function/preferences/messages");
-        this.layout = new PageLayout(m);
+        this.layout = new PageLayout(m, brand);
         this.topics = topics;
         this.problems = new ProblemPages(layout);
     }

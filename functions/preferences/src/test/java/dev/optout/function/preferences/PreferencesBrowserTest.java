@@ -52,7 +52,9 @@ class PreferencesBrowserTest {
         Clock clock = Clock.systemUTC();
         handler.set(new PreferencesHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
                 new PreferenceCenter(f.store, TopicCatalog.bundled()), Fixture.ADDRESS_KEYS, server.baseUri().toString(),
-                Language.EN, clock, EventLog.stdout("preferences")));
+                Language.EN, clock, EventLog.stdout("preferences"), dev.optout.optin.OptInEvidence.IpRetention.TRUNCATED,
+                // who is asking, on every page (axe-core checks the pages with it)
+                new dev.optout.web.Brand("Toko Contoh", null, "#7a1f5c", "Jl. Merdeka 1, Jakarta 10110", "https://shop.example/privasi")));
         String token = f.sealer().seal(Fixture.ANA, "newsletter", "2026-11-weekly");
         url = server.baseUri() + "/p/" + token;
     }
@@ -89,6 +91,8 @@ class PreferencesBrowserTest {
         String lang = browserLanguage.substring(0, 2);
         browser.get(url);
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(lang);
+        assertThat(browser.findElement(By.tagName("header")).getText()).contains("Toko Contoh");
+        assertThat(browser.findElement(By.tagName("footer")).getText()).contains("Jl. Merdeka 1, Jakarta 10110");
         chromium.assertAccessible("preference page, " + lang);
 
         browser.findElement(By.cssSelector("label[for=topic-promotions]")).click();

@@ -30,16 +30,20 @@ final class SesConfirmationMailer implements ConfirmationMailer {
     private final SesV2Client ses;
     private final String from;
     private final String senderName;
+    /** Who is asking, under the signature: the brand's postal address and privacy policy link. */
+    private final String footer;
     private final String configurationSet;
     private final TopicCatalog topics;
     private final Duration linkLifetime;
     private final Map<Lang, String> templates = new EnumMap<>(Lang.class);
 
-    SesConfirmationMailer(SesV2Client ses, String from, String senderName, String configurationSet, TopicCatalog topics,
+    SesConfirmationMailer(SesV2Client ses, String from, dev.optout.web.Brand brand, String configurationSet, TopicCatalog topics,
                           Duration linkLifetime) {
         this.ses = Objects.requireNonNull(ses);
         this.from = from;
-        this.senderName = senderName == null || senderName.isBlank() ? from : senderName;
+        this.senderName = brand.name() == null ? from : brand.name();
+        this.footer = (brand.postalAddress() == null ? "" : "\n" + brand.postalAddress())
+                + (brand.privacyUrl() == null ? "" : "\n" + brand.privacyUrl());
         this.configurationSet = configurationSet;
         this.topics = topics;
         this.linkLifetime = linkLifetime;
@@ -87,7 +91,7 @@ final class SesConfirmationMailer implements ConfirmationMailer {
         String list = String.join("\n", topicIds.stream()
                 .map(id -> "- " + topics.find(id).map(t -> t.name(l.name().toLowerCase(Locale.ROOT))).orElse(id)).toList());
         String body = template.substring(nl + 1).replace("{sender}", senderName).replace("{topics}", list)
-                .replace("{link}", link).replace("{days}", Long.toString(linkLifetime.toDays()));
+                .replace("{link}", link).replace("{days}", Long.toString(linkLifetime.toDays())).stripTrailing() + "\n" + footer + "\n";
         String headers = "From: " + displayName(senderName) + " <" + from + ">\r\n"
                 + "To: <" + to.value() + ">\r\n"
                 + "Subject: " + encodedWord(subject) + "\r\n"

@@ -110,7 +110,7 @@ public final class SubscribeHandler implements RequestStreamHandler {
                 new TokenSealer(confirmKeys, w.clock(), w.random()), mailer, w.clock(),
                 () -> linkKeys.current().derive(linkKeys.current().activeId(), RATE_KEY_LABEL.getBytes(StandardCharsets.US_ASCII)),
                 limits, w.random());
-        this.pages = new SubscribePages(w.topics());
+        this.pages = new SubscribePages(w.topics(), dev.optout.web.Brand.fromSettings(s));
         this.publicBaseUrl = w.publicBaseUrl();
         this.defaultLanguage = Language.fromSettings(s);
         this.ipRetention = OptInEvidence.IpRetention.fromSettings(s);
@@ -137,7 +137,7 @@ public final class SubscribeHandler implements RequestStreamHandler {
      */
     public static ConfirmationMailer mailer(Wiring w, SesV2Client ses) {
         Settings s = w.settings();
-        return new SesConfirmationMailer(ses, s.optional(Settings.CONFIRMATION_FROM).orElse(null), s.optional(Settings.SENDER_NAME).orElse(null),
+        return new SesConfirmationMailer(ses, s.optional(Settings.CONFIRMATION_FROM).orElse(null), dev.optout.web.Brand.fromSettings(s),
                 s.optional(Settings.SES_CONFIGURATION_SET).orElse(null), w.topics(), limits(s).linkLifetime());
     }
 

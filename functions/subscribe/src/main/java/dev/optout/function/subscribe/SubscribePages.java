@@ -20,8 +20,12 @@ final class SubscribePages {
     private final ProblemPages problems;
 
     SubscribePages(TopicCatalog topics) {
+        this(topics, dev.optout.web.Brand.NONE);
+    }
+
+    SubscribePages(TopicCatalog topics, dev.optout.web.Brand brand) {
         this.m = Messages.load("dev/optout/function/subscribe/messages");
-        this.layout = new PageLayout(m);
+        this.layout = new PageLayout(m, brand);
         this.topics = topics;
         this.problems = new ProblemPages(layout);
     }

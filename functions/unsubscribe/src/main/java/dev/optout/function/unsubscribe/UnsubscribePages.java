@@ -38,8 +38,12 @@ final class UnsubscribePages {
     private final ProblemPages problems;
 
     UnsubscribePages(TopicCatalog topics) {
+        this(topics, dev.optout.web.Brand.NONE);
+    }
+
+    UnsubscribePages(TopicCatalog topics, dev.optout.web.Brand brand) {
         this.m = Messages.load("dev/optout/function/unsubscribe/messages");
-        this.layout = new PageLayout(m);
+        this.layout = new PageLayout(m, brand);
         this.topics = topics;
         this.problems = new ProblemPages(layout);
     }
