@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * @param privacyUrl    an https URL of the privacy policy
  */
 public record Brand(String name, String logoUrl, String color, String postalAddress, String privacyUrl) {
-    public static final Brand NONE = new Brand(null, null, null, null, null);
     /** WCAG 2.1 AA contrast for normal text. */
     public static final double MIN_CONTRAST = 4.5;
     private static final Pattern HEX = Pattern.compile("#[0-9a-fA-F]{6}");
+    /** No brand: the pages as they were ("Email preferences", optout's blue). */
+    public static final Brand NONE = new Brand(null, null, null, null, null);
 
     public Brand {
         name = blankToNull(name);
