@@ -53,6 +53,11 @@ public final class ExportCommand extends OperatorCommand {
             description = "CSV: write every cell as stored, even one a spreadsheet would run as a formula (=, +, -, @, tab, CR).")
     boolean rawCells;
 
+    @Option(names = "--opt-ins",
+            description = "Instead of suppressions: every standing topic opt-in of a known address, with its evidence "
+                    + "(channel, wording version, confirmation time, network address as kept). Not an import format.")
+    boolean optIns;
+
     @Option(names = "--segments", defaultValue = "4", description = "Parallel scan segments (default: ${DEFAULT-VALUE}).")
     int segments;
 
@@ -95,7 +100,8 @@ public final class ExportCommand extends OperatorCommand {
         ExecutorService pool = Executors.newFixedThreadPool(segments);
         try {
             if (format == Format.csv) {
-                writer.write("email,reason,topic,at,source\n");
+                writer.write(optIns ? "email,topic,at,source,channel,wording_version,requested_at,confirmed_at,ip\n"
+                        : "email,reason,topic,at,source\n");
             }
             List<Future<?>> futures = new ArrayList<>();
             for (int s = 0; s < segments; s++) {
@@ -125,7 +131,7 @@ public final class ExportCommand extends OperatorCommand {
                 }
             }
         }
-        context.err().println("optout: exported " + lines.get() + " suppression(s)" + (out == null ? "" : " to " + out)
+        context.err().println("optout: exported " + lines.get() + (optIns ? " opt-in(s)" : " suppression(s)") + (out == null ? "" : " to " + out)
                 + (forgotten.get() == 0 ? "" : "; " + forgotten.get() + " erased address(es) left out (only their keys remain)"));
         return OptoutCli.OK;
     }
@@ -139,6 +145,12 @@ public final class ExportCommand extends OperatorCommand {
             for (Map<String, AttributeValue> item : page.items()) {
                 String key = item.get(TableLayout.PK).s().substring(TableLayout.ADDRESS_PREFIX.length());
                 AddressState state = TableLayout.decodeState(key, item);
+                if (optIns) {
+                    if (state.address() != null && !state.topicOptIns().isEmpty()) {
+                        lines.addAndGet(optInLines(operator, state, chunk));
+                    }
+                    continue;
+                }
                 Map<String, Mark> marks = Marks.of(state);
                 if (marks.isEmpty()) {
                     continue;
@@ -169,6 +181,41 @@ public final class ExportCommand extends OperatorCommand {
                 }
             }
         }
+    }
+
+    /** The address's standing topic opt-ins with their evidence (the latest opt-in event of each, from the history). */
+    private int optInLines(Operator operator, AddressState state, StringBuilder chunk) {
+        dev.optout.address.EmailAddress address = Operator.address(state.address());
+        Map<String, dev.optout.suppression.HistoryEvent> proofs = dev.optout.optin.OptInEvidence.latestOptIns(
+                operator.store().fullHistory(address));
+        int n = 0;
+        for (Map.Entry<String, Mark> e : state.topicOptIns().entrySet()) {
+            Mark mark = e.getValue();
+            if (sinceTime != null && mark.at().isBefore(sinceTime)) {
+                continue;
+            }
+            dev.optout.suppression.HistoryEvent proof = proofs.get(e.getKey());
+            Map<String, String> ev = proof == null ? Map.of() : proof.evidence();
+            if (format == Format.csv) {
+                chunk.append(csvLine(state.address(), e.getKey(), mark.at().toString(), mark.source().name(),
+                        ev.getOrDefault(dev.optout.optin.OptInEvidence.CHANNEL, ""),
+                        ev.getOrDefault(dev.optout.optin.OptInEvidence.WORDING_VERSION, ""),
+                        ev.getOrDefault(dev.optout.optin.OptInEvidence.REQUESTED_AT, ""),
+                        ev.getOrDefault(dev.optout.optin.OptInEvidence.CONFIRMED_AT, ""),
+                        ev.getOrDefault(dev.optout.optin.OptInEvidence.IP, "")));
+            } else {
+                var node = dev.optout.json.Json.MAPPER.createObjectNode();
+                node.put("email", state.address());
+                node.put("topic", e.getKey());
+                node.put("at", mark.at().toString());
+                node.put("source", mark.source().name());
+                var evNode = node.putObject("evidence");
+                new java.util.TreeMap<>(ev).forEach(evNode::put);
+                chunk.append(node).append('\n');
+            }
+            n++;
+        }
+        return n;
     }
 
     /** A CSV line, its cells neutralised unless --raw-cells (an address may begin with = or +: RFC 5322 atext). */

@@ -79,7 +79,8 @@ public final class LiftCommand extends OperatorCommand {
         }
         Provenance p = Provenance.byOperator(Source.OPERATOR, operator.clock().instant(), operator.actor(), reason.strip());
         if (consent != null) {
-            p = p.withEvidence(Map.of("consent", consent.strip()));
+            p = p.withEvidence(Map.of("consent", consent.strip(), dev.optout.optin.OptInEvidence.CHANNEL,
+                    dev.optout.optin.OptInEvidence.CLI));
         }
         List<String> lifted = new ArrayList<>();
         List<Change> changes = new ArrayList<>(2);

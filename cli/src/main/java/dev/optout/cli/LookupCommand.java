@@ -1,10 +1,11 @@
 package dev.optout.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optout.address.EmailAddress;
 import dev.optout.json.Json;
+import dev.optout.preferences.PersonalData;
+import dev.optout.optin.OptInEvidence;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Decision;
 import dev.optout.suppression.HistoryEvent;
@@ -106,6 +107,12 @@ public final class LookupCommand extends OperatorCommand {
                 out.println("  soft bounces counted: " + state.softBounceTimes());
             }
         }
+        Map<String, HistoryEvent> proofs = OptInEvidence.latestOptIns(history);
+        if (!proofs.isEmpty()) {
+            out.println("opt-in evidence (the standing opt-ins, from the history):");
+            proofs.forEach((slot, e) -> out.printf("  %-18s %s %s %s%n", slot.equals("*") ? "all mail" : slot, e.at(), e.source(),
+                    new java.util.TreeMap<>(e.evidence())));
+        }
         out.println("history (newest first, " + history.size() + "):");
         for (HistoryEvent e : history) {
             StringBuilder line = new StringBuilder("  " + e.at() + "  " + e.action() + "  " + e.source());
@@ -147,60 +154,9 @@ public final class LookupCommand extends OperatorCommand {
         }
     }
 
+    /** The shared document ({@link PersonalData}): the same as the person's own "Download my data". */
     private void printJson(EmailAddress address, AddressState state, Map<Topic, Decision> decisions, List<HistoryEvent> history) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("address", address.value());
-        root.put("key", state.key());
-        root.put("known", state.exists());
-        root.put("addressKept", state.address() != null);
-        if (state.forgotten() != null) {
-            root.set("forgotten", Marks.json(state.forgotten()));
-        }
-        ObjectNode check = root.putObject("check");
-        decisions.forEach((t, d) -> {
-            ObjectNode n = check.putObject(t.id());
-            n.put("allowed", d.allowed());
-            if (d.reason() != null) {
-                n.put("reason", d.reason().name());
-            }
-            if (d.since() != null) {
-                n.put("since", d.since().toString());
-            }
-            if (d.until() != null) {
-                n.put("until", d.until().toString());
-            }
-            if (d.frequency() != null) {
-                n.put("frequency", d.frequency().name());
-            }
-        });
-        ObjectNode marks = root.putObject("marks");
-        Marks.of(state).forEach((name, m) -> marks.set(name, Marks.json(m)));
-        ObjectNode optIns = root.putObject("topicOptIns");
-        state.topicOptIns().forEach((t, m) -> optIns.set(t, Marks.json(m)));
-        if (state.frequency() != null) {
-            root.put("frequency", state.frequency().name());
-        }
-        ObjectNode freq = root.putObject("topicFrequency");
-        state.topicFrequency().forEach((t, f) -> freq.put(t, f.name()));
-        ArrayNode soft = root.putArray("softBounces");
-        state.softBounceTimes().forEach(t -> soft.add(t.toString()));
-        ArrayNode events = root.putArray("history");
-        for (HistoryEvent e : history) {
-            ObjectNode n = events.addObject();
-            n.put("action", e.action().name());
-            n.put("at", e.at().toString());
-            n.put("source", e.source().name());
-            putIf(n, "topic", e.topic());
-            putIf(n, "frequency", e.frequency() == null ? null : e.frequency().name());
-            putIf(n, "campaignId", e.campaignId());
-            putIf(n, "tokenIssuedAt", e.tokenIssuedAt() == null ? null : e.tokenIssuedAt().toString());
-            putIf(n, "actor", e.actor());
-            putIf(n, "reason", e.reason());
-            if (!e.evidence().isEmpty()) {
-                ObjectNode ev = n.putObject("evidence");
-                new java.util.TreeMap<>(e.evidence()).forEach(ev::put);
-            }
-        }
+        ObjectNode root = PersonalData.of(address, state, decisions, history);
         try {
             context.out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } catch (JsonProcessingException e) {
@@ -208,9 +164,4 @@ public final class LookupCommand extends OperatorCommand {
         }
     }
 
-    private static void putIf(ObjectNode n, String name, String value) {
-        if (value != null) {
-            n.put(name, value);
-        }
-    }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +64,24 @@ class ExportRulesIT {
                 "all@example.com,unsubscribe,," + T.plusSeconds(180) + ",ONE_CLICK",
                 "topic@example.com,unsubscribe,promotions," + T.plusSeconds(240) + ",PREFERENCE_CENTER");
         assertThat(csv()).hasSize(5);
+    }
+
+    @Test
+    void optInsExportTheStandingOptInsWithTheirEvidenceAndNoSuppression() {
+        cli.store.apply(addr("keen@example.com"), dev.optout.optin.OptInEvidence.attach(Change.subscribeTopic("events",
+                        new Provenance(Source.CONFIRMED_OPT_IN, T.plusSeconds(300), null, null, Map.of())),
+                dev.optout.optin.OptInEvidence.shown("form", "Events: invitations").from("203.0.113.9", "UA",
+                        dev.optout.optin.OptInEvidence.IpRetention.TRUNCATED).confirmed(T.plusSeconds(100), T.plusSeconds(300))));
+        cli.store.apply(addr("undone@example.com"), Change.subscribeTopic("events", Provenance.of(Source.PREFERENCE_CENTER, T)));
+        cli.store.apply(addr("undone@example.com"), Change.unsubscribeTopic("events", Provenance.of(Source.ONE_CLICK, T.plusSeconds(10))));
+
+        CliHarness.Result r = cli.run("export", "--local", "--actor", "ops", "--opt-ins");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).containsExactly("email,topic,at,source,channel,wording_version,requested_at,confirmed_at,ip",
+                "keen@example.com,events," + T.plusSeconds(300) + ",CONFIRMED_OPT_IN,form,"
+                        + dev.optout.optin.OptInEvidence.versionOf("Events: invitations") + "," + T.plusSeconds(100) + ","
+                        + T.plusSeconds(300) + ",203.0.113.0/24");
+        assertThat(r.err()).contains("exported 1 opt-in(s)");
     }
 
     @Test

@@ -333,6 +333,16 @@ public final class LocalDeployment {
     }
 
     private void createSes(SesV2Client ses, Consumer<String> log) {
+        // the identity the confirmation mails are sent as (moto refuses mail from an unverified one)
+        Object identity = names.get("ConfirmationIdentity");
+        if (identity != null && !identity.toString().isBlank()) {
+            try {
+                ses.createEmailIdentity(r -> r.emailIdentity(identity.toString()));
+            } catch (AlreadyExistsException e) {
+                // a reused endpoint: keep it
+            }
+            log.accept("SES identity " + identity);
+        }
         for (String id : idsOfType("AWS::SES::ConfigurationSet")) {
             String name = intrinsics().resolve(template.properties(id).getOrDefault("Name", stackName + "-" + id));
             try {

@@ -44,6 +44,8 @@ DYNAMODB_WRITES = {
 _write_lock = threading.Lock()
 
 FAULTS_PATH = "/_optout/faults"
+# GET: every raw message SES (v1 or v2) was asked to send, oldest first: the local outbox reads it
+SES_SENT_PATH = "/_optout/ses/sent"
 FAULT_MODES = ("none", "unavailable", "throttle")
 _faults = {"dynamodb": "none"}
 # DynamoDB's item operations are throttled with ProvisionedThroughputExceededException; its
@@ -129,6 +131,20 @@ def _faults_endpoint(environ, start_response):
     return _json_response(start_response, "200 OK", _faults, "application/json")
 
 
+def _ses_sent_endpoint(environ, start_response):
+    """The raw messages moto's SES kept (moto keeps them in ses_backends[account][region].sent_messages,
+    its documented way to check what was sent). Only raw messages: optout sends nothing else."""
+    from moto.ses.models import ses_backends, RawMessage
+    sent = []
+    for account_id, regions in ses_backends.items():
+        for region, backend in regions.items():
+            for m in list(backend.sent_messages):
+                if isinstance(m, RawMessage):
+                    sent.append({"id": m.id, "source": m.source, "destinations": list(m.destinations), "raw": m.raw_data,
+                                 "region": region})
+    return _json_response(start_response, "200 OK", sent, "application/json")
+
+
 def _dynamodb_fault(operation, start_response):
     mode = _faults["dynamodb"]
     if mode == "unavailable":
@@ -174,6 +190,8 @@ def main(argv):
     def app(environ, start_response):
         if environ.get("PATH_INFO") == FAULTS_PATH:
             return _faults_endpoint(environ, start_response)
+        if environ.get("PATH_INFO") == SES_SENT_PATH:
+            return _ses_sent_endpoint(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith("DynamoDB_") and _faults["dynamodb"] != "none":
             environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))

@@ -86,8 +86,26 @@ class FunctionRolesTest {
         assertThat(FunctionRoles.matches("sqs:SendMessage", "sqs:SendMessageBatch")).isFalse();
     }
 
-    /** A {@code Ref}/{@code GetAtt} of a resource, or a {@code Ref} of a parameter (the secrets live outside the stack). */
+    /**
+     * A {@code Ref}/{@code GetAtt} of a resource, or a {@code Ref} of a parameter (the secrets live
+     * outside the stack), or an ARN built with {@code Fn::Sub} from pseudo parameters, this template's
+     * resources and parameters only (an SES identity and configuration set: they have no ARN attribute).
+     */
     private static boolean ofThisTemplate(Template template, Object resource) {
+        if (resource instanceof Map<?, ?> sub && sub.size() == 1 && sub.get("Fn::Sub") instanceof String arn) {
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(arn);
+            boolean named = false;
+            while (names.find()) {
+                String name = names.group(1);
+                boolean known = name.startsWith("AWS::") || template.resources().containsKey(name)
+                        || parameters(template).containsKey(name);
+                if (!known) {
+                    return false;
+                }
+                named |= !name.startsWith("AWS::");
+            }
+            return arn.startsWith("arn:") && named && !arn.contains("*");
+        }
         if (resource instanceof Map<?, ?> m && m.size() == 1) {
             Object ref = m.get("Ref");
             if (ref != null) {

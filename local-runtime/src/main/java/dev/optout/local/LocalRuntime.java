@@ -61,6 +61,10 @@ public final class LocalRuntime implements AutoCloseable {
     static final String INBOUND_FUNCTION = "InboundUnsubscribeFunction";
     /** template.yaml parameter holding the links' base URL; locally it is this runtime's own URL. */
     static final String PUBLIC_BASE_URL_PARAMETER = "PublicBaseUrl";
+    /** Locally the confirmation mails come from this address, in a domain moto takes as verified. */
+    static final String LOCAL_SENDER_DOMAIN = "optout.localhost";
+    static final String LOCAL_CONFIRMATION_FROM = "hello@" + LOCAL_SENDER_DOMAIN;
+    static final String LOCAL_SENDER_NAME = "optout (local)";
     /**
      * template.yaml parameter for SNS signature checking in SesFeedbackFunction: off locally, because
      * moto's SNS does not sign what it delivers. The envelope's TopicArn is still checked.
@@ -110,6 +114,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalDeployment deployment;
     private LocalGateway gateway;
     private LocalChangeEvents changeEvents;
+    private dev.optout.localaws.LocalOutbox outbox;
     private volatile boolean closed;
 
     private LocalRuntime(Options options) {
@@ -196,7 +201,8 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, String> secrets = LocalKeys.loadOrCreate(options.stateDir().resolve("keys.json"), secretParameters(template));
         deployment = LocalDeployment.deploy(aws, template, options.stackName(),
                 Map.of(PUBLIC_BASE_URL_PARAMETER, baseUrl, SNS_SIGNATURE_VERIFICATION_PARAMETER, "false",
-                        MAIL_DOMAIN_PARAMETER, LOCAL_MAIL_DOMAIN),
+                        MAIL_DOMAIN_PARAMETER, LOCAL_MAIL_DOMAIN, "ConfirmationFrom", LOCAL_CONFIRMATION_FROM,
+                        "ConfirmationIdentity", LOCAL_SENDER_DOMAIN, "SenderName", LOCAL_SENDER_NAME),
                 secrets, true, line -> out.println("  " + line));
         out.println("  note: SNS signature checking is off locally (" + SNS_SIGNATURE_VERIFICATION_PARAMETER
                 + "=false: moto does not sign); SesFeedbackFunction still accepts only envelopes from the SES events topic");
@@ -224,6 +230,10 @@ public final class LocalRuntime implements AutoCloseable {
         toClose.add(gateway);
 
         startEventSources(functions);
+        outbox = new dev.optout.localaws.LocalOutbox(aws.endpoint(), options.stateDir().resolve("outbox"));
+        outbox.start(250);
+        toClose.add(outbox);
+        out.println("  outbox           every mail sent is kept as an .eml in " + outbox.directory());
         writeLocalJson();
     }
 
@@ -457,6 +467,8 @@ public final class LocalRuntime implements AutoCloseable {
             e.put("webhookAuthHeader", LocalChangeEvents.AUTH_HEADER);
             e.put("webhookAuthSecret", changeEvents.webhookSecret());
         }
+        // every mail optout sends (the double opt-in's confirmations), one .eml file each
+        e.put("outboxDir", outbox.directory().toAbsolutePath().toString());
         return e;
     }
 
@@ -487,7 +499,7 @@ public final class LocalRuntime implements AutoCloseable {
                 + " AWS_DEFAULT_REGION=" + e.get("region");
         out.println();
         out.println("optout is running locally (Ctrl-C stops everything)");
-        out.println("  HTTP API         " + api + "   (routes /u/{token}, /p/{token})");
+        out.println("  HTTP API         " + api + "   (routes /u/{token}, /p/{token}, /s, /c/{token})");
         out.println("  Lambda endpoint  " + e.get("lambdaEndpoint") + "   (functions: " + String.join(", ", runningFunctions()) + ")");
         out.println("  local AWS        " + e.get("awsEndpoint") + "   (table " + e.get("tableName") + ")");
         out.println("  endpoints JSON   " + options.stateDir().resolve("local.json"));

@@ -49,6 +49,29 @@ public final class Settings {
     public static final String SOFT_BOUNCE_STOP_EXPIRY_DAYS = "SOFT_BOUNCE_STOP_EXPIRY_DAYS";
     /** Days after which a hard bounce expires by policy, for a re-test (default 0: never). */
     public static final String HARD_BOUNCE_EXPIRY_DAYS = "HARD_BOUNCE_EXPIRY_DAYS";
+    /**
+     * How much of a person's network address and user agent an opt-in keeps as evidence:
+     * {@code full}, {@code truncated} (default: IPv4 /24, IPv6 /48) or {@code none}.
+     */
+    public static final String OPT_IN_IP_RETENTION = "OPT_IN_IP_RETENTION";
+    /** The address confirmation mails come from (an SES verified identity), e.g. news@example.com. */
+    public static final String CONFIRMATION_FROM = "CONFIRMATION_FROM";
+    /** The SES configuration set mails are sent with (the stack's, so their events reach the feedback flow). */
+    public static final String SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET";
+    /** Who is asking: the sender's name shown on every page and mail. */
+    public static final String SENDER_NAME = "SENDER_NAME";
+    /** Who is asking: an https URL of the sender's logo, shown on every page. */
+    public static final String BRAND_LOGO_URL = "BRAND_LOGO_URL";
+    /** The colour of links and buttons on the pages, #rrggbb, at least 4.5:1 against white. */
+    public static final String BRAND_COLOR = "BRAND_COLOR";
+    /** The sender's postal address, shown on every page and mail. */
+    public static final String BRAND_POSTAL_ADDRESS = "BRAND_POSTAL_ADDRESS";
+    /** An https URL of the sender's privacy policy, linked from every page and mail. */
+    public static final String BRAND_PRIVACY_URL = "BRAND_PRIVACY_URL";
+    /** How long a confirmation link works, in days (default 7). */
+    public static final String CONFIRMATION_LINK_DAYS = "CONFIRMATION_LINK_DAYS";
+    /** Subscribe requests answered from one network address in an hour (default 20). */
+    public static final String SUBSCRIBE_REQUESTS_PER_IP_HOUR = "SUBSCRIBE_REQUESTS_PER_IP_HOUR";
     /** Local and test runs only: where the AWS endpoints are (moto, LocalStack). */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     public static final String AWS_REGION = "AWS_REGION";

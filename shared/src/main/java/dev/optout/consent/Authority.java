@@ -9,7 +9,7 @@ import dev.optout.suppression.Source;
  * by the caller, so no path can claim more authority than its source has.
  */
 public enum Authority {
-    /** The person, through their own link, one-click, mailto, the pages or the preference API. */
+    /** The person, through their own link, one-click, mailto, the pages, the preference API or a confirmed opt-in. */
     PERSON,
     /** The person through their mailbox provider's list management (SES subscription events). */
     PERSON_VIA_PROVIDER,
@@ -33,7 +33,7 @@ public enum Authority {
 
     public static Authority of(Provenance provenance) {
         return switch (provenance.source()) {
-            case ONE_CLICK, UNSUBSCRIBE_PAGE, PREFERENCE_CENTER, PREFERENCE_API, MAILTO -> PERSON;
+            case ONE_CLICK, UNSUBSCRIBE_PAGE, PREFERENCE_CENTER, PREFERENCE_API, MAILTO, CONFIRMED_OPT_IN -> PERSON;
             case SES_SUBSCRIPTION -> PERSON_VIA_PROVIDER;
             case SES_BOUNCE, SES_COMPLAINT, SES_DELIVERY, SES_SEND -> MAILBOX_PROVIDER;
             case OPERATOR -> hasConsent(provenance) ? OPERATOR_WITH_CONSENT : OPERATOR;

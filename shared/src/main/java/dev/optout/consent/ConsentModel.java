@@ -122,7 +122,8 @@ public final class ConsentModel {
      * a soft-bounce stop ({@code BOUNCED}); a complaint ({@code COMPLAINED}); an opt-out of all
      * mail, the person's or an operator's hold ({@code UNSUBSCRIBED_ALL}); a topic opt-out, the
      * person's or the operator's ({@code UNSUBSCRIBED_TOPIC}); an opt-in topic not opted in to
-     * ({@code NOT_OPTED_IN}); otherwise allowed at the topic's frequency.
+     * ({@code NOT_OPTED_IN}); a topic that needs confirmed consent without a confirmed opt-in
+     * ({@code NOT_CONFIRMED}); otherwise allowed at the topic's frequency.
      */
     public static Decision decide(ConsentState state, Topic topic) {
         Decision stop = addressWideStop(state);
@@ -136,6 +137,10 @@ public final class ConsentModel {
         Entry choice = state.get(Slot.topic(Kind.PERSON_CHOICE, topic.id()));
         if (!topic.defaultSubscribed() && (choice == null || choice.value() != Value.GO)) {
             return Decision.block(BlockReason.NOT_OPTED_IN, null);
+        }
+        if (topic.needsConfirmation() && (choice == null || choice.value() != Value.GO
+                || choice.mark().source() != dev.optout.suppression.Source.CONFIRMED_OPT_IN)) {
+            return Decision.block(BlockReason.NOT_CONFIRMED, null);
         }
         return Decision.allow(frequencyFor(state, topic.id()));
     }

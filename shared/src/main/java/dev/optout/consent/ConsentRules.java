@@ -32,7 +32,7 @@ import java.util.Set;
  * COMPLAINT          mailbox provider, import                operator with consent
  * HARD_BOUNCE        mailbox provider, import                operator (with or without consent)
  * SOFT_BOUNCE_STOP   mailbox provider, import                operator (with or without consent)
- * FORGOTTEN          operator (with or without consent)      nobody: erasure is for good
+ * FORGOTTEN          person, operator (with or without)      nobody: erasure is for good
  * </pre>
  *
  * Why these: a person's own opt-out is undone only by that person or by an operator who
@@ -56,7 +56,7 @@ public final class ConsentRules {
         rule(Kind.COMPLAINT, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR_WITH_CONSENT));
         rule(Kind.HARD_BOUNCE, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT));
         rule(Kind.SOFT_BOUNCE_STOP, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT));
-        rule(Kind.FORGOTTEN, EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT), EnumSet.noneOf(Authority.class));
+        rule(Kind.FORGOTTEN, EnumSet.of(PERSON, OPERATOR, OPERATOR_WITH_CONSENT), EnumSet.noneOf(Authority.class));
     }
 
     private static void rule(Kind kind, Set<Authority> stop, Set<Authority> go) {

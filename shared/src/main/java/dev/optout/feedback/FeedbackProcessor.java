@@ -262,7 +262,9 @@ public final class FeedbackProcessor {
                 Change change = Change.unsubscribeTopic(t.id(), p).once(idempotencyKey(base, "Subscription:OptOut:" + t.id(), key));
                 applyUnlessSuperseded(address, key, consent, change, effects, superseded);
             } else if (optIn && !chosen && rules.sesOptIns()) {
-                Change change = Change.subscribeTopic(t.id(), p).once(idempotencyKey(base, "Subscription:OptIn:" + t.id(), key));
+                Change change = dev.optout.optin.OptInEvidence.attach(Change.subscribeTopic(t.id(), p),
+                        dev.optout.optin.OptInEvidence.of(dev.optout.optin.OptInEvidence.PROVIDER))
+                        .once(idempotencyKey(base, "Subscription:OptIn:" + t.id(), key));
                 applyUnlessSuperseded(address, key, consent, change, effects, superseded);
             } else if (optIn && !chosen) {
                 superseded.add(t.id() + " (SES opt-ins are ignored: SES_SUBSCRIPTION_OPT_INS=ignore)");

@@ -18,6 +18,7 @@ public final class Metrics {
     /** Change events put on the bus, and stream records that could not be (retried, then dead-lettered). */
     public static final String CHANGE_EVENTS_PUBLISHED = "ChangeEventsPublished";
     public static final String CHANGE_EVENTS_FAILED = "ChangeEventsFailed";
+    public static final String SUBSCRIBE = "subscribe";
 
     /** Recipients the pre-send check answered for, and those it blocked. */
     public static final String RECIPIENTS_CHECKED = "RecipientsChecked";

@@ -117,6 +117,15 @@ public final class PreferenceCenter {
      * {@link StoreUnavailableException}: nothing changed.
      */
     public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance) {
+        return save(address, update, provenance, c -> dev.optout.optin.OptInEvidence.of(dev.optout.optin.OptInEvidence.API));
+    }
+
+    /**
+     * {@link #save(EmailAddress, PreferenceUpdate, Provenance)} with each opt-in (a topic ticked,
+     * "get mail again") carrying its proof: {@code evidence} answers it per change.
+     */
+    public Outcome save(EmailAddress address, PreferenceUpdate update, Provenance provenance,
+                        java.util.function.Function<Change, dev.optout.optin.OptInEvidence> evidence) {
         AddressState current;
         List<Change> changes;
         try {
@@ -124,7 +133,7 @@ public final class PreferenceCenter {
             if (update.version() != null && update.version() != current.version()) {
                 throw stale(update.version(), current.version());
             }
-            changes = plan(current, update, provenance);
+            changes = dev.optout.optin.OptInEvidence.attach(plan(current, update, provenance), evidence);
             if (!changes.isEmpty()) {
                 store.applyAll(address, changes, null, update.version());
             }
@@ -166,6 +175,28 @@ public final class PreferenceCenter {
             queued.add(Change.unsubscribeAll(provenance));
         }
         return new Outcome(queued, null, change);
+    }
+
+    /** The person's own data ("Download my data"): {@link PersonalData} of this address only. */
+    public com.fasterxml.jackson.databind.node.ObjectNode personalData(EmailAddress address) {
+        AddressState state = store.read(address);
+        return PersonalData.of(address, state, catalog, state.exists() ? store.fullHistory(address) : List.of());
+    }
+
+    /**
+     * The person's own erasure ("Erase me"): the same sticky forget as the command line's
+     * ({@link SuppressionStore#forget}): the address and evidence naming it leave the table, its
+     * keyed hash and marks stay (with an opt-out of all marketing mail of the person's own, so it is
+     * never mailed again), and no later change writes it back.
+     *
+     * @return how many history items had something removed
+     */
+    public int erase(EmailAddress address, Provenance provenance) {
+        AddressState state = store.read(address);
+        if (state.unsubscribedAll() == null) {
+            store.apply(address, Change.unsubscribeAll(provenance));
+        }
+        return store.forget(address, provenance);
     }
 
     private Topic topic(String id) {

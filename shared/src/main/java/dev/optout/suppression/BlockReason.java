@@ -8,6 +8,11 @@ public enum BlockReason {
     UNSUBSCRIBED_TOPIC,
     /** The topic is opt-in (not subscribed by default) and the person never opted in. */
     NOT_OPTED_IN,
+    /**
+     * The topic needs the person's confirmed opt-in (the catalog's {@code "consent": "confirmed"})
+     * and their opt-in was not confirmed from their mailbox.
+     */
+    NOT_CONFIRMED,
     /** The address bounced: permanently, or too many soft bounces in the window. */
     BOUNCED,
     /** The person marked mail as spam. */

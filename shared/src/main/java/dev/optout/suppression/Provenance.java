@@ -18,10 +18,11 @@ public record Provenance(Source source, Instant at, String campaignId, Instant t
                          String actor, String reason) {
     /**
      * Evidence keys whose values are free text from outside (a mail server's words, a person's
-     * or an operator's text): they may hold the address in any spelling, so erasure drops them.
+     * or an operator's text): they may hold the address in any spelling, so erasure drops them;
+     * and the network address an opt-in kept, which names the person too.
      */
     public static final java.util.Set<String> FREE_TEXT_EVIDENCE = java.util.Set.of(
-            "diagnosticCode", "reportingMta", "userAgent", "error", "consent", "note");
+            "diagnosticCode", "reportingMta", "userAgent", "error", "consent", "note", "ip", "requestIp");
 
     public Provenance {
         evidence = evidence == null ? Map.of() : Map.copyOf(evidence);

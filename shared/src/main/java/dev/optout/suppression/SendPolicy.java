@@ -11,7 +11,9 @@ import java.time.Instant;
  *   <li>global opt-out ({@code UNSUBSCRIBED_ALL}): the person's own, then an operator's hold; it beats every topic choice;</li>
  *   <li>topic opt-out ({@code UNSUBSCRIBED_TOPIC}), which beats the topic default;</li>
  *   <li>explicit topic opt-in;</li>
- *   <li>the topic default: subscribed, or {@code NOT_OPTED_IN} for opt-in topics.</li>
+ *   <li>the topic default: subscribed, or {@code NOT_OPTED_IN} for opt-in topics;</li>
+ *   <li>a topic that needs confirmed consent: {@code NOT_CONFIRMED} unless the opt-in's mark comes
+ *       from a confirmed opt-in ({@link Source#CONFIRMED_OPT_IN}).</li>
  * </ol>
  */
 public final class SendPolicy {
@@ -111,8 +113,12 @@ public final class SendPolicy {
         if (optOut != null) {
             return Decision.block(BlockReason.UNSUBSCRIBED_TOPIC, optOut.at());
         }
-        if (!topic.defaultSubscribed() && !state.topicOptIns().containsKey(topic.id())) {
+        Mark optIn = state.topicOptIns().get(topic.id());
+        if (!topic.defaultSubscribed() && optIn == null) {
             return Decision.block(BlockReason.NOT_OPTED_IN, null);
+        }
+        if (topic.needsConfirmation() && (optIn == null || optIn.source() != Source.CONFIRMED_OPT_IN)) {
+            return Decision.block(BlockReason.NOT_CONFIRMED, null);
         }
         return Decision.allow(state.frequencyFor(topic.id()));
     }

@@ -31,5 +31,10 @@ public enum Source {
      * a phone call logged), through the record API ({@code RecordChangeFunction}); the history's
      * {@code actor} names the system, and events name the source {@code SYSTEM:<name>}.
      */
-    SYSTEM
+    SYSTEM,
+    /**
+     * A double opt-in the person confirmed: asked for on a signup form or through the subscribe API,
+     * then confirmed with the form behind the link mailed to the address.
+     */
+    CONFIRMED_OPT_IN
 }

@@ -94,10 +94,36 @@ public final class TopicCatalog {
         for (Object item : list) {
             Map<?, ?> t = item instanceof Map<?, ?> m ? m : Map.of();
             String id = t.get("id") instanceof String s ? s : "";
-            topics.add(new Topic(id, !(t.get("defaultSubscribed") instanceof Boolean b) || b,
-                    texts(t.get("name")), texts(t.get("description"))));
+            boolean defaultSubscribed = !(t.get("defaultSubscribed") instanceof Boolean b) || b;
+            topics.add(new Topic(id, defaultSubscribed, texts(t.get("name")), texts(t.get("description")),
+                    consent(id, t.get("consent"), defaultSubscribed, origin)));
         }
         return new TopicCatalog(topics);
+    }
+
+    /**
+     * {@code "consent": "confirmed" | "single" | "none"}; absent: {@code none} for a topic on by
+     * default, {@code single} for an opt-in topic. A topic on by default cannot need an opt-in.
+     */
+    private static Topic.Consent consent(String id, Object value, boolean defaultSubscribed, String origin) {
+        if (value == null) {
+            return defaultSubscribed ? Topic.Consent.NONE : Topic.Consent.SINGLE;
+        }
+        Topic.Consent c = null;
+        for (Topic.Consent candidate : Topic.Consent.values()) {
+            if (candidate.id().equals(value)) {
+                c = candidate;
+            }
+        }
+        if (c == null) {
+            throw new ConfigurationException("topic catalog " + origin + ": topic '" + id
+                    + "' has consent '" + value + "'; use confirmed, single or none");
+        }
+        if (defaultSubscribed && c != Topic.Consent.NONE) {
+            throw new ConfigurationException("topic catalog " + origin + ": topic '" + id + "' is on by default "
+                    + "(defaultSubscribed) yet needs " + c.id() + " consent: set \"defaultSubscribed\": false for it");
+        }
+        return c;
     }
 
     private static Map<String, String> texts(Object node) {

@@ -131,10 +131,16 @@ public final class UnsubscribeService {
      * {@code HARD_BOUNCE_LOCKED}) and writes nothing.
      */
     public Outcome resubscribe(LinkToken token, Scope scope) {
+        return resubscribe(token, scope, dev.optout.optin.OptInEvidence.of(dev.optout.optin.OptInEvidence.FORM));
+    }
+
+    /** {@link #resubscribe(LinkToken, Scope)}, the opt-in carrying {@code evidence} (the words shown, the network details). */
+    public Outcome resubscribe(LinkToken token, Scope scope, dev.optout.optin.OptInEvidence evidence) {
         requireTopic(token, scope);
         AddressState state = store.read(token.address());
         Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
-        Change change = scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p);
+        Change change = dev.optout.optin.OptInEvidence.attach(
+                scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p), evidence);
         PreferenceException locked = PreferenceException.lockedOrNull(state, change);
         if (locked != null) {
             throw locked;

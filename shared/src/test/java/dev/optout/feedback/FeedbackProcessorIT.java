@@ -316,7 +316,8 @@ class FeedbackProcessorIT {
                 List.of("events:OptOut"), List.of("events:OptIn")));
 
         assertThat(outcome.applied(Action.SUBSCRIBE_TOPIC)).isEqualTo(1);
-        assertThat(decide("rui@example.com", "events").allowed()).isTrue();
+        // the bundled events topic needs confirmed consent: a list-management opt-in is a single one
+        assertThat(decide("rui@example.com", "events").reason()).isEqualTo(BlockReason.NOT_CONFIRMED);
     }
 
     @Test

@@ -26,6 +26,19 @@ class SendPolicyTest {
     }
 
     @Test
+    void aTopicThatNeedsConfirmedConsentIsSentOnlyAfterAConfirmedOptIn() {
+        Topic events = new Topic("events", false, Map.of("en", "Events"), Map.of(), Topic.Consent.CONFIRMED);
+        assertThat(SendPolicy.decide(AddressState.unknown("k"), events).reason()).isEqualTo(BlockReason.NOT_OPTED_IN);
+        AddressState single = state(null, null, null, null, Map.of(), Map.of("events", new Mark(T1, Source.PREFERENCE_CENTER, null, null)));
+        assertThat(SendPolicy.decide(single, events).reason()).isEqualTo(BlockReason.NOT_CONFIRMED);
+        assertThat(SendPolicy.decide(single, EVENTS).allowed()).as("a single opt-in is enough where the catalog says so").isTrue();
+        AddressState confirmed = state(null, null, null, null, Map.of(), Map.of("events", new Mark(T1, Source.CONFIRMED_OPT_IN, null, null)));
+        assertThat(SendPolicy.decide(confirmed, events).allowed()).isTrue();
+        AddressState unsubscribed = state(mark(T2), null, null, null, Map.of(), Map.of("events", new Mark(T1, Source.CONFIRMED_OPT_IN, null, null)));
+        assertThat(SendPolicy.decide(unsubscribed, events).reason()).as("an opt-out still wins").isEqualTo(BlockReason.UNSUBSCRIBED_ALL);
+    }
+
+    @Test
     void anUnknownAddressGetsDefaultTopicsAtImmediateFrequency() {
         Decision d = SendPolicy.decide(AddressState.unknown("k"), NEWSLETTER);
         assertThat(d).isEqualTo(Decision.allow(Frequency.IMMEDIATE));

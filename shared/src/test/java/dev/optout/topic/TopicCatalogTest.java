@@ -45,6 +45,20 @@ class TopicCatalogTest {
     }
 
     @Test
+    void eachTopicDeclaresTheConsentItNeedsAndTheDefaultEventsTopicNeedsItConfirmed() {
+        TopicCatalog bundled = TopicCatalog.bundled();
+        assertThat(bundled.require("events").consent()).isEqualTo(Topic.Consent.CONFIRMED);
+        assertThat(bundled.require("newsletter").consent()).isEqualTo(Topic.Consent.NONE);
+        TopicCatalog c = TopicCatalog.parse("{\"topics\":[{\"id\":\"a\",\"defaultSubscribed\":false},"
+                + "{\"id\":\"b\",\"defaultSubscribed\":false,\"consent\":\"single\"}]}", "test");
+        assertThat(c.require("a").consent()).isEqualTo(Topic.Consent.SINGLE);
+        assertThatThrownBy(() -> TopicCatalog.parse("{\"topics\":[{\"id\":\"a\",\"consent\":\"double\"}]}", "test"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("confirmed, single or none");
+        assertThatThrownBy(() -> TopicCatalog.parse("{\"topics\":[{\"id\":\"a\",\"consent\":\"confirmed\"}]}", "test"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("on by default");
+    }
+
+    @Test
     void aBrokenCatalogIsAConfigurationErrorThatSaysWhy() {
         assertThatThrownBy(() -> TopicCatalog.parse("{\"topics\": [", "test")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("not valid JSON");

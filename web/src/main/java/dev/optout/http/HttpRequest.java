@@ -87,6 +87,17 @@ public final class HttpRequest {
         return Optional.ofNullable(headers.get(name));
     }
 
+    /** The client's network address as API Gateway saw it ({@code requestContext.http.sourceIp}), or null. */
+    public String sourceIp() {
+        var ctx = event.getRequestContext();
+        return ctx == null || ctx.getHttp() == null ? null : ctx.getHttp().getSourceIp();
+    }
+
+    /** The {@code User-Agent} header, or null. */
+    public String userAgent() {
+        return header("User-Agent").orElse(null);
+    }
+
     public Optional<String> queryParameter(String name) {
         Map<String, String> q = event.getQueryStringParameters();
         return Optional.ofNullable(q == null ? null : q.get(name));

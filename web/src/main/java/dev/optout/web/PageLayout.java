@@ -32,7 +32,8 @@ public final class PageLayout {
             "body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;font-size:1.0625rem;",
             "line-height:1.5;color:#1a1a1a;background:#fff}",
             "header,main,footer{max-width:38rem;margin:0 auto;padding:1rem}",
-            "header{display:flex;justify-content:flex-end;border-bottom:1px solid #d0d0d0}",
+            "header{display:flex;justify-content:flex-end;align-items:center;flex-wrap:wrap;gap:.5rem;border-bottom:1px solid #d0d0d0}",
+            ".brand{margin:0 auto 0 0;font-weight:700;display:flex;align-items:center;gap:.5rem}",
             "nav ul{list-style:none;margin:0;padding:0;display:flex;gap:1rem}",
             "nav a[aria-current]{font-weight:700;text-decoration:none;color:#1a1a1a}",
             "h1{font-size:1.5rem;line-height:1.25;margin:1rem 0}",
@@ -78,9 +79,27 @@ public final class PageLayout {
     public static final String LANG = "lang";
 
     private final Messages messages;
+    private final Brand brand;
+    /** {@link #CSS} and the brand's colours: the style sheet of this layout's pages. */
+    private final String css;
+    private final String contentSecurityPolicy;
 
     public PageLayout(Messages messages) {
+        this(messages, Brand.NONE);
+    }
+
+    /** Pages that say who is asking: the brand's name, logo, colours, postal address and privacy link. */
+    public PageLayout(Messages messages, Brand brand) {
         this.messages = Objects.requireNonNull(messages);
+        this.brand = Objects.requireNonNull(brand);
+        this.css = CSS + brand.css();
+        this.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-" + sha256Base64(css) + "'; img-src "
+                + (brand.logoOrigin() == null ? "'none'" : brand.logoOrigin())
+                + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    }
+
+    public Brand brand() {
+        return brand;
     }
 
     public Messages messages() {
@@ -104,8 +123,8 @@ public final class PageLayout {
      */
     public Page render(Language language, String title, Content main, Function<Language, String> switchHref) {
         StringOutput out = new StringOutput(8192);
-        JtelayoutGenerated.render(new OwaspHtmlTemplateOutput(out), null, messages, language, title, switchHref, main);
-        return new Page(out.toString(), CONTENT_SECURITY_POLICY);
+        JtelayoutGenerated.render(new OwaspHtmlTemplateOutput(out), null, messages, language, title, switchHref, main, brand, css);
+        return new Page(out.toString(), contentSecurityPolicy);
     }
 
     /**

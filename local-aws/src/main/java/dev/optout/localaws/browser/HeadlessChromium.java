@@ -91,7 +91,9 @@ public final class HeadlessChromium implements AutoCloseable {
                     "--disable-background-networking", "--no-first-run", "--user-data-dir=" + profile,
                     "--window-size=412,915", "--lang=" + language);
             // Headless Chromium ignores --lang for Accept-Language; the profile preference sets it.
-            options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+            // Files a page sends as an attachment land in <profile>/downloads (downloads()).
+            options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language,
+                    "download.default_directory", profile.resolve("downloads").toString(), "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
             WebDriver driver = new ChromeDriver(service, options);
@@ -105,6 +107,17 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * Waits until the browser has finished downloading a file named {@code name} (a page's
+     * attachment) and answers its path.
+     */
+    public Path awaitDownload(String name) {
+        Path file = profile.resolve("downloads").resolve(name);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> Files.isRegularFile(file)
+                && !Files.exists(file.resolveSibling(name + ".crdownload")));
+        return file;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
+import dev.optout.optin.OptInEvidence;
 import dev.optout.wiring.Wiring;
 import dev.optout.http.HttpApiEventJson;
 import dev.optout.http.HttpResponses;
@@ -76,6 +77,7 @@ public final class PreferencesHandler implements RequestStreamHandler {
     private final LinkPagePipeline pipeline;
     private final Clock clock;
     private final EventLog log;
+    private final OptInEvidence.IpRetention ipRetention;
     /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
     @SuppressWarnings("unused")
     private SnapStartHooks snapStartHooks;
@@ -91,15 +93,28 @@ public final class PreferencesHandler implements RequestStreamHandler {
      */
     public PreferencesHandler(Wiring w) {
         this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
-                w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES));
+                w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES),
+                OptInEvidence.IpRetention.fromSettings(w.settings()), dev.optout.web.Brand.fromSettings(w.settings()));
         String topic = w.topics().all().get(0).id();
         this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
                               String publicBaseUrl, Language defaultLanguage, Clock clock, EventLog log) {
+        this(opener, formTokens, center, addressKeys, publicBaseUrl, defaultLanguage, clock, log, OptInEvidence.IpRetention.TRUNCATED,
+                dev.optout.web.Brand.NONE);
+    }
+
+    /**
+     * @param ipRetention how much of the network address and user agent an opt-in keeps ({@code OPT_IN_IP_RETENTION})
+     * @param brand       who is asking, shown on every page
+     */
+    public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
+                              String publicBaseUrl, Language defaultLanguage, Clock clock, EventLog log,
+                              OptInEvidence.IpRetention ipRetention, dev.optout.web.Brand brand) {
+        this.ipRetention = ipRetention;
         this.center = center;
-        this.pages = new PreferencesPages(center.catalog());
+        this.pages = new PreferencesPages(center.catalog(), brand);
         this.pipeline = new LinkPagePipeline(ROUTES, opener, formTokens, addressKeys, publicBaseUrl, defaultLanguage,
                 pages.problems(), log);
         this.clock = clock;
@@ -124,7 +139,12 @@ public final class PreferencesHandler implements RequestStreamHandler {
                 case "GET" -> r.json()
                         ? HttpResponses.json(200, PreferenceJson.state(center.load(token.address()), r.language().code()).toString())
                         : page(200, r, center.load(token.address()), null, null);
-                case "POST" -> save(r, PreferencesPages.update(r.form(), center.catalog()), Source.PREFERENCE_CENTER);
+                case "POST" -> switch (r.form().first(PreferencesPages.ACTION).orElse("")) {
+                    case PreferencesPages.DOWNLOAD -> download(r);
+                    case PreferencesPages.ERASE -> pipeline.page(200, pages.erase(r.language(), token.address().masked(), r.formToken()));
+                    case PreferencesPages.ERASE_CONFIRMED -> erase(r);
+                    default -> save(r, PreferencesPages.update(r.form(), center.catalog()), Source.PREFERENCE_CENTER);
+                };
                 default -> save(r, PreferenceJson.parseUpdate(r.http().bodyText()), Source.PREFERENCE_API);
             };
         } catch (PreferenceException e) {
@@ -169,8 +189,32 @@ public final class PreferencesHandler implements RequestStreamHandler {
         EventLog.prime(Metrics.PREFERENCES);
     }
 
+    /**
+     * "Download my data": this address's data ({@link dev.optout.preferences.PersonalData}) as a
+     * JSON file; only from the page's own form (form token, same-site), never by a link alone.
+     */
+    private APIGatewayV2HTTPResponse download(LinkPageRequest r) {
+        long started = System.nanoTime();
+        String body = center.personalData(r.token().address()).toPrettyString();
+        log.metrics(r.requestId(), "data-downloaded", Map.of("addressKey", r.addressKey()),
+                Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ACCESS"));
+        return HttpResponses.withHeader(HttpResponses.json(200, body), "Content-Disposition", "attachment; filename=\"my-data.json\"");
+    }
+
+    /** "Erase me", confirmed on its own page: the same sticky forget as {@code ./optout forget}. */
+    private APIGatewayV2HTTPResponse erase(LinkPageRequest r) {
+        long started = System.nanoTime();
+        int scrubbed = center.erase(r.token().address(), r.token().provenance(Source.PREFERENCE_CENTER, clock.instant()));
+        log.metrics(r.requestId(), "address-erased", Map.of("addressKey", r.addressKey(), "historyItemsScrubbed", scrubbed),
+                Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ERASURE"));
+        return pipeline.page(200, pages.erased(r.language()));
+    }
+
     private APIGatewayV2HTTPResponse save(LinkPageRequest r, PreferenceUpdate update, Source source) {
-        PreferenceCenter.Outcome outcome = center.save(r.token().address(), update, r.token().provenance(source, clock.instant()));
+        String channel = source == Source.PREFERENCE_API ? OptInEvidence.API : OptInEvidence.FORM;
+        PreferenceCenter.Outcome outcome = center.save(r.token().address(), update, r.token().provenance(source, clock.instant()),
+                c -> OptInEvidence.shown(channel, pages.wording(r.language(), c))
+                        .from(r.http().sourceIp(), r.http().userAgent(), ipRetention));
         record(r, outcome, source);
         if (outcome.isPending()) {
             return r.json() ? HttpResponses.json(202, PreferenceJson.pending(outcome.changes()))

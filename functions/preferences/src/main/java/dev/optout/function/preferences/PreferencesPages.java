@@ -36,6 +36,11 @@ final class PreferencesPages {
     static final String VERSION = "version";
     static final String UNSUBSCRIBE_ALL = "unsubscribe-all";
     static final String RESUBSCRIBE = "resubscribe";
+    /** "Download my data": the address's data as a JSON file. */
+    static final String DOWNLOAD = "download";
+    /** "Erase me": the confirm step; {@link #ERASE_CONFIRMED} its form. */
+    static final String ERASE = "erase";
+    static final String ERASE_CONFIRMED = "erase-confirmed";
     static final String FORM_TOKEN = dev.optout.formtoken.FormTokens.FIELD;
     /** {@code topic.<id>=on} when the topic's box is ticked (an unticked box is not sent at all). */
     static final String TOPIC = "topic.";
@@ -48,10 +53,26 @@ final class PreferencesPages {
     private final ProblemPages problems;
 
     PreferencesPages(TopicCatalog topics) {
+        this(topics, dev.optout.web.Brand.NONE);
+    }
+
+    PreferencesPages(TopicCatalog topics, dev.optout.web.Brand brand) {
         this.m = Messages.load("dev/optout/function/preferences/messages");
-        this.layout = new PageLayout(m);
+        this.layout = new PageLayout(m, brand);
         this.topics = topics;
         this.problems = new ProblemPages(layout);
+    }
+
+    /**
+     * The words the person saw for an opt-in, kept as its evidence: a topic's name and description
+     * as the page shows them, or the "get mail again" question and button.
+     */
+    String wording(Language l, Change c) {
+        if (c.topic() != null) {
+            Topic t = topics.find(c.topic()).orElse(null);
+            return t == null ? c.topic() : t.name(l.code()) + ": " + t.description(l.code());
+        }
+        return m.text(l, "resume.legend") + " " + m.text(l, "resume.button");
     }
 
     ProblemPages problems() {
@@ -126,6 +147,16 @@ final class PreferencesPages {
      * what will stop, that it takes effect within minutes, and that nothing else was saved. The
      * settings themselves cannot be shown (they could not be read).
      */
+    /** The confirm step of "Erase me": what erasure means, and one button. */
+    Page erase(Language l, String maskedAddress, String formToken) {
+        return layout.render(l, m.text(l, "erase.title"), PageLayout.content(out -> JteeraseGenerated.render(out, null, m, l,
+                maskedAddress, formToken)));
+    }
+
+    Page erased(Language l) {
+        return layout.render(l, m.text(l, "erased.title"), PageLayout.content(out -> JteerasedGenerated.render(out, null, m, l)));
+    }
+
     Page pending(Language l, PreferenceCenter.Outcome o) {
         return layout.render(l, m.text(l, "title"), PageLayout.content(out -> JtependingGenerated.render(out, null, this, m, l, o)));
     }

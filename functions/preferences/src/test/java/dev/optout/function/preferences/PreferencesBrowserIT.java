@@ -52,7 +52,9 @@ class PreferencesBrowserIT {
         Clock clock = Clock.systemUTC();
         handler.set(new PreferencesHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
                 new PreferenceCenter(f.store, TopicCatalog.bundled()), Fixture.ADDRESS_KEYS, server.baseUri().toString(),
-                Language.EN, clock, EventLog.stdout("preferences")));
+                Language.EN, clock, EventLog.stdout("preferences"), dev.optout.optin.OptInEvidence.IpRetention.TRUNCATED,
+                // who is asking, on every page (axe-core checks the pages with it)
+                new dev.optout.web.Brand("Toko Contoh", null, "#7a1f5c", "Jl. Merdeka 1, Jakarta 10110", "https://shop.example/privasi")));
         String token = f.sealer().seal(Fixture.ANA, "newsletter", "2026-11-weekly");
         url = server.baseUri() + "/p/" + token;
     }
@@ -89,6 +91,8 @@ class PreferencesBrowserIT {
         String lang = browserLanguage.substring(0, 2);
         browser.get(url);
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(lang);
+        assertThat(browser.findElement(By.tagName("header")).getText()).contains("Toko Contoh");
+        assertThat(browser.findElement(By.tagName("footer")).getText()).contains("Jl. Merdeka 1, Jakarta 10110");
         chromium.assertAccessible("preference page, " + lang);
 
         browser.findElement(By.cssSelector("label[for=topic-promotions]")).click();
@@ -112,6 +116,47 @@ class PreferencesBrowserIT {
         browser.get(server.baseUri() + "/p/" + expired);
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("400");
         chromium.assertAccessible("expired link page, " + lang);
+    }
+
+    /**
+     * "Download my data" gives a JSON file of this address only; "Erase me" asks first, says what
+     * erasure means, and only its confirm form erases (the same sticky forget as the command line).
+     * Every page passes axe-core, in both languages.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"en-US", "id"})
+    void downloadMyDataAndEraseMeWorkFromThePage(String browserLanguage) throws Exception {
+        dev.optout.address.EmailAddress budi = dev.optout.address.AddressParser.parseOrNull("budi@example.com");
+        f.store.apply(budi, dev.optout.suppression.Change.unsubscribeAll(dev.optout.suppression.Provenance.of(Source.ONE_CLICK, Instant.now())));
+        f.store.apply(Fixture.ANA, dev.optout.suppression.Change.unsubscribeTopic("promotions",
+                dev.optout.suppression.Provenance.of(Source.ONE_CLICK, Instant.now())));
+        open(browserLanguage);
+        String lang = browserLanguage.substring(0, 2);
+        browser.get(url);
+
+        browser.findElement(By.xpath("//form[.//input[@name='action' and @value='download']]//button")).click();
+        java.nio.file.Path file = chromium.awaitDownload("my-data.json");
+        String json = java.nio.file.Files.readString(file);
+        com.fasterxml.jackson.databind.JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(data.path("address").asText()).isEqualTo("ana@example.com");
+        assertThat(data.path("marks").has("unsubscribe:promotions")).isTrue();
+        assertThat(data.path("history").size()).isEqualTo(1);
+        assertThat(json).as("nothing about anyone else").doesNotContain("budi");
+        chromium.assertAccessible("preference page with the data section, " + lang);
+
+        chromium.clickAndWaitForPage(By.xpath("//form[.//input[@name='action' and @value='erase']]//button"));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains(lang.equals("id") ? "hash berkunci" : "keyed hash");
+        assertThat(f.store.read(Fixture.ANA).address()).as("the confirm step erases nothing").isEqualTo("ana@example.com");
+        chromium.assertAccessible("erase confirm page, " + lang);
+
+        chromium.clickAndWaitForPage(By.xpath("//form[.//input[@name='action' and @value='erase-confirmed']]//button"));
+        assertThat(h1()).isEqualTo(lang.equals("id") ? "Alamat Anda sudah dihapus" : "Your address is erased");
+        var erased = f.store.read(Fixture.ANA);
+        assertThat(erased.forgotten()).isNotNull();
+        assertThat(erased.address()).isNull();
+        assertThat(erased.unsubscribedAll()).as("never mailed again").isNotNull();
+        assertThat(f.store.read(budi).address()).as("nobody else erased").isEqualTo("budi@example.com");
+        chromium.assertAccessible("erased page, " + lang);
     }
 
     private String h1() {

@@ -104,8 +104,8 @@ class PreferencesCheckIT {
         assertThat(promotions.allowed()).isFalse();
         assertThat(promotions.reason()).isEqualTo(BlockReason.UNSUBSCRIBED_TOPIC);
         CheckResult events = checkOne("events", "ana@example.com");
-        assertThat(events.allowed()).as("opted in to events").isTrue();
-        assertThat(events.frequency()).isEqualTo(Frequency.WEEKLY);
+        assertThat(events.reason()).as("opted in to events on the page: the bundled catalog asks for it confirmed by mail")
+                .isEqualTo(BlockReason.NOT_CONFIRMED);
         assertThat(checkOne("newsletter", "ana@example.com").frequency()).isEqualTo(Frequency.MONTHLY);
         assertThat(checkOne("product-updates", "ana@example.com").frequency()).isEqualTo(Frequency.WEEKLY);
     }

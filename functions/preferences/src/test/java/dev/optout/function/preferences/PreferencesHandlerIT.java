@@ -140,6 +140,22 @@ class PreferencesHandlerIT {
     }
 
     @Test
+    void anOptInOnThePageKeepsItsEvidenceTheWordsShownTheirVersionAndTheTruncatedNetworkAddress() {
+        handle(Fixture.event("post-form.json"));
+
+        HistoryEvent optIn = f.store.history(ANA, 10).stream().filter(e -> e.action() == dev.optout.suppression.Action.SUBSCRIBE_TOPIC)
+                .findFirst().orElseThrow();
+        assertThat(optIn.topic()).isEqualTo("events");
+        assertThat(optIn.evidence()).containsEntry("optInChannel", "form")
+                .containsEntry("wording", "Events and webinars: Invitations to events and webinars. Only if you ask for them.")
+                .containsEntry("ip", "198.51.100.0/24").containsEntry("userAgent", "Mozilla/5.0");
+        assertThat(optIn.evidence().get("wordingVersion")).matches("sha256:[0-9a-f]{12}");
+        HistoryEvent optOut = f.store.history(ANA, 10).stream().filter(e -> e.action() == dev.optout.suppression.Action.UNSUBSCRIBE_TOPIC)
+                .findFirst().orElseThrow();
+        assertThat(optOut.evidence()).as("an opt-out needs no proof of consent").doesNotContainKeys("optInChannel", "ip", "wording");
+    }
+
+    @Test
     void aJsonPutChangesTheStateAndAnswersTheNewOne() throws Exception {
         APIGatewayV2HTTPResponse r = handle(Fixture.event("put-json.json"));
 

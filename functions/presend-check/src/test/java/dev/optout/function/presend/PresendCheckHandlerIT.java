@@ -148,12 +148,15 @@ class PresendCheckHandlerIT {
     }
 
     @Test
-    void anOptInTopicIsBlockedUntilThePersonOptsIn() throws Exception {
-        store.apply(addr("keen@example.com"), Change.subscribeTopic("events", Provenance.of(Source.PREFERENCE_CENTER, T0)));
-        JsonNode results = invoke(handler(aws.dynamoDb()), request("events", List.of("keen@example.com", "other@example.com")), 30_000)
-                .get("results");
+    void anOptInTopicIsBlockedUntilThePersonOptsInAndAConfirmedOneUntilTheyConfirm() throws Exception {
+        store.apply(addr("keen@example.com"), Change.subscribeTopic("events", Provenance.of(Source.CONFIRMED_OPT_IN, T0)));
+        store.apply(addr("single@example.com"), Change.subscribeTopic("events", Provenance.of(Source.PREFERENCE_CENTER, T0)));
+        JsonNode results = invoke(handler(aws.dynamoDb()), request("events",
+                List.of("keen@example.com", "other@example.com", "single@example.com")), 30_000).get("results");
         assertThat(results.get(0).get("allowed").asBoolean()).isTrue();
         assertThat(results.get(1).get("reason").asText()).isEqualTo("NOT_OPTED_IN");
+        assertThat(results.get(2).get("reason").asText()).as("the bundled events topic needs confirmed consent")
+                .isEqualTo("NOT_CONFIRMED");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
+import dev.optout.optin.OptInEvidence;
 import dev.optout.wiring.Wiring;
 import dev.optout.http.HttpApiEventJson;
 import dev.optout.http.HttpResponses;
@@ -28,6 +29,7 @@ import dev.optout.unsubscribe.UnsubscribeService.Scope;
 import dev.optout.web.Language;
 import dev.optout.web.LinkPagePipeline;
 import dev.optout.web.LinkPageRequest;
+import dev.optout.web.PageLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,6 +77,7 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
     private final UnsubscribePages pages;
     private final LinkPagePipeline pipeline;
     private final EventLog log;
+    private final OptInEvidence.IpRetention ipRetention;
     /** Held so that org.crac, which references it weakly, keeps it (Lambda path only). */
     @SuppressWarnings("unused")
     private SnapStartHooks snapStartHooks;
@@ -91,15 +94,25 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
     public UnsubscribeHandler(Wiring w) {
         this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
                 w.addressKeys(), w.topics(),
-                w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE));
+                w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE),
+                OptInEvidence.IpRetention.fromSettings(w.settings()), dev.optout.web.Brand.fromSettings(w.settings()));
         String topic = w.topics().all().get(0).id();
         this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
     }
 
     public UnsubscribeHandler(TokenOpener opener, FormTokens formTokens, UnsubscribeService service, AddressKeys addressKeys,
                               TopicCatalog topics, String publicBaseUrl, Language defaultLanguage, EventLog log) {
+        this(opener, formTokens, service, addressKeys, topics, publicBaseUrl, defaultLanguage, log, OptInEvidence.IpRetention.TRUNCATED,
+                dev.optout.web.Brand.NONE);
+    }
+
+    /** @param ipRetention how much of the network address and user agent an opt-in keeps ({@code OPT_IN_IP_RETENTION}) */
+    public UnsubscribeHandler(TokenOpener opener, FormTokens formTokens, UnsubscribeService service, AddressKeys addressKeys,
+                              TopicCatalog topics, String publicBaseUrl, Language defaultLanguage, EventLog log,
+                              OptInEvidence.IpRetention ipRetention, dev.optout.web.Brand brand) {
+        this.ipRetention = ipRetention;
         this.service = service;
-        this.pages = new UnsubscribePages(topics);
+        this.pages = new UnsubscribePages(topics, brand);
         this.pipeline = new LinkPagePipeline(ROUTES, opener, formTokens, addressKeys, publicBaseUrl, defaultLanguage,
                 pages.problems(), log);
         this.log = log;
@@ -117,7 +130,9 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
     }
 
     private APIGatewayV2HTTPResponse route(LinkPageRequest r) {
-        String preferencesUrl = pipeline.publicUrl(ListUnsubscribeHeaders.PREFERENCES_PATH, r.rawToken());
+        // the preference center opens in the language this page is in (the person may have switched it)
+        String preferencesUrl = pipeline.publicUrl(ListUnsubscribeHeaders.PREFERENCES_PATH, r.rawToken()) + "?" + PageLayout.LANG + "="
+                + r.language().code();
         try {
             if (r.method().equals("GET")) {
                 return pipeline.page(200, pages.forLink(r.language(), r.token(), service.status(r.token()), preferencesUrl,
@@ -185,7 +200,8 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
                 return pipeline.page(200, pages.done(language, token, o, preferencesUrl, r.formToken()));
             }
             case UnsubscribePages.RESUBSCRIBE_TOPIC, UnsubscribePages.RESUBSCRIBE_ALL -> {
-                Outcome o = service.resubscribe(token, scope);
+                Outcome o = service.resubscribe(token, scope, OptInEvidence.shown(OptInEvidence.FORM, pages.undoWording(language, token, scope))
+                        .from(r.http().sourceIp(), r.http().userAgent(), ipRetention));
                 record(r, "resubscribed", o, Source.UNSUBSCRIBE_PAGE);
                 return pipeline.page(200, pages.resubscribed(language, token, o, preferencesUrl, r.formToken()));
             }

@@ -38,8 +38,12 @@ final class UnsubscribePages {
     private final ProblemPages problems;
 
     UnsubscribePages(TopicCatalog topics) {
+        this(topics, dev.optout.web.Brand.NONE);
+    }
+
+    UnsubscribePages(TopicCatalog topics, dev.optout.web.Brand brand) {
         this.m = Messages.load("dev/optout/function/unsubscribe/messages");
-        this.layout = new PageLayout(m);
+        this.layout = new PageLayout(m, brand);
         this.topics = topics;
         this.problems = new ProblemPages(layout);
     }
@@ -83,6 +87,11 @@ final class UnsubscribePages {
     Page locked(Language l, dev.optout.preferences.PreferenceException.Code lock, String preferencesUrl) {
         String message = lock == dev.optout.preferences.PreferenceException.Code.COMPLAINT_LOCKED ? "refused.complained" : "refused.bounced";
         return render(l, "refused.title", PageLayout.content(out -> JterefusedGenerated.render(out, null, m, l, message, preferencesUrl)));
+    }
+
+    /** The words of the "changed your mind?" form the person used to subscribe again: kept as the opt-in's evidence. */
+    String undoWording(Language l, LinkToken t, Scope scope) {
+        return m.text(l, "done.undo.legend") + " " + (scope == Scope.ALL ? m.text(l, "done.undo.all") : m.text(l, "done.undo.topic", topicName(l, t)));
     }
 
     /** The shared error pages, in this function's wording for its link. */

@@ -115,7 +115,7 @@ class UnsubscribeBrowserIT {
         WebElement topicChoice = browser.findElement(By.id("scope-topic"));
         assertThat(topicChoice.isSelected()).isTrue();
         assertThat(browser.findElement(By.linkText("Manage your email preferences")).getAttribute("href"))
-                .isEqualTo(server.baseUri() + "/p/" + token);
+                .isEqualTo(server.baseUri() + "/p/" + token + "?lang=en");
         screenshot("unsubscribe-1-page");
         assertThat(f.store.read(ana).exists()).as("opening the page changes nothing").isFalse();
 

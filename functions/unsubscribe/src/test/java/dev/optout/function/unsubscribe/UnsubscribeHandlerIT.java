@@ -60,7 +60,8 @@ class UnsubscribeHandlerIT {
                 "a***@example.com", "Buletin", "<form method=\"post\">",
                 "name=\"action\" value=\"unsubscribe-topic\" checked", "name=\"action\" value=\"unsubscribe-all\"",
                 "<label for=\"scope-topic\">", "<legend>", "Email layanan",
-                "href=\"https://optout.example.com/p/" + Fixture.tokenOf(get) + "\"", "href=\"?lang=en\"");
+                // the Indonesian page links to the Indonesian preference center
+                "href=\"https://optout.example.com/p/" + Fixture.tokenOf(get) + "?lang=id\"", "href=\"?lang=en\"");
         assertThat(r.getBody()).doesNotContain("ana@example.com", "<script");
         assertNothingStored();
     }
