@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** SnapStart priming records one change through the whole handler in a dry run: the table stays as it was. */
 @ExtendWith(LocalAwsExtension.class)
-class RecordChangePrimingTest {
+class RecordChangePrimingIT {
     @Test
     void primingRecordsAChangeInADryRunAndWritesNothing(LocalAws aws) {
         PrimingCheck.primingWritesNothing(aws, "RecordChangeFunction", Map.of(), RecordChangeHandler::new);

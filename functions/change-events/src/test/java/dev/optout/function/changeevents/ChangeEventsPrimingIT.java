@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** SnapStart priming goes from a stream event through the address read to a PutEvents the dry run stops; the table stays as it was. */
 @ExtendWith(LocalAwsExtension.class)
-class ChangeEventsPrimingTest {
+class ChangeEventsPrimingIT {
     @Test
     void primingPublishesAHistoryRecordInADryRunAndWritesNothing(LocalAws aws) {
         PrimingCheck.primingWritesNothing(aws, "ChangeEventsFunction", Map.of(Settings.EVENT_BUS_NAME, "priming-bus"),
