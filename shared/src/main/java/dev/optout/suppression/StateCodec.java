@@ -170,7 +170,11 @@ public final class StateCodec {
             return;
         }
         Mark kept = mark(before.get(attribute));
-        if (kept != null && kept.at().equals(entry.since())) {
+        if (kept != null && kept.source() != Source.CONFIRMED_OPT_IN && entry.mark().source() == Source.CONFIRMED_OPT_IN) {
+            // an opt-in the person later confirmed: the flag names the confirmation, which the check's
+            // confirmed-consent rule reads (the standing mark would leave the topic NOT_CONFIRMED)
+            item.put(attribute, markValue(entry.mark()));
+        } else if (kept != null && kept.at().equals(entry.since())) {
             item.put(attribute, markValue(kept));
         } else {
             Mark m = entry.mark();

@@ -77,13 +77,14 @@ class ConsentWriterIT {
 
     @Test
     void aTopicOptInMadeLaterStandsAgainstAnOlderTopicOptOutWhateverTheOrderOfArrival() {
+        // events needs confirmed consent: the later opt-in is the person's confirmed one
         EmailAddress a = addr("topic@example.com");
-        store.apply(a, Change.subscribeTopic("events", at(Source.PREFERENCE_API, 600)));
+        store.apply(a, Change.subscribeTopic("events", at(Source.CONFIRMED_OPT_IN, 600)));
         store.apply(a, Change.unsubscribeTopic("events", at(Source.ONE_CLICK, 300)));
 
         EmailAddress b = addr("topic-b@example.com");
         store.apply(b, Change.unsubscribeTopic("events", at(Source.ONE_CLICK, 300)));
-        store.apply(b, Change.subscribeTopic("events", at(Source.PREFERENCE_API, 600)));
+        store.apply(b, Change.subscribeTopic("events", at(Source.CONFIRMED_OPT_IN, 600)));
 
         for (EmailAddress x : List.of(a, b)) {
             AddressState state = store.read(x);

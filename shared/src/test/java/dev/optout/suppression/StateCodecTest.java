@@ -60,6 +60,21 @@ class StateCodecTest {
     }
 
     @Test
+    void anOptInConfirmedLaterIsNamedByItsConfirmationInTheFlagTheCheckReads() {
+        TreeMap<Slot, Entry> single = new TreeMap<>();
+        single.put(Slot.topic(Kind.PERSON_CHOICE, "events"), entry(Value.GO, null, Source.PREFERENCE_CENTER, 10, 10, null, null));
+        Map<String, AttributeValue> before = StateCodec.encode("k1", null, new ConsentState(single, List.of(), null, 1), ANA, NOW, 1);
+        TreeMap<Slot, Entry> confirmed = new TreeMap<>();
+        // the model reaffirms the standing opt-in: the mark names the latest act (the confirmation), since stays
+        confirmed.put(Slot.topic(Kind.PERSON_CHOICE, "events"), entry(Value.GO, null, Source.CONFIRMED_OPT_IN, 20, 10, null, null));
+
+        Map<String, AttributeValue> item = StateCodec.encode("k1", before, new ConsentState(confirmed, List.of(), null, 1), ANA, NOW, 2);
+
+        assertThat(TableLayout.decodeState("k1", before).topicOptIns().get("events").source()).isEqualTo(Source.PREFERENCE_CENTER);
+        assertThat(TableLayout.decodeState("k1", item).topicOptIns().get("events").source()).isEqualTo(Source.CONFIRMED_OPT_IN);
+    }
+
+    @Test
     void theFlatAttributesTheCheckReadsAreDerivedFromTheSlots() {
         Map<String, AttributeValue> item = StateCodec.encode("k1", null, full(), ANA, NOW, 7);
 
