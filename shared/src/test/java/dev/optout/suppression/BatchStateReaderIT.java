@@ -1,9 +1,9 @@
 package dev.optout.suppression;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 /** The check's batch read against moto through the real SDK: every key answered, or a failure. */
 @ExtendWith(LocalAwsExtension.class)
 class BatchStateReaderIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
     private final Topic newsletter = TopicCatalog.bundled().require("newsletter");
     private LocalAws aws;
@@ -44,8 +43,9 @@ class BatchStateReaderIT {
     @BeforeEach
     void freshTable(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        store = fixture.store();
     }
 
     private static EmailAddress addr(String s) {

@@ -24,6 +24,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
@@ -72,8 +73,9 @@ class PresendCheckHandlerIT {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        this.table = aws.createSuppressionTable();
-        this.store = new SuppressionStore(aws.dynamoDb(), table, keys, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws, keys, Clock.systemUTC());
+        this.table = fixture.table();
+        this.store = fixture.store();
     }
 
     private PresendCheckHandler handler(DynamoDbClient dynamo) {

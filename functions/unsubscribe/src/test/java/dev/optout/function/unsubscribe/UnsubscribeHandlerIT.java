@@ -14,7 +14,6 @@ import dev.optout.suppression.AddressState;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -187,7 +186,7 @@ class UnsubscribeHandlerIT {
 
     @Test
     void aStoreFailureIsA503ThatClaimsNothing(LocalAws aws) {
-        SuppressionStore missing = new SuppressionStore(aws.dynamoDb(), "no-such-table", Fixture.ADDRESS_KEYS, Clock.systemUTC());
+        SuppressionStore missing = f.storeFixture.withoutTable();
         UnsubscribeHandler broken = f.handler(NOW, missing);
 
         APIGatewayV2HTTPResponse page = broken.handleRequest(Fixture.event("page-confirm-post.json"), null);
