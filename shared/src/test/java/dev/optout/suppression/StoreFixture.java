@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code FunctionRole}, a throttled, failing or intercepted one).
  *
  * <p>It lives in the core's test sources, since the core's own store tests use it and the core
- * cannot depend on test-support (which depends on the core); the core's test jar ships this class
- * alone, and test-support passes it on to every function's tests.
+ * cannot depend on test-support (which depends on the core); the core's test jar ships it (with
+ * {@link BatchReadThrottling}) alone, and test-support passes it on to every function's tests.
  */
 public final class StoreFixture {
     /** The address-hash key of a fixture unless told otherwise (all zero: a test key, never a real one). */
