@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.json.Json;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -118,20 +116,8 @@ public final class EventsCommand implements Runnable {
             }
         }
 
-        private JsonNode localJson() {
-            Path file = context.stateDir().resolve("local.json");
-            if (!Files.exists(file)) {
-                throw new Refusal("no local instance: " + file + " does not exist. Start one with ./optout local, then run this again.");
-            }
-            try {
-                return Json.MAPPER.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new Refusal("cannot read " + file + " (" + e.getMessage() + "); restart ./optout local to rewrite it");
-            }
-        }
-
         private String localQueue() {
-            String url = localJson().path("changeEventsQueueUrl").asText(null);
+            String url = Target.localJson(context.stateDir()).path("changeEventsQueueUrl").asText(null);
             if (url == null) {
                 throw new Refusal("local.json names no changeEventsQueueUrl: restart ./optout local (a version with change events)");
             }
@@ -139,7 +125,7 @@ public final class EventsCommand implements Runnable {
         }
 
         private SqsClient localClient() {
-            JsonNode j = localJson();
+            JsonNode j = Target.localJson(context.stateDir());
             SdkHttpClient http = UrlConnectionHttpClient.builder().build();
             return SqsClient.builder().httpClient(http).region(Region.of(j.path("region").asText("us-east-1")))
                     .endpointOverride(URI.create(j.path("awsEndpoint").asText())).credentialsProvider(Operator.localCredentials(j)).build();

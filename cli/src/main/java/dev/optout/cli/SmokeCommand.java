@@ -383,12 +383,7 @@ public final class SmokeCommand implements Callable<Integer> {
         }
 
         static Resources local(OptoutCli.Context context) {
-            JsonNode json;
-            try {
-                json = Json.MAPPER.readTree(context.stateDir().resolve("local.json").toFile());
-            } catch (IOException e) {
-                throw new Refusal("cannot read local.json (" + e.getMessage() + "); restart ./optout local");
-            }
+            JsonNode json = Target.localJson(context.stateDir());
             Region region = Region.of(json.path("region").asText());
             AwsCredentialsProvider credentials = Operator.localCredentials(json);
             SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build();

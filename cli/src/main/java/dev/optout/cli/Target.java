@@ -45,16 +45,24 @@ public final class Target {
             }
             context.err().println("optout: using the local instance (" + localJson + "); say --stack NAME for a deployed one");
         }
+        return Operator.forLocal(localJson(context.stateDir()), context.stateDir().resolve("keys.json"), actor, context);
+    }
+
+    /**
+     * What the running {@code ./optout local} wrote to {@code local.json} in {@code stateDir}: its
+     * endpoint, region, identity, table and queues. Refused, saying what to do, when there is none
+     * or it cannot be read.
+     */
+    static JsonNode localJson(Path stateDir) {
+        Path localJson = stateDir.resolve("local.json");
         if (!Files.exists(localJson)) {
             throw new Refusal("no local instance: " + localJson + " does not exist. Start one with ./optout local "
                     + "(in another terminal), then run this again.");
         }
-        JsonNode json;
         try {
-            json = Json.MAPPER.readTree(localJson.toFile());
+            return Json.MAPPER.readTree(localJson.toFile());
         } catch (IOException e) {
             throw new Refusal("cannot read " + localJson + " (" + e.getMessage() + "); restart ./optout local to rewrite it");
         }
-        return Operator.forLocal(json, context.stateDir().resolve("keys.json"), actor, context);
     }
 }

@@ -5,6 +5,7 @@ import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.json.Json;
 import dev.optout.localaws.LocalAws;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,10 +43,12 @@ final class CliHarness {
         this.aws = aws;
         this.stateDir = dir.resolve(".optout");
         Files.createDirectories(stateDir);
-        this.table = aws.createSuppressionTable();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String base64 = Base64.getEncoder().encodeToString(key);
+        StoreFixture fixture = StoreFixture.on(aws, AddressKeys.fromBase64(base64), Clock.systemUTC());
+        this.table = fixture.table();
+        this.store = fixture.store();
         String arn;
         try (SecretsManagerClient sm = aws.client(SecretsManagerClient.builder())) {
             arn = sm.createSecret(r -> r.name("optout-cli-test/" + UUID.randomUUID()).secretString(base64)).arn();
@@ -56,7 +59,6 @@ final class CliHarness {
                 "awsEndpoint", aws.endpoint().toString(), "region", aws.region(), "tableName", table,
                 "addressHashKeySecretArn", arn, "apiUrl", "http://127.0.0.1:1",
                 "awsAccessKeyId", admin.accessKeyId(), "awsSecretAccessKey", admin.secretAccessKey())));
-        this.store = new SuppressionStore(aws.dynamoDb(), table, AddressKeys.fromBase64(base64), Clock.systemUTC());
     }
 
     Result run(String... args) {

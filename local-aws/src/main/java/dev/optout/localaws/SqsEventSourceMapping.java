@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * }
  * }</pre>
  */
-public final class SqsEventSourceMapping implements AutoCloseable {
+public final class SqsEventSourceMapping extends PollingLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The function, as Lambda calls it: SQS event JSON in, SQSBatchResponse JSON out (may be empty). */
@@ -60,10 +60,9 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     private final String region;
     private final int batchSize;
     private final Invoker invoker;
-    private volatile boolean running;
-    private Thread thread;
 
     public SqsEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, int batchSize, Invoker invoker) {
+        super("SQS", "sqs-event-source-" + queueArn);
         if (batchSize < 1 || batchSize > 10) {
             throw new IllegalArgumentException("SQS receives 1 to 10 messages at a time, not " + batchSize);
         }
@@ -163,39 +162,16 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         }
     }
 
-    /** Polls in a background thread until {@link #close()}; each non-empty batch is reported to {@code log}. */
-    public synchronized void start(Consumer<String> log) {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(() -> {
-            while (running) {
-                try {
-                    BatchOutcome o = pollOnce(Duration.ofSeconds(2));
-                    if (o.received() > 0) {
-                        log.accept("SQS batch of " + o.received() + ": " + o.deleted().size() + " done, "
-                                + o.failed().size() + " left for retry"
-                                + (o.functionError() == null ? "" : " (function error " + o.functionError() + ")"));
-                    }
-                } catch (RuntimeException e) {
-                    if (running) {
-                        log.accept("SQS poll failed: " + e.getMessage());
-                        sleep();
-                    }
-                }
-            }
-        }, "sqs-event-source-" + queueArn);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
+    /** In the background loop ({@link #start}): each non-empty batch is reported; the receive's long poll is the wait. */
     @Override
-    public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+    long pollAndReport(Consumer<String> log) {
+        BatchOutcome o = pollOnce(Duration.ofSeconds(2));
+        if (o.received() > 0) {
+            log.accept("SQS batch of " + o.received() + ": " + o.deleted().size() + " done, "
+                    + o.failed().size() + " left for retry"
+                    + (o.functionError() == null ? "" : " (function error " + o.functionError() + ")"));
         }
+        return 0;
     }
 
     private ObjectNode event(List<Message> messages) {
@@ -255,13 +231,5 @@ public final class SqsEventSourceMapping implements AutoCloseable {
             failed.add(id);
         }
         return failed;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

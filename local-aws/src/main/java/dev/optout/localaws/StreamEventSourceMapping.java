@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * }
  * }</pre>
  */
-public final class StreamEventSourceMapping implements AutoCloseable {
+public final class StreamEventSourceMapping extends PollingLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The function, as Lambda calls it: stream event JSON in, the batch response JSON out (may be empty). */
@@ -59,8 +59,6 @@ public final class StreamEventSourceMapping implements AutoCloseable {
     /** Per shard: the last sequence number done. */
     private final Map<String, String> checkpoints = new HashMap<>();
     private final Map<String, Integer> retries = new HashMap<>();
-    private volatile boolean running;
-    private Thread thread;
 
     /**
      * @param onFailure receives, for a record given up on, the JSON Lambda sends to an on-failure
@@ -68,6 +66,7 @@ public final class StreamEventSourceMapping implements AutoCloseable {
      */
     public StreamEventSourceMapping(DynamoDbStreamsClient streams, String streamArn, String region, int batchSize, int maxRetries,
                                     Invoker invoker, Consumer<String> onFailure) {
+        super("stream", "stream-event-source-" + streamArn);
         if (batchSize < 1 || batchSize > 10_000) {
             throw new IllegalArgumentException("a stream batch holds 1 to 10,000 records, not " + batchSize);
         }
@@ -242,48 +241,16 @@ public final class StreamEventSourceMapping implements AutoCloseable {
         return o.toString();
     }
 
-    /** Polls in a background thread until {@link #close()}; each batch that failed is reported to {@code log}. */
-    public synchronized void start(Consumer<String> log) {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(() -> {
-            while (running) {
-                try {
-                    List<BatchOutcome> outcomes = pollOnce();
-                    for (BatchOutcome o : outcomes) {
-                        if (o.failedSequence() != null) {
-                            log.accept("stream batch of " + o.received() + ": " + o.done() + " done, retrying from "
-                                    + o.failedSequence() + (o.functionError() == null ? "" : " (function error " + o.functionError() + ")"));
-                        }
-                    }
-                    if (outcomes.isEmpty()) {
-                        Thread.sleep(500);
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    if (running) {
-                        log.accept("stream poll failed: " + e.getMessage());
-                        try {
-                            Thread.sleep(1000);
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
-                    }
-                }
-            }
-        }, "stream-event-source-" + streamArn);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
+    /** In the background loop ({@link #start}): each batch that failed is reported; half a second's wait when nothing came. */
     @Override
-    public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+    long pollAndReport(Consumer<String> log) {
+        List<BatchOutcome> outcomes = pollOnce();
+        for (BatchOutcome o : outcomes) {
+            if (o.failedSequence() != null) {
+                log.accept("stream batch of " + o.received() + ": " + o.done() + " done, retrying from "
+                        + o.failedSequence() + (o.functionError() == null ? "" : " (function error " + o.functionError() + ")"));
+            }
         }
+        return outcomes.isEmpty() ? 500 : 0;
     }
 }

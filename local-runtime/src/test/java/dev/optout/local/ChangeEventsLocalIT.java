@@ -19,7 +19,6 @@ import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.wiring.Wiring;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,9 +79,7 @@ class ChangeEventsLocalIT {
         });
         receiver.start();
         URI hook = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
-        runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, ROOT.resolve("template.yaml"), state, 0,
-                "ev-" + UUID.randomUUID().toString().substring(0, 6), aws, new PrintStream(OUTPUT, true, StandardCharsets.UTF_8))
-                .withWebhook(hook));
+        runtime = LocalRuntime.start(TestRuntimes.options(aws, ROOT.resolve("template.yaml"), state, "ev", OUTPUT).withWebhook(hook));
         lambda = LocalLambdaClients.of(runtime, aws, Duration.ofSeconds(30));
     }
 

@@ -12,7 +12,6 @@ import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.ProjectRoot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +56,6 @@ class LambdaLimitsIT {
 
     @BeforeAll
     static void start(LocalAws aws) throws IOException {
-        assertThat(ROOT.resolve("functions/presend-check/target/function.jar"))
-                .as("functions/presend-check/target/function.jar is built: run mvn package first").exists();
         String template = Files.readString(ROOT.resolve("template.yaml"));
         int from = template.indexOf("\n  PresendCheckFunction:\n");
         int to = template.indexOf("\n  UnsubscribeFunction:\n");
@@ -83,8 +79,7 @@ class LambdaLimitsIT {
         String patient = check.replace("      MemorySize: 1024\n", "      MemorySize: 1024\n      Timeout: 300\n");
         Path copy = state.resolve("template.yaml");
         Files.writeString(copy, template.substring(0, from) + patient + oversize + oneSecond + template.substring(to));
-        runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, copy, state, 0, "limits-" + UUID.randomUUID().toString().substring(0, 6),
-                aws, new PrintStream(OUTPUT, true, StandardCharsets.UTF_8)));
+        runtime = LocalRuntime.start(TestRuntimes.options(aws, copy, state, "limits", OUTPUT));
         lambda = LocalLambdaClients.of(runtime, aws, Duration.ofMinutes(5));
     }
 

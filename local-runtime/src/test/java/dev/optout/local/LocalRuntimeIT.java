@@ -52,9 +52,6 @@ class LocalRuntimeIT {
 
     @BeforeAll
     static void start(LocalAws aws) throws IOException {
-        // mvn verify builds the function jars before this module's tests (reactor order in the root pom)
-        assertThat(ROOT.resolve("functions/presend-check/target/function.jar"))
-                .as("functions/presend-check/target/function.jar is built: run mvn package first").exists();
         Path template = state.resolve("template.yaml");
         String notBuilt = String.join("\n",
                 "  NotBuiltFunction:",
@@ -72,8 +69,7 @@ class LocalRuntimeIT {
                 "",
                 "Outputs:");
         Files.writeString(template, Files.readString(ROOT.resolve("template.yaml")).replaceFirst("\nOutputs:", "\n" + notBuilt));
-        runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, template, state, 0, "it-" + UUID.randomUUID().toString().substring(0, 6),
-                aws, new PrintStream(OUTPUT, true, StandardCharsets.UTF_8)));
+        runtime = LocalRuntime.start(TestRuntimes.options(aws, template, state, "it", OUTPUT));
         lambda = LocalLambdaClients.of(runtime, aws, Duration.ofSeconds(30));
     }
 

@@ -7,15 +7,12 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.ProjectRoot;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +34,7 @@ class SmokeIT {
         Path file = state.resolve("template.yaml");
         Files.writeString(file, template);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, file, state, 0,
-                "smoke-" + UUID.randomUUID().toString().substring(0, 6), aws, new PrintStream(log, true, StandardCharsets.UTF_8)))) {
+        try (LocalRuntime runtime = LocalRuntime.start(TestRuntimes.options(aws, file, state, "smoke", log))) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             String[] all = new String[args.length + 4];

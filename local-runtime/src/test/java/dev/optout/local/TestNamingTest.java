@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class TestNamingTest {
     /** What a test uses when it needs local AWS: the moto extension or server, or a stack built on them. */
     private static final Pattern NEEDS_LOCAL_AWS = Pattern.compile(
-            "\\b(LocalAwsExtension|LocalAws|MotoServer|LocalStack|LocalRuntime\\.start|InProcessStack|CliHarness|LocalLambdaClients|ScriptedHistory)\\b");
+            "\\b(LocalAwsExtension|LocalAws|MotoServer|LocalStack|LocalRuntime\\.start|InProcessStack|CliHarness|LocalLambdaClients|ScriptedHistory|StoreFixture)\\b");
 
     @Test
     void aTestNamedTestNeedsNoLocalAws() throws IOException {

@@ -1,6 +1,5 @@
 package dev.optout.report;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.campaign.CampaignCounts;
@@ -16,6 +15,7 @@ import dev.optout.localaws.LocalAws;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
@@ -41,13 +41,13 @@ import java.time.ZoneOffset;
 final class ScriptedHistory {
     static final Instant SINCE = Instant.parse("2026-11-01T00:00:00Z");
     static final Clock REPORT_CLOCK = Clock.fixed(Instant.parse("2026-11-20T00:00:00Z"), ZoneOffset.UTC);
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
 
     final String table;
 
     ScriptedHistory(LocalAws aws) {
-        table = aws.createSuppressionTable();
-        SuppressionStore store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        SuppressionStore store = fixture.store();
         TopicCatalog catalog = TopicCatalog.bundled();
         FeedbackProcessor processor = new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, SuppressionMirror.NONE,
                 new SendAudit(store, catalog));

@@ -1,6 +1,6 @@
 package dev.optout.check;
 
-import java.util.HexFormat;
+import dev.optout.text.Sha256;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -47,7 +47,7 @@ public final class SesTags {
         if (base.length() > KEPT_CHARS) {
             base = base.substring(0, KEPT_CHARS);
         }
-        return base + "-" + HexFormat.of().formatHex(sha256(text), 0, 4);
+        return base + "-" + Sha256.hexPrefix(Sha256.of(text), 4);
     }
 
     public static boolean isValid(String value) {
@@ -65,9 +65,5 @@ public final class SesTags {
             tags.put(CAMPAIGN, value(campaignId));
         }
         return java.util.Collections.unmodifiableMap(tags);
-    }
-
-    private static byte[] sha256(String text) {
-        return dev.optout.text.Sha256.of(text);
     }
 }

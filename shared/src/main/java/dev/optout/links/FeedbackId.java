@@ -4,7 +4,7 @@ import dev.optout.check.AnswerSize;
 import dev.optout.check.SesTags;
 import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
-import java.util.HexFormat;
+import dev.optout.text.Sha256;
 import java.util.regex.Pattern;
 
 /**
@@ -69,7 +69,7 @@ public final class FeedbackId {
         if (tag.length() <= MAX_CAMPAIGN_CHARS) {
             return tag;
         }
-        String hash = HexFormat.of().formatHex(dev.optout.text.Sha256.of(campaignId), 0, 4);
+        String hash = Sha256.hexPrefix(Sha256.of(campaignId), 4);
         return tag.substring(0, MAX_CAMPAIGN_CHARS - 9) + "-" + hash;
     }
 }

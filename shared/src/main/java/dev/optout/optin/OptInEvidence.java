@@ -6,14 +6,11 @@ import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
+import dev.optout.text.Sha256;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,12 +146,7 @@ public record OptInEvidence(String channel, String wording, String wordingVersio
         if (wording == null) {
             return null;
         }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(wording.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(d, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "sha256:" + Sha256.hexPrefix(Sha256.of(wording), 6);
     }
 
     private static String clip(String s, int max) {

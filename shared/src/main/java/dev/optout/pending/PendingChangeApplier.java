@@ -1,13 +1,7 @@
 package dev.optout.pending;
 
-import dev.optout.consent.ConsentModel;
-import dev.optout.consent.ConsentReplay;
-import dev.optout.consent.ConsentState;
-import dev.optout.consent.Outcome;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.StaleStateException;
-import java.util.ArrayList;
-
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.preferences.PreferenceUpdate;
 import dev.optout.suppression.ApplyResult;
@@ -81,15 +75,14 @@ public final class PendingChangeApplier {
     }
 
     /**
-     * Time order, not arrival order: the change is placed by the time the person made it, against
-     * their history put through the consent model. What a newer choice of the person superseded
-     * is recorded and not applied; the rest is written conditioned on the version it was planned
+     * Time order, not arrival order: the change is placed by the time the person made it, by the
+     * store's consent model. What a newer choice of the person superseded is recorded and not
+     * applied (the store's verdict); all of it is written conditioned on the version it was planned
      * from.
      */
     private Result applyOnce(PendingChange pending) {
         Provenance p = pending.provenance().withEvidence(Map.of("pendingChangeId", pending.id()));
         AddressState current = store.read(pending.address());
-        ConsentState consent = current.exists() ? ConsentReplay.of(store.fullHistory(pending.address())) : ConsentState.EMPTY;
         List<Change> changes;
         if (pending.fromPreferences()) {
             Map<String, Boolean> topics = new LinkedHashMap<>();
@@ -101,27 +94,14 @@ public final class PendingChangeApplier {
         } else {
             changes = pending.topics().stream().map(t -> Change.unsubscribeTopic(t, p)).toList();
         }
-        List<Change> applicable = new ArrayList<>(changes.size());
-        List<String> superseded = new ArrayList<>();
-        for (Change change : changes) {
-            Outcome outcome = ConsentModel.apply(consent, change);
-            if (outcome.stale()) {
-                superseded.add(outcome.effects().get(0).why());
-            } else {
-                applicable.add(change);
-            }
-        }
-        if (applicable.isEmpty() && !superseded.isEmpty()) {
-            String key = idempotencyKey(pending);
-            Change first = changes.get(0);
-            return store.recordNotApplied(pending.address(), first.once(key), String.join("; ", superseded)) == ApplyResult.DUPLICATE
-                    ? Result.DUPLICATE : Result.SUPERSEDED;
-        }
-        if (applicable.isEmpty()) {
+        if (changes.isEmpty()) {
             return Result.NOTHING_TO_CHANGE;
         }
-        return store.applyAll(pending.address(), applicable, idempotencyKey(pending), current.version()) == ApplyResult.DUPLICATE
-                ? Result.DUPLICATE : Result.APPLIED;
+        SuppressionStore.Judged written = store.applyAllJudged(pending.address(), changes, idempotencyKey(pending), current.version());
+        if (written.result() == ApplyResult.DUPLICATE) {
+            return Result.DUPLICATE;
+        }
+        return written.superseded() ? Result.SUPERSEDED : Result.APPLIED;
     }
 
     static String idempotencyKey(PendingChange pending) {

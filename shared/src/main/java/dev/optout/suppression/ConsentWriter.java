@@ -79,8 +79,14 @@ final class ConsentWriter {
         }
     }
 
-    /** What one write did: written or a duplicate, and the model's verdict on each change (none for a duplicate). */
-    record Written(ApplyResult result, List<HistoryCodec.Verdict> verdicts) {
+    /**
+     * What one write did: written or a duplicate, the model's verdict on each change (none for a
+     * duplicate), and the state item as the write left it (null when not known: a duplicate, an import row).
+     */
+    record Written(ApplyResult result, List<HistoryCodec.Verdict> verdicts, Map<String, AttributeValue> state) {
+        Written(ApplyResult result, List<HistoryCodec.Verdict> verdicts) {
+            this(result, verdicts, null);
+        }
     }
 
     /** The model's decision on a write, from the item as read. */
@@ -131,7 +137,7 @@ final class ConsentWriter {
             }
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(items));
-                return new Written(ApplyResult.APPLIED, plan.verdicts());
+                return new Written(ApplyResult.APPLIED, plan.verdicts(), stateItem == null ? plan.item() : stateItem.put().item());
             } catch (TransactionCanceledException e) {
                 if (w.idempotencyKey() != null && failedCondition(e, 0)) {
                     return new Written(ApplyResult.DUPLICATE, List.of());

@@ -2,12 +2,9 @@ package dev.optout.suppression;
 
 import static dev.optout.suppression.TableLayout.*;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.optout.text.Sha256;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -34,12 +31,8 @@ public final class DedupeRecords {
                 .build();
     }
 
+    /** The digest a dedupe record is keyed by (URL-safe Base64, no padding): stored, so it never changes. */
     static String sha256(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.base64Url(Sha256.of(text));
     }
 }

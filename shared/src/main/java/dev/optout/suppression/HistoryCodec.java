@@ -125,6 +125,11 @@ public final class HistoryCodec {
             return new Verdict(result, whys.isEmpty() ? "nothing to change" : String.join("; ", whys));
         }
 
+        /** Whether a newer change of the same slot superseded it (the model found it stale). */
+        public boolean stale() {
+            return result == Effect.Result.STALE;
+        }
+
         /** Whether the change moved the state; a finding (RECORDED) is no refusal either. */
         public boolean applied() {
             return result != Effect.Result.STALE && result != Effect.Result.REFUSED;

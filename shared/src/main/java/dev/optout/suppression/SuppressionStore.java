@@ -83,6 +83,16 @@ public final class SuppressionStore {
     }
 
     /**
+     * As {@link #apply}, answering the address's state as this write left it: decoded from the item
+     * the write put, with no read after it. A duplicate wrote nothing; its answer is read.
+     */
+    public AddressState applyAndRead(EmailAddress address, Change change) {
+        String key = addressKeys.keyOf(address);
+        ConsentWriter.Written w = writer.write(new ConsentWriter.Write(key, address, List.of(change), change.idempotencyKey(), null, false));
+        return w.state() == null ? readKey(key) : decodeState(key, w.state());
+    }
+
+    /**
      * Applies several changes to one address in ONE transaction, through the consent model in
      * the order given: the state item is written once, as the model left it, and each change gets
      * its own history item with the model's verdict (a change older than what stands, or from a
@@ -108,12 +118,27 @@ public final class SuppressionStore {
      * @throws StaleStateException when the state moved on; nothing was written
      */
     public ApplyResult applyAll(EmailAddress address, List<Change> changes, String idempotencyKey, Long expectedVersion) {
+        return applyAllJudged(address, changes, idempotencyKey, expectedVersion).result();
+    }
+
+    /**
+     * What {@link #applyAllJudged} did: written or a duplicate, and whether the consent model found
+     * every change superseded by a newer choice (stale: then only their history was written, each
+     * "not applied" with why).
+     */
+    public record Judged(ApplyResult result, boolean superseded) {
+    }
+
+    /** As {@link #applyAll(EmailAddress, List, String, Long)}, with the consent model's verdict on the changes. */
+    public Judged applyAllJudged(EmailAddress address, List<Change> changes, String idempotencyKey, Long expectedVersion) {
         if (changes.isEmpty() || changes.size() > MAX_CHANGES_PER_TRANSACTION) {
             throw new IllegalArgumentException("between 1 and " + MAX_CHANGES_PER_TRANSACTION
                     + " changes per transaction, got " + changes.size());
         }
-        return writer.write(new ConsentWriter.Write(addressKeys.keyOf(address), address, changes, idempotencyKey, expectedVersion,
-                false)).result();
+        ConsentWriter.Written w = writer.write(new ConsentWriter.Write(addressKeys.keyOf(address), address, changes, idempotencyKey,
+                expectedVersion, false));
+        return new Judged(w.result(), !w.verdicts().isEmpty()
+                && w.verdicts().stream().allMatch(HistoryCodec.Verdict::stale));
     }
 
     /**

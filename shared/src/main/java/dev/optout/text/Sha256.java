@@ -41,6 +41,11 @@ public final class Sha256 {
         return HexFormat.of().formatHex(digest);
     }
 
+    /** The first {@code bytes} bytes of the digest in hex ({@code 2 * bytes} digits): a short fingerprint. */
+    public static String hexPrefix(byte[] digest, int bytes) {
+        return HexFormat.of().formatHex(digest, 0, bytes);
+    }
+
     /** URL-safe Base64 without padding: fits a DynamoDB key or a URL. */
     public static String base64Url(byte[] digest) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);

@@ -47,7 +47,7 @@ public final class UnsubscribeService {
      * @param pending the table could not take it: it waits in the queue of pending changes and
      *                takes effect within minutes
      * @param mail    whether marketing mail reaches the address afterwards (and if not, why), or
-     *                null when unknown (pending, or the state could not be read back)
+     *                null when unknown (pending)
      */
     public record Outcome(Scope scope, Instant since, boolean pending, MailStatus mail) {
         public Outcome(Scope scope, Instant since) {
@@ -99,26 +99,17 @@ public final class UnsubscribeService {
     public Outcome unsubscribe(LinkToken token, Scope scope, Source source) {
         requireTopic(token, scope);
         Provenance p = provenance(token, source);
+        AddressState after;
         try {
-            store.apply(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
+            // the state as the write left it: the "since" of an earlier opt-out and the mail status, without a read-back
+            after = store.applyAndRead(token.address(), scope == Scope.ALL ? Change.unsubscribeAll(p) : Change.unsubscribeTopic(token.topic(), p));
         } catch (StoreUnavailableException tableFailed) {
             enqueue(PendingChange.of(token.address(), p, scope == Scope.ALL,
                     scope == Scope.ALL ? List.of() : List.of(token.topic())), tableFailed);
             return new Outcome(scope, p.at(), true, null);
         }
-        Instant since = p.at();
-        MailStatus mail = null;
-        try {
-            Status s = status(token);
-            Mark m = scope == Scope.ALL ? s.all() : s.topic();
-            if (m != null) {
-                since = m.at();
-            }
-            mail = s.mail();
-        } catch (StoreUnavailableException e) {
-            // The opt-out is written; only the "since" of an earlier one could not be read back.
-        }
-        return new Outcome(scope, since, false, mail);
+        Mark m = scope == Scope.ALL ? after.unsubscribedAll() : after.topicOptOuts().get(token.topic());
+        return new Outcome(scope, m == null ? p.at() : m.at(), false, MailStatus.of(after));
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.optout.check;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.campaign.CampaignCounts;
 import dev.optout.campaign.CampaignGuard;
@@ -16,6 +16,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.Deadline;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The check's own rules (input order, invalid and repeated recipients, the campaign guard) against moto. */
 @ExtendWith(LocalAwsExtension.class)
 class PresendCheckIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
     private SuppressionStore store;
     private BatchStateReader reader;
@@ -40,8 +40,9 @@ class PresendCheckIT {
 
     @BeforeEach
     void setUp(LocalAws aws) {
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        store = fixture.store();
         reader = new BatchStateReader(aws.dynamoDb(), table, 2);
         guard = new CampaignGuard(aws.dynamoDb(), table, GuardThresholds.DEFAULTS, Clock.systemUTC());
         check = new PresendCheck(TopicCatalog.bundled(), KEYS, reader, LinkProvider.NONE, guard);

@@ -1,8 +1,8 @@
 package dev.optout.check;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -14,6 +14,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.Deadline;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
 import java.time.Clock;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Marketing vs transactional checks against the real table (moto). */
 @ExtendWith(LocalAwsExtension.class)
 class PurposeCheckIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
     private SuppressionStore store;
     private BatchStateReader reader;
@@ -37,8 +37,9 @@ class PurposeCheckIT {
 
     @BeforeEach
     void setUp(LocalAws aws) {
-        String table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        String table = fixture.table();
+        store = fixture.store();
         reader = new BatchStateReader(aws.dynamoDb(), table, 4);
         LinkProvider links = (address, topic, campaign) -> new LinkProvider.Links(
                 Map.of("List-Unsubscribe", "<https://optout.example/u/x>"), "https://optout.example/p/x");

@@ -1,8 +1,8 @@
 package dev.optout.events;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -11,8 +11,8 @@ import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,13 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The history items the real store writes (against moto) become the events the mapping promises. */
 @ExtendWith(LocalAwsExtension.class)
 class ChangeEventsIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");
 
     @Test
     void aOneClickABounceALiftAndAForgetWrittenByTheStoreAreFourEventsInOrderAndTheErasureNamesNoAddress(LocalAws aws) {
-        String table = aws.createSuppressionTable();
-        SuppressionStore store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        String table = fixture.table();
+        SuppressionStore store = fixture.store();
         EmailAddress ana = AddressParser.parseOrNull("ana@example.com");
         store.apply(ana, Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, T).withCampaign("welcome")));
         store.apply(ana, Change.withDetail(Action.HARD_BOUNCE, "General", Provenance.of(Source.SES_BOUNCE, T.plusSeconds(60))));

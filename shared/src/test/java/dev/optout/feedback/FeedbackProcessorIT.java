@@ -1,9 +1,9 @@
 package dev.optout.feedback;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -18,9 +18,9 @@ import dev.optout.suppression.Decision;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The feedback rules against the real suppression table (moto), as the check then sees it. */
 @ExtendWith(LocalAwsExtension.class)
 class FeedbackProcessorIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private final TopicCatalog catalog = TopicCatalog.bundled();
     private final List<String> mirrored = new ArrayList<>();
     private SuppressionStore store;
@@ -41,7 +40,7 @@ class FeedbackProcessorIT {
 
     @BeforeEach
     void freshTable(LocalAws aws) {
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+        store = StoreFixture.on(aws).store();
         processor = new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS,
                 (address, reason) -> mirrored.add(reason + " " + KEYS.keyOf(address)));
     }

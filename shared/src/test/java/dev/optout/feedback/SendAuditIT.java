@@ -1,8 +1,8 @@
 package dev.optout.feedback;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.check.SesTags;
@@ -15,9 +15,9 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalAwsExtension.class)
 class SendAuditIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant BLOCKED = Instant.parse("2026-11-02T09:00:00Z");
     private static final Instant SENT = Instant.parse("2026-11-04T10:30:00Z");
     private final TopicCatalog catalog = TopicCatalog.bundled();
@@ -42,7 +41,7 @@ class SendAuditIT {
 
     @BeforeEach
     void freshTable(LocalAws aws) {
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+        store = StoreFixture.on(aws).store();
         audit = new SendAudit(store, catalog);
     }
 

@@ -20,6 +20,7 @@ import dev.optout.localaws.SampleLinks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeys;
@@ -46,21 +47,23 @@ class InboundUnsubscribeIT {
     private static final Instant NOW = Instant.parse("2026-11-02T09:15:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final String DOMAIN = SampleLinks.MAIL_DOMAIN;
-    private static final AddressKeys ADDRESS_KEYS = new AddressKeys(new byte[32]);
+    private static final AddressKeys ADDRESS_KEYS = StoreFixture.KEYS;
     private static final EmailAddress ANA = AddressParser.parseOrNull("ana@example.com");
     private static final EmailAddress CITRA = AddressParser.parseOrNull("citra@example.org");
     private static final ReceivedMail.Verdicts ALL_PASS = new ReceivedMail.Verdicts(PASS, PASS, PASS, PASS, PASS);
 
     private LocalAws aws;
     private String table;
+    private StoreFixture fixture;
     private SuppressionStore store;
     private InboundUnsubscribe inbound;
 
     @BeforeEach
     void freshTable(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, ADDRESS_KEYS, CLOCK);
+        fixture = StoreFixture.on(aws, CLOCK);
+        table = fixture.table();
+        store = fixture.store();
         inbound = new InboundUnsubscribe(store, addresses(CLOCK), CLOCK);
     }
 
@@ -300,7 +303,7 @@ class InboundUnsubscribeIT {
 
     @Test
     void aStoreFailureIsThrownForLambdaToRetry() {
-        SuppressionStore broken = new SuppressionStore(aws.dynamoDb(), "no-such-table", ADDRESS_KEYS, CLOCK);
+        SuppressionStore broken = fixture.withoutTable();
         InboundUnsubscribe failing = new InboundUnsubscribe(broken, addresses(CLOCK), CLOCK);
 
         assertThatThrownBy(() -> failing.process(mail("ana@example.com", tokenAddress(ANA, "newsletter"))))

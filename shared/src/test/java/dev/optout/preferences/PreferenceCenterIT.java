@@ -3,7 +3,6 @@ package dev.optout.preferences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -16,10 +15,10 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +37,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PreferenceCenterIT {
     private static final Instant T = Instant.parse("2026-11-20T09:30:00Z");
     private final TopicCatalog catalog = TopicCatalog.bundled();
+    private StoreFixture fixture;
     private SuppressionStore store;
     private PreferenceCenter center;
     private final EmailAddress ana = AddressParser.parseOrNull("ana@example.com");
 
     @BeforeEach
     void setUp(LocalAws aws) {
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), new AddressKeys(new byte[32]), Clock.systemUTC());
+        fixture = StoreFixture.on(aws);
+        store = fixture.store();
         center = new PreferenceCenter(store, catalog);
     }
 
@@ -222,7 +223,7 @@ class PreferenceCenterIT {
                     }
                 })));
         PreferenceCenter faulty = new PreferenceCenter(
-                new SuppressionStore(failingThird, store.tableName(), store.addressKeys(), Clock.systemUTC()), catalog);
+                fixture.over(failingThird), catalog);
         PreferenceUpdate threeChanges = new PreferenceUpdate(Map.of("promotions", false, "events", true), Map.of(),
                 Frequency.WEEKLY, null);
 

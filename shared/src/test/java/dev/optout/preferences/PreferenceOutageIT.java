@@ -3,7 +3,6 @@ package dev.optout.preferences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -14,10 +13,10 @@ import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @ExtendWith(LocalAwsExtension.class)
 class PreferenceOutageIT {
     private static final Instant T = Instant.parse("2026-11-20T09:30:00Z");
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private final TopicCatalog catalog = TopicCatalog.bundled();
     private final EmailAddress ana = AddressParser.parseOrNull("ana@example.com");
     private SuppressionStore store;
@@ -51,8 +49,8 @@ class PreferenceOutageIT {
 
     @BeforeEach
     void setUp(LocalAws aws) {
-        String table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        store = fixture.store();
         DynamoDbClient down = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(
                 new ExecutionInterceptor() {
                     @Override
@@ -60,7 +58,7 @@ class PreferenceOutageIT {
                         throw SdkClientException.create("injected: DynamoDB cannot be reached");
                     }
                 })));
-        unreachable = new SuppressionStore(down, table, KEYS, Clock.systemUTC());
+        unreachable = fixture.over(down);
         sqs = aws.client(SqsClient.builder());
         queueUrl = sqs.createQueue(r -> r.queueName("pending-" + UUID.randomUUID())).queueUrl();
     }

@@ -1,9 +1,9 @@
 package dev.optout.suppression;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -14,27 +14,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.SdkResponse;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /** The check's batch read against moto through the real SDK: every key answered, or a failure. */
 @ExtendWith(LocalAwsExtension.class)
 class BatchStateReaderIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
     private final Topic newsletter = TopicCatalog.bundled().require("newsletter");
     private LocalAws aws;
@@ -44,8 +32,9 @@ class BatchStateReaderIT {
     @BeforeEach
     void freshTable(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        store = fixture.store();
     }
 
     private static EmailAddress addr(String s) {
@@ -111,15 +100,15 @@ class BatchStateReaderIT {
     @Test
     void keysDynamoDbLeavesUnprocessedAreAskedForAgainUntilAnswered() {
         store.apply(addr("u3@example.com"), Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, T0)));
-        Throttling throttle = new Throttling(4);
+        BatchReadThrottling throttle = new BatchReadThrottling(4);
         List<String> keys = keys("u", 120);
 
         Map<String, AddressState> states;
-        try (BatchStateReader reader = new BatchStateReader(throttled(throttle), table, 2)) {
+        try (BatchStateReader reader = new BatchStateReader(throttle.client(aws), table, 2)) {
             states = reader.read(keys, newsletter, seconds(30));
         }
 
-        assertThat(throttle.handedBack.get()).isEqualTo(4);
+        assertThat(throttle.handedBack()).isEqualTo(4);
         assertThat(states).hasSize(120);
         assertThat(states.get(keys.get(3)).unsubscribedAll()).isNotNull();
     }
@@ -127,14 +116,14 @@ class BatchStateReaderIT {
     @Test
     void keysStillUnprocessedWhenTheTimeIsNearlyUpFailTheReadInsteadOfAnsweringPartly() {
         store.apply(addr("x0@example.com"), Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, T0)));
-        Throttling forever = new Throttling(Integer.MAX_VALUE);
+        BatchReadThrottling forever = new BatchReadThrottling(Integer.MAX_VALUE);
 
-        try (BatchStateReader reader = new BatchStateReader(throttled(forever), table, 2)) {
+        try (BatchStateReader reader = new BatchStateReader(forever.client(aws), table, 2)) {
             assertThatThrownBy(() -> reader.read(keys("x", 3), newsletter, seconds(2)))
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("3 keys still unprocessed");
         }
-        assertThat(forever.handedBack.get()).isGreaterThan(1);
+        assertThat(forever.handedBack()).isGreaterThan(1);
     }
 
     @Test
@@ -142,32 +131,6 @@ class BatchStateReaderIT {
         try (BatchStateReader reader = new BatchStateReader(aws.dynamoDb(), "no-such-table", 2)) {
             assertThatThrownBy(() -> reader.read(keys("y", 2), newsletter, seconds(10)))
                     .isInstanceOf(StoreUnavailableException.class).hasMessageStartingWith("BatchGetItem on no-such-table failed");
-        }
-    }
-
-    private DynamoDbClient throttled(Throttling throttle) {
-        return aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(throttle)));
-    }
-
-    /** Rewrites real BatchGetItem answers as DynamoDB does under throttling: every key unprocessed. */
-    private static final class Throttling implements ExecutionInterceptor {
-        final AtomicInteger handedBack = new AtomicInteger();
-        private final int times;
-
-        Throttling(int times) {
-            this.times = times;
-        }
-
-        @Override
-        public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-            if (context.response() instanceof BatchGetItemResponse && context.request() instanceof BatchGetItemRequest req
-                    && handedBack.getAndUpdate(n -> n < times ? n + 1 : n) < times) {
-                Map<String, KeysAndAttributes> unprocessed = new HashMap<>(req.requestItems());
-                Map<String, List<Map<String, AttributeValue>>> none = new HashMap<>();
-                unprocessed.keySet().forEach(t -> none.put(t, List.of()));
-                return BatchGetItemResponse.builder().responses(none).unprocessedKeys(unprocessed).build();
-            }
-            return context.response();
         }
     }
 }

@@ -2,14 +2,12 @@ package dev.optout.suppression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.consent.Authority;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.topic.TopicCatalog;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalAwsExtension.class)
 class ConsentWriterIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");
     private final TopicCatalog catalog = TopicCatalog.bundled();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -37,7 +34,7 @@ class ConsentWriterIT {
 
     @BeforeEach
     void freshTable(LocalAws aws) {
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+        store = StoreFixture.on(aws).store();
     }
 
     @AfterEach

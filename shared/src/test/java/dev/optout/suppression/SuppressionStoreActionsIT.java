@@ -1,9 +1,9 @@
 package dev.optout.suppression;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -32,18 +32,19 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 /** What each kind of change does to an address's state and history, against moto through the real SDK. */
 @ExtendWith(LocalAwsExtension.class)
 class SuppressionStoreActionsIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");
     private LocalAws aws;
     private String table;
+    private StoreFixture fixture;
     private SuppressionStore store;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
     @BeforeEach
     void freshTable(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        store = fixture.store();
     }
 
     @AfterEach
@@ -201,9 +202,9 @@ class SuppressionStoreActionsIT {
         EmailAddress a = addr("times@example.com");
         Instant first = Instant.parse("2026-11-01T10:00:00Z");
         Instant later = Instant.parse("2026-11-03T12:00:00Z");
-        new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(first, ZoneOffset.UTC))
+        fixture.at(Clock.fixed(first, ZoneOffset.UTC))
                 .apply(a, Change.unsubscribeTopic("promotions", at(Source.ONE_CLICK, 0)));
-        new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(later, ZoneOffset.UTC))
+        fixture.at(Clock.fixed(later, ZoneOffset.UTC))
                 .apply(a, Change.unsubscribeAll(at(Source.ONE_CLICK, 0)));
 
         assertThat(store.read(a).updatedAt()).isEqualTo(later);
@@ -213,7 +214,7 @@ class SuppressionStoreActionsIT {
     @Test
     void changesOneWriterMakesInTheSameMillisecondAreListedInTheOrderTheyWereMade() {
         EmailAddress a = addr("burst@example.com");
-        SuppressionStore frozen = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(T, ZoneOffset.UTC));
+        SuppressionStore frozen = fixture.at(Clock.fixed(T, ZoneOffset.UTC));
         List<String> topics = List.of("t1", "t2", "t3", "t4", "t5", "t6");
         topics.forEach(t -> frozen.apply(a, Change.unsubscribeTopic(t, at(Source.PREFERENCE_CENTER, 0))));
 
@@ -224,8 +225,8 @@ class SuppressionStoreActionsIT {
     void twoWritersChangingOneAddressInTheSameMillisecondBothKeepTheirHistoryEvent() {
         EmailAddress a = addr("twice@example.com");
         Clock frozen = Clock.fixed(T, ZoneOffset.UTC);
-        new SuppressionStore(aws.dynamoDb(), table, KEYS, frozen).apply(a, Change.unsubscribeTopic("t1", at(Source.ONE_CLICK, 0)));
-        new SuppressionStore(aws.dynamoDb(), table, KEYS, frozen).apply(a, Change.unsubscribeTopic("t2", at(Source.ONE_CLICK, 0)));
+        fixture.at(frozen).apply(a, Change.unsubscribeTopic("t1", at(Source.ONE_CLICK, 0)));
+        fixture.at(frozen).apply(a, Change.unsubscribeTopic("t2", at(Source.ONE_CLICK, 0)));
 
         assertThat(store.fullHistory(a)).extracting(HistoryEvent::topic).containsExactlyInAnyOrder("t1", "t2");
     }
@@ -423,8 +424,8 @@ class SuppressionStoreActionsIT {
                 return context.request();
             }
         };
-        SuppressionStore crashing = new SuppressionStore(aws.client(DynamoDbClient.builder()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(historyLost))), table, KEYS, Clock.systemUTC());
+        SuppressionStore crashing = fixture.over(aws.client(DynamoDbClient.builder()
+                .overrideConfiguration(c -> c.addExecutionInterceptor(historyLost))));
 
         assertThatThrownBy(() -> crashing.applyBulk(List.of(row), T.plusSeconds(60), pool)).isInstanceOf(StoreUnavailableException.class);
         assertThat(store.read(a).unsubscribedAll()).isNotNull();

@@ -3,7 +3,6 @@ package dev.optout.suppression;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -45,17 +44,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 /** The store against a real DynamoDB wire API (moto), created from template.yaml. */
 @ExtendWith(LocalAwsExtension.class)
 class SuppressionStoreIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private final TopicCatalog catalog = TopicCatalog.bundled();
     private LocalAws aws;
     private String table;
+    private StoreFixture fixture;
     private SuppressionStore store;
 
     @BeforeEach
     void freshTable(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        store = fixture.store();
     }
 
     /** Every string anywhere in the table (keys, attributes, nested maps), lowercased. */
@@ -255,10 +255,9 @@ class SuppressionStoreIT {
         EmailAddress a = addr("atomic@example.com");
         Change bounce = Change.withDetail(Action.HARD_BOUNCE, "General",
                 Provenance.of(Source.SES_BOUNCE, Instant.parse("2026-11-01T10:00:00Z"))).once("feedback-7/atomic");
-        SuppressionStore failingStore = new SuppressionStore(
+        SuppressionStore failingStore = fixture.over(
                 aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
-                        new FailingWrite(failing.equals("history") ? TableLayout.HISTORY_PREFIX : TableLayout.STATE_SK)))),
-                table, KEYS, Clock.systemUTC());
+                        new FailingWrite(failing.equals("history") ? TableLayout.HISTORY_PREFIX : TableLayout.STATE_SK)))));
 
         assertThatThrownBy(() -> failingStore.apply(a, bounce)).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("HARD_BOUNCE").hasMessageContaining("ConditionalCheckFailed");
@@ -274,9 +273,9 @@ class SuppressionStoreIT {
 
     @Test
     void aBulkWhoseStateWritesFailIsAnErrorThatNamesTheChange() {
-        SuppressionStore failingStore = new SuppressionStore(
+        SuppressionStore failingStore = fixture.over(
                 aws.client(DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
-                        new FailingWrite(TableLayout.STATE_SK)))), table, KEYS, Clock.systemUTC());
+                        new FailingWrite(TableLayout.STATE_SK)))));
         EmailAddress a = addr("bulkfail@example.com");
         var pool = Executors.newFixedThreadPool(2);
         try {
@@ -296,7 +295,7 @@ class SuppressionStoreIT {
         String ttl = TableDefinition.suppressionTable().ttlAttribute();
         assertThat(ttl).as("template.yaml's TimeToLiveSpecification").isNotNull();
         Instant now = Instant.parse("2026-11-01T10:00:00Z");
-        SuppressionStore fixed = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.fixed(now, ZoneOffset.UTC));
+        SuppressionStore fixed = fixture.at(Clock.fixed(now, ZoneOffset.UTC));
         EmailAddress a = addr("ttl@example.com");
 
         fixed.apply(a, Change.of(Action.SOFT_BOUNCE, Provenance.of(Source.SES_BOUNCE, now)).once("feedback-8/ttl"));

@@ -30,5 +30,6 @@ class Sha256Test {
         byte[] d = Sha256.of("abc");
         assertThat(Sha256.base64(d)).isEqualTo("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
         assertThat(Sha256.base64Url(d)).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+        assertThat(Sha256.hexPrefix(d, 4)).isEqualTo(ABC.substring(0, 8));
     }
 }

@@ -9,17 +9,15 @@ import dev.optout.config.ConfigurationException;
 import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.suppression.MovableClock;
 import dev.optout.token.InvalidTokenException;
 import dev.optout.token.InvalidTokenException.Reason;
 import dev.optout.token.LinkKeys;
 import dev.optout.token.TokenOpener;
 import dev.optout.token.TokenSealer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -152,33 +150,5 @@ class KeyRotationIT {
     private static String keyIdOf(String token) {
         byte[] raw = Base64.getUrlDecoder().decode(token);
         return new String(raw, 2, raw[1], StandardCharsets.US_ASCII);
-    }
-
-    /** A clock the test moves forward. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

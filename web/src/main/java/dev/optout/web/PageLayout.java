@@ -66,7 +66,7 @@ public final class PageLayout {
             "footer{color:#4a4a4a;font-size:.9rem;border-top:1px solid #d0d0d0;margin-top:2rem}");
 
     /** {@code 'sha256-...'} of {@link #CSS}, for the style-src directive. */
-    public static final String STYLE_HASH = "'sha256-" + sha256Base64(CSS) + "'";
+    public static final String STYLE_HASH = "'sha256-" + Sha256.base64(Sha256.of(CSS)) + "'";
 
     /**
      * Nothing may load but the inline style named by its hash; forms post only to this origin;
@@ -93,7 +93,7 @@ public final class PageLayout {
         this.messages = Objects.requireNonNull(messages);
         this.brand = Objects.requireNonNull(brand);
         this.css = CSS + brand.css();
-        this.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-" + sha256Base64(css) + "'; img-src "
+        this.contentSecurityPolicy = "default-src 'none'; style-src 'sha256-" + Sha256.base64(Sha256.of(css)) + "'; img-src "
                 + (brand.logoOrigin() == null ? "'none'" : brand.logoOrigin())
                 + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     }
@@ -145,9 +145,5 @@ public final class PageLayout {
     /** A {@code <time>} element: machine-readable ISO instant, readable text in the page's language. */
     public static Content time(Instant at, Language l) {
         return content(out -> JtetimeGenerated.render(out, null, at, l));
-    }
-
-    private static String sha256Base64(String text) {
-        return Sha256.base64(Sha256.of(text));
     }
 }

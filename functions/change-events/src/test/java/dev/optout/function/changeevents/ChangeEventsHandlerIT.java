@@ -1,10 +1,10 @@
 package dev.optout.function.changeevents;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.campaign.CampaignCounts;
@@ -20,6 +20,7 @@ import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
 import java.io.ByteArrayInputStream;
@@ -52,7 +53,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @ExtendWith(LocalAwsExtension.class)
 class ChangeEventsHandlerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");
     private static final EmailAddress ANA = AddressParser.parseOrNull("ana@example.com");
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -72,8 +72,9 @@ class ChangeEventsHandlerIT {
 
     private void deploy(LocalAws aws, boolean hashOnly, String busForTheFunction) {
         this.aws = aws;
-        table = aws.createSuppressionTableWithStream();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.withStream(aws);
+        table = fixture.table();
+        store = fixture.store();
         bus = "changes-" + UUID.randomUUID().toString().substring(0, 8);
         sqs = aws.client(SqsClient.builder());
         queueUrl = sqs.createQueue(r -> r.queueName(bus + "-copy")).queueUrl();

@@ -19,6 +19,7 @@ import dev.optout.observability.EventLog;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.token.LinkKeys;
@@ -55,14 +56,16 @@ class InboundUnsubscribeHandlerIT {
 
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     private LocalAws aws;
+    private StoreFixture fixture;
     private String table;
     private SuppressionStore store;
 
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, ADDRESS_KEYS, CLOCK);
+        fixture = StoreFixture.on(aws, ADDRESS_KEYS, CLOCK);
+        table = fixture.table();
+        store = fixture.store();
     }
 
     static MailtoAddresses mailto(Clock clock) {
@@ -190,7 +193,7 @@ class InboundUnsubscribeHandlerIT {
 
     @Test
     void aStoreFailureIsThrownForLambdaToRetryAndClaimsNothing() throws Exception {
-        SuppressionStore broken = new SuppressionStore(aws.dynamoDb(), "no-such-table", ADDRESS_KEYS, CLOCK);
+        SuppressionStore broken = fixture.withoutTable();
         String event = Files.readString(EVENTS.resolve("token-mail.json"));
         InboundUnsubscribeHandler h = handler(broken);
 

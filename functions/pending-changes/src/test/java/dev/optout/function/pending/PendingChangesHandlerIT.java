@@ -19,6 +19,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
 import dev.optout.topic.TopicCatalog;
@@ -55,12 +56,11 @@ class PendingChangesHandlerIT {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        AddressKeys keys = new AddressKeys(new byte[32]);
-        String table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, keys, Clock.systemUTC()); // the test's own reads, as the admin
+        StoreFixture fixture = StoreFixture.on(aws);
+        AddressKeys keys = fixture.keys();
+        store = fixture.store(); // the test's own reads, as the admin
         // the handler's table calls as the function, with its role from template.yaml
-        SuppressionStore functionStore = new SuppressionStore(FunctionRole.client(aws, "PendingChangesFunction", DynamoDbClient.builder()),
-                table, keys, Clock.systemUTC());
+        SuppressionStore functionStore = fixture.over(FunctionRole.client(aws, "PendingChangesFunction", DynamoDbClient.builder()));
         sqs = aws.client(SqsClient.builder());
         String name = "pending-" + UUID.randomUUID();
         // a short visibility timeout so that a failed message comes back within the test

@@ -18,6 +18,7 @@ import dev.optout.pending.PendingDeadLetters;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
 import java.io.ByteArrayOutputStream;
@@ -58,8 +59,9 @@ class UnapplicableChangesIT {
         this.aws = aws;
         LocalDeployment stack = LocalDeployment.deploy(aws, Template.load(), "unapplicable-" + System.nanoTime(), Map.of(), Map.of(),
                 line -> { });
-        keys = new AddressKeys(new byte[32]);
-        store = new SuppressionStore(aws.dynamoDb(), stack.ref(Template.TABLE_ID), keys, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.existing(aws, stack.ref(Template.TABLE_ID));
+        keys = fixture.keys();
+        store = fixture.store();
         sqs = aws.client(SqsClient.builder());
         queueUrl = stack.ref("PendingChangesQueue");
         queueArn = stack.att("PendingChangesQueue", "Arn");

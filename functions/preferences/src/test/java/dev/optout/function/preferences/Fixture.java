@@ -11,6 +11,7 @@ import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
 import dev.optout.pending.PendingChanges;
 import dev.optout.preferences.PreferenceCenter;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkKeys;
@@ -43,14 +44,16 @@ final class Fixture {
     static final String TOKEN = event("get-html.json").getPathParameters().get("token");
 
     final LocalAws aws;
+    final StoreFixture storeFixture;
     final String table;
     final SuppressionStore store;
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     Fixture(LocalAws aws) {
         this.aws = aws;
-        this.table = aws.createSuppressionTable();
-        this.store = new SuppressionStore(aws.dynamoDb(), table, ADDRESS_KEYS, Clock.systemUTC());
+        this.storeFixture = StoreFixture.on(aws, ADDRESS_KEYS, Clock.systemUTC());
+        this.table = storeFixture.table();
+        this.store = storeFixture.store();
     }
 
     PreferencesHandler handler() {

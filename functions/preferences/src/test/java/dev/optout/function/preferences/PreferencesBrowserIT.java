@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.browser.BrowsedPages;
 import dev.optout.localaws.browser.HeadlessChromium;
-import dev.optout.localaws.http.LambdaHttpServer;
 import dev.optout.observability.EventLog;
 import dev.optout.preferences.PreferenceCenter;
 import dev.optout.suppression.Frequency;
@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,46 +37,35 @@ import org.openqa.selenium.support.ui.Select;
 @ExtendWith(LocalAwsExtension.class)
 class PreferencesBrowserIT {
     private Fixture f;
-    private LambdaHttpServer server;
+    private BrowsedPages pages;
     private HeadlessChromium chromium;
     private WebDriver browser;
     private String url;
 
     @BeforeEach
     void start(LocalAws aws) {
-        HeadlessChromium.requireOrSkip();
+        pages = BrowsedPages.start("GET /p/{token}", "POST /p/{token}", "PUT /p/{token}");
         f = new Fixture(aws);
-        AtomicReference<PreferencesHandler> handler = new AtomicReference<>();
-        server = LambdaHttpServer.start((in, out, c) -> handler.get().handleRequest(in, out, null), "GET /p/{token}", "POST /p/{token}", "PUT /p/{token}");
         Clock clock = Clock.systemUTC();
-        handler.set(new PreferencesHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
-                new PreferenceCenter(f.store, TopicCatalog.bundled()), Fixture.ADDRESS_KEYS, server.baseUri().toString(),
+        pages.serve(new PreferencesHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
+                new PreferenceCenter(f.store, TopicCatalog.bundled()), Fixture.ADDRESS_KEYS, pages.baseUri().toString(),
                 Language.EN, clock, EventLog.stdout("preferences"), dev.optout.optin.OptInEvidence.IpRetention.TRUNCATED,
                 // who is asking, on every page (axe-core checks the pages with it)
                 new dev.optout.web.Brand("Toko Contoh", null, "#7a1f5c", "Jl. Merdeka 1, Jakarta 10110", "https://shop.example/privasi")));
         String token = f.sealer().seal(Fixture.ANA, "newsletter", "2026-11-weekly");
-        url = server.baseUri() + "/p/" + token;
+        url = pages.baseUri() + "/p/" + token;
     }
 
     @AfterEach
     void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
+        if (pages != null) {
+            pages.close();
         }
     }
 
     private void open(String language) {
-        chromium = HeadlessChromium.start(language);
+        chromium = pages.open(language);
         browser = chromium.driver();
-    }
-
-    /** A screenshot of the page, which must also pass axe-core's WCAG 2.1 A/AA rules. */
-    private void screenshot(String name) {
-        chromium.screenshot(name);
-        chromium.assertAccessible(name);
     }
 
     /**
@@ -109,11 +97,11 @@ class PreferencesBrowserIT {
         assertThat(f.store.read(Fixture.ANA).unsubscribedAll()).isNull();
         chromium.assertAccessible("resumed page, " + lang);
 
-        browser.get(server.baseUri() + "/p/AQV0ZXN0MS4Vnot-a-real-token");
+        browser.get(pages.baseUri() + "/p/AQV0ZXN0MS4Vnot-a-real-token");
         chromium.assertAccessible("damaged link page, " + lang);
         String expired = new TokenSealer(Fixture.KEYS, Clock.fixed(Instant.now().minus(Duration.ofDays(500)), ZoneOffset.UTC))
                 .seal(Fixture.ANA, null, null);
-        browser.get(server.baseUri() + "/p/" + expired);
+        browser.get(pages.baseUri() + "/p/" + expired);
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("400");
         chromium.assertAccessible("expired link page, " + lang);
     }
@@ -181,7 +169,7 @@ class PreferencesBrowserIT {
                 "Invitations to events and webinars. Only if you ask for them.", "No changes recorded yet.");
         assertThat(ticked("newsletter")).isTrue();
         assertThat(ticked("events")).isFalse();
-        screenshot("preferences-1-page-en");
+        pages.screenshot("preferences-1-page-en");
         assertThat(f.store.read(Fixture.ANA).exists()).as("opening the page changes nothing").isFalse();
 
         // As a person would: click the labels, pick from the lists, then save.
@@ -194,7 +182,7 @@ class PreferencesBrowserIT {
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Saved. What changed:",
                 "You will no longer get \u201cPromotions and offers\u201d emails.", "You will get \u201cEvents and webinars\u201d emails.",
                 "\u201cNewsletter\u201d emails: Monthly.", "How often, overall: Weekly.", "These changes took effect at once.");
-        screenshot("preferences-2-saved-en");
+        pages.screenshot("preferences-2-saved-en");
         assertThat(f.store.read(Fixture.ANA).frequency()).isEqualTo(Frequency.WEEKLY);
         assertThat(f.store.history(Fixture.ANA, 10)).extracting(h -> h.source()).containsOnly(Source.PREFERENCE_CENTER);
 
@@ -216,13 +204,13 @@ class PreferencesBrowserIT {
         assertThat(h1()).isEqualTo("Preferensi email Anda");
         assertThat(ticked("events")).isTrue();
         assertThat(frequencyOf("newsletter").getFirstSelectedOption().getText()).isEqualTo("Bulanan");
-        screenshot("preferences-3-page-id");
+        pages.screenshot("preferences-3-page-id");
         frequencyOf("events").selectByVisibleText("Bulanan");
         browser.findElement(By.cssSelector("label[for=topic-product-updates]")).click();
         chromium.clickAndWaitForPage(By.xpath("//button[. = 'Simpan pilihan saya']"));
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Tersimpan. Yang berubah:",
                 "Anda tidak akan lagi menerima email \u201cKabar produk\u201d.", "Email \u201cAcara dan webinar\u201d: Bulanan.");
-        screenshot("preferences-4-saved-id");
+        pages.screenshot("preferences-4-saved-id");
 
         browser.get(url + "?lang=id");
         assertThat(ticked("product-updates")).isFalse();
@@ -241,23 +229,23 @@ class PreferencesBrowserIT {
         assertThat(browser.findElement(By.id("status-title")).getText()).isEqualTo("Kami tidak mengirimi Anda email pemasaran");
         assertThat(browser.findElement(By.cssSelector("section.problem")).getText())
                 .contains("Anda telah berhenti berlangganan semua email pemasaran kami.", "Sejak");
-        screenshot("preferences-5-stopped-id");
+        pages.screenshot("preferences-5-stopped-id");
         assertThat(f.store.read(Fixture.ANA).unsubscribedAll()).isNotNull();
 
         browser.get(url);
         chromium.clickAndWaitForPage(By.xpath("//button[. = 'Mulai terima email pemasaran lagi']"));
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Anda akan menerima email pemasaran kami lagi");
         assertThat(browser.findElements(By.id("status-title"))).isEmpty();
-        screenshot("preferences-6-resubscribed-id");
+        pages.screenshot("preferences-6-resubscribed-id");
         assertThat(f.store.read(Fixture.ANA).unsubscribedAll()).isNull();
     }
 
     @Test
     void aDamagedLinkShowsAPlainWordsPage() {
         open("en-US");
-        browser.get(server.baseUri() + "/p/AQV0ZXN0MS4Vnot-a-real-token");
+        browser.get(pages.baseUri() + "/p/AQV0ZXN0MS4Vnot-a-real-token");
         assertThat(h1()).isEqualTo("This link does not work");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("Nothing has been changed.");
-        screenshot("preferences-7-bad-link");
+        pages.screenshot("preferences-7-bad-link");
     }
 }

@@ -22,7 +22,6 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -386,7 +385,7 @@ class PreferencesHandlerIT {
 
     @Test
     void aStoreFailureIsA503ThatClaimsNothing(LocalAws aws) throws Exception {
-        SuppressionStore missing = new SuppressionStore(aws.dynamoDb(), "no-such-table", Fixture.ADDRESS_KEYS, Clock.systemUTC());
+        SuppressionStore missing = f.storeFixture.withoutTable();
         PreferencesHandler broken = f.handler(NOW, missing);
 
         APIGatewayV2HTTPResponse page = broken.handleRequest(Fixture.event("post-form.json"), null);

@@ -12,7 +12,6 @@ import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +68,7 @@ class SaveDuringOutageIT {
     void anApiSaveDuringAnOutageIsA202WithTheQueuedOptOuts() {
         // a client that retries a throttled call once, not for a minute (the test's time)
         DynamoDbClient quick = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(2))));
-        PreferencesHandler handler = f.handler(NOW, new SuppressionStore(quick, f.table, Fixture.ADDRESS_KEYS, Clock.systemUTC()),
+        PreferencesHandler handler = f.handler(NOW, f.storeFixture.over(quick),
                 new PendingChanges(sqs, queueUrl));
         aws.faults().dynamoDb(Faults.Mode.THROTTLE);
 

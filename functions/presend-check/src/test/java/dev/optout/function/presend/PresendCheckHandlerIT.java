@@ -19,11 +19,13 @@ import dev.optout.localaws.LocalLambdaContext;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.Action;
+import dev.optout.suppression.BatchReadThrottling;
 import dev.optout.suppression.BatchStateReader;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
@@ -47,15 +49,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /** The check function end to end against a real DynamoDB wire API (moto), table from template.yaml. */
 @ExtendWith(LocalAwsExtension.class)
@@ -72,8 +70,9 @@ class PresendCheckHandlerIT {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        this.table = aws.createSuppressionTable();
-        this.store = new SuppressionStore(aws.dynamoDb(), table, keys, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws, keys, Clock.systemUTC());
+        this.table = fixture.table();
+        this.store = fixture.store();
     }
 
     private PresendCheckHandler handler(DynamoDbClient dynamo) {
@@ -214,13 +213,12 @@ class PresendCheckHandlerIT {
         store.apply(addr("u249@example.com"), Change.unsubscribeTopic("newsletter", Provenance.of(Source.ONE_CLICK, T0)));
         // DynamoDB leaves keys unprocessed when throttled; provoke it: the first 6 answers hand back
         // every key they were asked for, unprocessed.
-        ThrottlingInterceptor throttle = new ThrottlingInterceptor(6);
-        DynamoDbClient throttled = aws.client(DynamoDbClient.builder()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(throttle)));
+        BatchReadThrottling throttle = new BatchReadThrottling(6);
+        DynamoDbClient throttled = throttle.client(aws);
 
         JsonNode response = invoke(handler(throttled), request("newsletter", recipients), 30_000);
 
-        assertThat(throttle.throttled.get()).isEqualTo(6);
+        assertThat(throttle.handedBack()).isEqualTo(6);
         assertThat(response.get("summary").toString()).isEqualTo("{\"total\":250,\"allowed\":248,\"blocked\":2}");
         assertThat(response.get("results").get(7).get("reason").asText()).isEqualTo("UNSUBSCRIBED_ALL");
         assertThat(response.get("results").get(249).get("reason").asText()).isEqualTo("UNSUBSCRIBED_TOPIC");
@@ -228,9 +226,7 @@ class PresendCheckHandlerIT {
 
     @Test
     void keysStillUnprocessedWhenTimeRunsOutFailTheCheckInsteadOfAllowing() {
-        ThrottlingInterceptor forever = new ThrottlingInterceptor(Integer.MAX_VALUE);
-        DynamoDbClient throttled = aws.client(DynamoDbClient.builder()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(forever)));
+        DynamoDbClient throttled = new BatchReadThrottling(Integer.MAX_VALUE).client(aws);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         assertThatThrownBy(() -> handler(throttled).handleRequest(new ByteArrayInputStream(
@@ -307,28 +303,6 @@ class PresendCheckHandlerIT {
                 int n = r.requestItems().values().stream().mapToInt(k -> k.keys().size()).sum();
                 maxKeys.accumulateAndGet(n, Math::max);
             }
-        }
-    }
-
-    /** Rewrites real BatchGetItem answers as DynamoDB does under throttling: everything unprocessed. */
-    static final class ThrottlingInterceptor implements ExecutionInterceptor {
-        final AtomicInteger throttled = new AtomicInteger();
-        private final int times;
-
-        ThrottlingInterceptor(int times) {
-            this.times = times;
-        }
-
-        @Override
-        public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-            if (context.response() instanceof BatchGetItemResponse && context.request() instanceof BatchGetItemRequest req
-                    && throttled.getAndUpdate(n -> n < times ? n + 1 : n) < times) {
-                Map<String, KeysAndAttributes> unprocessed = new HashMap<>(req.requestItems());
-                Map<String, List<Map<String, AttributeValue>>> none = new HashMap<>();
-                unprocessed.keySet().forEach(t -> none.put(t, List.of()));
-                return BatchGetItemResponse.builder().responses(none).unprocessedKeys(unprocessed).build();
-            }
-            return context.response();
         }
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.localaws.LocalAws;
@@ -18,6 +17,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
 import dev.optout.topic.TopicCatalog;
@@ -38,7 +38,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @ExtendWith(LocalAwsExtension.class)
 class RecordChangeHandlerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final EmailAddress ANA = AddressParser.parseOrNull("ana@example.com");
     private static final EmailAddress BUDI = AddressParser.parseOrNull("budi@example.co.id");
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -47,10 +46,9 @@ class RecordChangeHandlerIT {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        String table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
-        SuppressionStore functionStore = new SuppressionStore(FunctionRole.client(aws, "RecordChangeFunction", DynamoDbClient.builder()),
-                table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        store = fixture.store();
+        SuppressionStore functionStore = fixture.over(FunctionRole.client(aws, "RecordChangeFunction", DynamoDbClient.builder()));
         handler = new RecordChangeHandler(new ChangeRecorder(functionStore, TopicCatalog.bundled(), Clock.systemUTC()),
                 new EventLog("record-change", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }

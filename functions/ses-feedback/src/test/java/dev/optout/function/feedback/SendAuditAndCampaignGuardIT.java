@@ -1,11 +1,11 @@
 package dev.optout.function.feedback;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.campaign.CampaignGuard;
@@ -34,6 +34,7 @@ import dev.optout.suppression.Deadline;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,6 @@ class SendAuditAndCampaignGuardIT {
     /** The records carry raw SES bodies: accepted as with raw message delivery enabled (no SNS envelope to verify). */
     private static final FeedbackReader RAW_SES_BODIES = FeedbackReader.from(
             new FeedbackAuthenticity("arn:aws:sns:us-east-1:123456789012:optout-ses-feedback", false, true));
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant OPTED_OUT = Instant.parse("2026-11-02T09:00:00Z");
     private static final Instant SENT = Instant.parse("2026-11-04T10:30:00Z");
 
@@ -79,8 +79,9 @@ class SendAuditAndCampaignGuardIT {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        table = fixture.table();
+        store = fixture.store();
         guard = new CampaignGuard(aws.dynamoDb(), table, GuardThresholds.DEFAULTS, Clock.systemUTC());
         handler = new SesFeedbackHandler(RAW_SES_BODIES, new FeedbackProcessor(store, catalog, FeedbackRules.DEFAULTS, SuppressionMirror.NONE,
                 new SendAudit(store, catalog)), guard, log, 4);

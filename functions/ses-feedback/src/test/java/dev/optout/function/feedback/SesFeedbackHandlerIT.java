@@ -1,12 +1,12 @@
 package dev.optout.function.feedback;
 
+import static dev.optout.suppression.StoreFixture.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.check.CheckRequest;
@@ -35,6 +35,7 @@ import dev.optout.suppression.Change;
 import dev.optout.suppression.Deadline;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
 import dev.optout.topic.TopicCatalog;
@@ -75,7 +76,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @ExtendWith(LocalAwsExtension.class)
 class SesFeedbackHandlerIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final int MAX_RECEIVE_COUNT = 3;
     private static final Path EVENTS = ProjectRoot.find().resolve("events/ses-feedback");
     /** The topic the envelopes in events/ses-feedback/ name. */
@@ -97,7 +97,8 @@ class SesFeedbackHandlerIT {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        table = aws.createSuppressionTable();
+        StoreFixture fixture = StoreFixture.on(aws);
+        table = fixture.table();
         // A store failure on demand: the DynamoDB client refuses any request about one address key.
         // the handler's table calls as the function, with its role from template.yaml
         DynamoDbClient dynamo = FunctionRole.client(aws, "SesFeedbackFunction", DynamoDbClient.builder().overrideConfiguration(c -> c.addExecutionInterceptor(
@@ -110,8 +111,8 @@ class SesFeedbackHandlerIT {
                         }
                     }
                 })));
-        functionStore = new SuppressionStore(dynamo, table, KEYS, Clock.systemUTC());
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC()); // the test's own reads, as the admin
+        functionStore = fixture.over(dynamo);
+        store = fixture.store(); // the test's own reads, as the admin
         // The fixtures: envelopes from FIXTURE_TOPIC (unsigned, as moto delivers them) and raw bodies.
         handler = handler(SuppressionMirror.NONE, new FeedbackAuthenticity(FIXTURE_TOPIC, false, true));
         sns = aws.client(SnsClient.builder());

@@ -10,6 +10,7 @@ import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
 import dev.optout.observability.EventLog;
 import dev.optout.pending.PendingChanges;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkKeys;
@@ -41,14 +42,16 @@ final class Fixture {
     static final EmailAddress BUDI = AddressParser.parseOrNull("budi@example.co.id");
 
     final LocalAws aws;
+    final StoreFixture storeFixture;
     final String table;
     final SuppressionStore store;
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     Fixture(LocalAws aws) {
         this.aws = aws;
-        this.table = aws.createSuppressionTable();
-        this.store = new SuppressionStore(aws.dynamoDb(), table, ADDRESS_KEYS, Clock.systemUTC());
+        this.storeFixture = StoreFixture.on(aws, ADDRESS_KEYS, Clock.systemUTC());
+        this.table = storeFixture.table();
+        this.store = storeFixture.store();
     }
 
     UnsubscribeHandler handler() {

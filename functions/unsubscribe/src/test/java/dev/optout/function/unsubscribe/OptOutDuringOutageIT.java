@@ -16,7 +16,6 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.TopicCatalog;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -119,7 +118,7 @@ class OptOutDuringOutageIT {
     /** The table through a client that retries a throttled call once, not for a minute (the test's time). */
     private SuppressionStore quickToGiveUp() {
         DynamoDbClient dynamo = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(2))));
-        return new SuppressionStore(dynamo, f.table, Fixture.ADDRESS_KEYS, Clock.systemUTC());
+        return f.storeFixture.over(dynamo);
     }
 
     private List<Message> receiveAll() {

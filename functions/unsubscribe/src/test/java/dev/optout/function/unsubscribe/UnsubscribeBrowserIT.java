@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.optout.address.AddressParser;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
+import dev.optout.localaws.browser.BrowsedPages;
 import dev.optout.localaws.browser.HeadlessChromium;
-import dev.optout.localaws.http.LambdaHttpServer;
 import dev.optout.observability.EventLog;
 import dev.optout.suppression.Source;
 import dev.optout.token.TokenOpener;
@@ -16,7 +16,6 @@ import dev.optout.web.Language;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,38 +34,27 @@ import org.openqa.selenium.WebElement;
 @ExtendWith(LocalAwsExtension.class)
 class UnsubscribeBrowserIT {
     private Fixture f;
-    private LambdaHttpServer server;
+    private BrowsedPages pages;
     private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeEach
     void start(LocalAws aws) {
-        HeadlessChromium.requireOrSkip();
+        pages = BrowsedPages.start("GET /u/{token}", "POST /u/{token}");
         f = new Fixture(aws);
-        AtomicReference<UnsubscribeHandler> handler = new AtomicReference<>();
-        server = LambdaHttpServer.start((in, out, c) -> handler.get().handleRequest(in, out, null), "GET /u/{token}", "POST /u/{token}");
         Clock clock = Clock.systemUTC();
-        handler.set(new UnsubscribeHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
+        pages.serve(new UnsubscribeHandler(new TokenOpener(Fixture.KEYS, TokenOpener.DEFAULT_LIFETIME, clock), Fixture.FORM_TOKENS,
                 new UnsubscribeService(f.store, clock), Fixture.ADDRESS_KEYS, TopicCatalog.bundled(),
-                server.baseUri().toString(), Language.EN, EventLog.stdout("unsubscribe")));
-        chromium = HeadlessChromium.start("en-US");
+                pages.baseUri().toString(), Language.EN, EventLog.stdout("unsubscribe")));
+        chromium = pages.open("en-US");
         browser = chromium.driver();
     }
 
     @AfterEach
     void stop() {
-        if (chromium != null) {
-            chromium.close();
+        if (pages != null) {
+            pages.close();
         }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    /** A screenshot of the page, which must also pass axe-core's WCAG 2.1 A/AA rules. */
-    private void screenshot(String name) {
-        chromium.screenshot(name);
-        chromium.assertAccessible(name);
     }
 
     /**
@@ -76,12 +64,11 @@ class UnsubscribeBrowserIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"en-US", "id"})
     void everyPageMeetsWcag21LevelAaInBothLanguages(String browserLanguage) {
-        chromium.close();
-        chromium = HeadlessChromium.start(browserLanguage);
+        chromium = pages.open(browserLanguage);
         browser = chromium.driver();
         String lang = browserLanguage.substring(0, 2);
         var budi = AddressParser.parseOrNull("budi@example.com");
-        String topicLink = server.baseUri() + "/u/" + f.sealer(Instant.now()).seal(budi, "newsletter", "2026-11-weekly");
+        String topicLink = pages.baseUri() + "/u/" + f.sealer(Instant.now()).seal(budi, "newsletter", "2026-11-weekly");
 
         browser.get(topicLink);
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(lang);
@@ -93,11 +80,11 @@ class UnsubscribeBrowserIT {
         assertThat(f.store.read(budi).topicOptOuts()).doesNotContainKey("newsletter");
         chromium.assertAccessible("resubscribed page, " + lang);
 
-        browser.get(server.baseUri() + "/u/" + f.sealer(Instant.now()).seal(budi, null, null));
+        browser.get(pages.baseUri() + "/u/" + f.sealer(Instant.now()).seal(budi, null, null));
         chromium.assertAccessible("confirm page, all-mail link, " + lang);
-        browser.get(server.baseUri() + "/u/AQV0ZXN0MS4Vnot-a-real-token");
+        browser.get(pages.baseUri() + "/u/AQV0ZXN0MS4Vnot-a-real-token");
         chromium.assertAccessible("damaged link page, " + lang);
-        browser.get(server.baseUri() + "/u/" + f.sealer(Instant.now().minus(Duration.ofDays(500))).seal(budi, "newsletter", null));
+        browser.get(pages.baseUri() + "/u/" + f.sealer(Instant.now().minus(Duration.ofDays(500))).seal(budi, "newsletter", null));
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("400");
         chromium.assertAccessible("expired link page, " + lang);
     }
@@ -107,7 +94,7 @@ class UnsubscribeBrowserIT {
         var ana = AddressParser.parseOrNull("ana@example.com");
         String token = f.sealer(Instant.now()).seal(ana, "newsletter", "2026-11-weekly");
 
-        browser.get(server.baseUri() + "/u/" + token);
+        browser.get(pages.baseUri() + "/u/" + token);
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Unsubscribe");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("a***@example.com", "Newsletter",
@@ -115,8 +102,8 @@ class UnsubscribeBrowserIT {
         WebElement topicChoice = browser.findElement(By.id("scope-topic"));
         assertThat(topicChoice.isSelected()).isTrue();
         assertThat(browser.findElement(By.linkText("Manage your email preferences")).getAttribute("href"))
-                .isEqualTo(server.baseUri() + "/p/" + token + "?lang=en");
-        screenshot("unsubscribe-1-page");
+                .isEqualTo(pages.baseUri() + "/p/" + token + "?lang=en");
+        pages.screenshot("unsubscribe-1-page");
         assertThat(f.store.read(ana).exists()).as("opening the page changes nothing").isFalse();
 
         // Choose by the label, as a person would, then confirm.
@@ -127,27 +114,27 @@ class UnsubscribeBrowserIT {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("You are unsubscribed");
         assertThat(browser.findElement(By.cssSelector(".done")).getText())
                 .contains("You will no longer get any marketing emails from us.", "Unsubscribed since");
-        assertThat(browser.getCurrentUrl()).isEqualTo(server.baseUri() + "/u/" + token);
-        screenshot("unsubscribe-2-done");
+        assertThat(browser.getCurrentUrl()).isEqualTo(pages.baseUri() + "/u/" + token);
+        pages.screenshot("unsubscribe-2-done");
         assertThat(f.store.read(ana).unsubscribedAll().source()).isEqualTo(Source.UNSUBSCRIBE_PAGE);
 
         // Switch language on the done page: the link's page now says it is done, in Indonesian.
         chromium.clickAndWaitForPage(By.linkText("Bahasa Indonesia"));
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("id");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Anda telah berhenti berlangganan");
-        screenshot("unsubscribe-3-done-id");
+        pages.screenshot("unsubscribe-3-done-id");
 
         chromium.clickAndWaitForPage(By.xpath("//button[contains(., 'Berlangganan lagi')]"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Anda berlangganan kembali");
-        screenshot("unsubscribe-4-resubscribed-id");
+        pages.screenshot("unsubscribe-4-resubscribed-id");
         assertThat(f.store.read(ana).unsubscribedAll()).isNull();
     }
 
     @Test
     void aDamagedLinkShowsAPlainWordsPage() {
-        browser.get(server.baseUri() + "/u/AQV0ZXN0MS4Vnot-a-real-token");
+        browser.get(pages.baseUri() + "/u/AQV0ZXN0MS4Vnot-a-real-token");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("This link does not work");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("Nothing has been changed.");
-        screenshot("unsubscribe-5-bad-link");
+        pages.screenshot("unsubscribe-5-bad-link");
     }
 }

@@ -14,13 +14,17 @@ import dev.optout.suppression.AddressState;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Source;
 import dev.optout.suppression.SuppressionStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The handler with the sample events of events/unsubscribe, against a real DynamoDB API (moto). */
 @ExtendWith(LocalAwsExtension.class)
@@ -116,6 +120,26 @@ class UnsubscribeHandlerIT {
         assertThat(h.tokenIssuedAt()).isEqualTo(ISSUED);
     }
 
+    /** The opt-out's answer comes from the state the write left: no read after the write. */
+    @Test
+    void aOneClickReadsTheAddressOnceAndWritesOnce(LocalAws aws) {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        DynamoDbClient counting = aws.client(DynamoDbClient.builder().overrideConfiguration(o -> o.addExecutionInterceptor(
+                new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        calls.add(context.request().getClass().getSimpleName());
+                    }
+                })));
+
+        APIGatewayV2HTTPResponse r = f.handler(NOW, f.storeFixture.over(counting))
+                .handleRequest(Fixture.event("one-click-post-urlencoded.json"), null);
+
+        assertThat(r.getStatusCode()).isEqualTo(200);
+        assertThat(f.store.read(ANA).topicOptOuts()).containsKey("newsletter");
+        assertThat(calls).containsExactly("GetItemRequest", "TransactWriteItemsRequest");
+    }
+
     @Test
     void repeatedUnsubscribesKeepTheFirstTimeAndAGetThenShowsIt() {
         String token = Fixture.tokenOf(Fixture.event("get.json"));
@@ -187,7 +211,7 @@ class UnsubscribeHandlerIT {
 
     @Test
     void aStoreFailureIsA503ThatClaimsNothing(LocalAws aws) {
-        SuppressionStore missing = new SuppressionStore(aws.dynamoDb(), "no-such-table", Fixture.ADDRESS_KEYS, Clock.systemUTC());
+        SuppressionStore missing = f.storeFixture.withoutTable();
         UnsubscribeHandler broken = f.handler(NOW, missing);
 
         APIGatewayV2HTTPResponse page = broken.handleRequest(Fixture.event("page-confirm-post.json"), null);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** The guard's one breach rule, as the guard, the report and campaign status apply it. */
-class GuardThresholdsTest {
+class CampaignBreachTest {
     private final GuardThresholds t = new GuardThresholds(0.001, 1_000, 0.05, 500, 10);
 
     @Test

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class FeedbackRulesTest {
+/**
+ * When soft bounces stop an address: a threshold of bounces inside a window (three in fourteen
+ * days unless configured), counted in the densest window, and the settings that change it.
+ */
+class SoftBouncePolicyTest {
     @Test
     void defaultsAreThreeSoftBouncesInFourteenDaysWithoutMirroring() {
         assertThat(FeedbackRules.from(Settings.of(Map.of()))).isEqualTo(FeedbackRules.DEFAULTS);

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What an SES list-management event says the contact changed. */
-class SubscriptionChangesTest {
+/** Only what an SES list-management event changed applies, not every status it repeats (a repeated opt-in is no choice). */
+class ListManagementChangeTest {
     private static SesEvent.Subscription event(boolean allBefore, Map<String, String> before, boolean allAfter, Map<String, String> after) {
         return new SesEvent.Subscription("list", Instant.EPOCH, "UnsubscribeHeader", allAfter, after,
                 before == null ? null : new SesEvent.Subscription.Preferences(allBefore, before));

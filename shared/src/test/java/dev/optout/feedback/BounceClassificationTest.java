@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bounces judged by their cause, with diagnostic lines as receivers write them. */
-class BounceClassifierTest {
+class BounceClassificationTest {
     @ParameterizedTest(name = "{0}: {3}")
     @CsvSource(delimiter = '|', textBlock = """
             Permanent | General | 5.1.1 | smtp; 550 5.1.1 user unknown                                                                              | HARD

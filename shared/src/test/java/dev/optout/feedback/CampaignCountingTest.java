@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What each SES event adds to its campaign's counters (the campaign guard's input). */
-class CampaignTallyTest {
+class CampaignCountingTest {
     private static final Instant AT = Instant.parse("2026-11-04T10:30:00Z");
     private static final List<String> THREE = List.of("a@example.com", "b@example.com", "c@example.com");
 
