@@ -10,12 +10,13 @@ import java.util.List;
  * time of the check: an expired stop lets mail go without a write.
  * <pre>
  * soft-bounce stop  expires softBounceStop after the later of the stop and the last soft bounce counted (default 7 days)
- * hard bounce       expires hardBounce after it was marked, for a re-test (default: never)
+ * hard bounce       expires hardBounce after the latest hard bounce while it stands, for a re-test (default: never)
  * complaint         never
  * opt-outs, holds   never (the person's own choice, an operator's hold)
  * </pre>
  * A soft bounce counted after the stop (mail went again and bounced) renews the stop from that
- * bounce, so an address that still bounces is held again at once.
+ * bounce, so an address that still bounces is held again at once; a hard bounce again (the re-test
+ * bounced) renews a hard bounce the same way.
  *
  * @param softBounceStop how long a soft-bounce stop stands; {@code null}: never expires
  * @param hardBounce     how long a hard bounce stands; {@code null}: never expires
@@ -50,7 +51,8 @@ public record ExpiryPolicy(Duration softBounceStop, Duration hardBounce) {
         }
         return switch (stop) {
             case SOFT_BOUNCE -> softBounceStop == null ? null : latest(mark.at(), state.softBounceTimes()).plus(softBounceStop);
-            case HARD_BOUNCE -> hardBounce == null ? null : mark.at().plus(hardBounce);
+            case HARD_BOUNCE -> hardBounce == null ? null : latest(mark.at(), state.hardBounceLast() == null ? List.of()
+                    : List.of(state.hardBounceLast())).plus(hardBounce);
             case COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD -> null;
         };
     }

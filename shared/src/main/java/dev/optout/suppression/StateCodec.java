@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ver          N  moved by every write of the state: the version a form was drawn from
  * addr, createdAt, updatedAt
  * unsub, hold, hardBounce, softBounce, complaint, forgotten, O#t, I#t, F#t, freq: derived
+ * hardBounceLast S  derived: the latest hard bounce while one stands, when later than the flag's mark
  * </pre>
  *
  * An item written before the model has no {@code slots}: its flat attributes are read into slots
@@ -126,7 +127,12 @@ public final class StateCodec {
     private static void derive(Map<String, AttributeValue> item, Map<String, AttributeValue> before, ConsentState state) {
         flag(item, before, UNSUBSCRIBED_ALL, stop(state, Slot.all(Kind.PERSON_CHOICE)));
         flag(item, before, OPERATOR_HOLD, stop(state, Slot.all(Kind.OPERATOR_HOLD)));
-        flag(item, before, HARD_BOUNCE, stop(state, Slot.all(Kind.HARD_BOUNCE)));
+        Entry hard = stop(state, Slot.all(Kind.HARD_BOUNCE));
+        flag(item, before, HARD_BOUNCE, hard);
+        if (hard != null && hard.mark().at().isAfter(hard.since())) {
+            // a bounce again while it stands: the flag keeps the first, the expiry counts from the latest
+            item.put(HARD_BOUNCE_LAST, s(hard.mark().at().toString()));
+        }
         flag(item, before, SOFT_BOUNCE, stop(state, Slot.all(Kind.SOFT_BOUNCE_STOP)));
         flag(item, before, COMPLAINT, stop(state, Slot.all(Kind.COMPLAINT)));
         flag(item, before, FORGOTTEN, stop(state, Slot.all(Kind.FORGOTTEN)));
@@ -188,7 +194,8 @@ public final class StateCodec {
     }
 
     private static final Set<String> OWNED = Set.of(PK, SK, ADDRESS, CREATED_AT, UPDATED_AT, VERSION, SLOTS, SOFT_BOUNCE_TIMES,
-            COUNTS_CLEARED, OUTBOX, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, FORGOTTEN, FREQUENCY);
+            COUNTS_CLEARED, OUTBOX, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, HARD_BOUNCE_LAST, SOFT_BOUNCE, COMPLAINT, FORGOTTEN,
+            FREQUENCY);
 
     /** One element per counted bounce: equal times stay distinct ({@code time#n}, n counting equal times). */
     static List<String> softBounceEntries(List<Instant> sorted) {

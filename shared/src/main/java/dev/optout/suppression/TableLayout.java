@@ -49,6 +49,11 @@ public final class TableLayout {
     public static final String OPERATOR_HOLD = "hold";
     public static final String HARD_BOUNCE = "hardBounce";
     public static final String SOFT_BOUNCE = "softBounce";
+    /**
+     * The latest hard bounce while the hard bounce stands, when later than the flag's mark (which
+     * keeps the bounce that began it): a bounce again renews a hard bounce that expires by policy.
+     */
+    public static final String HARD_BOUNCE_LAST = "hardBounceLast";
     public static final String COMPLAINT = "complaint";
     /**
      * The soft bounces counted towards the threshold: a string set with one element per bounce,
@@ -148,6 +153,7 @@ public final class TableLayout {
                 mark(item.get(COMPLAINT)), optOuts, optIns, frequencies,
                 item.get(FREQUENCY) == null ? null : Frequency.parseOrNull(item.get(FREQUENCY).s()),
                 softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)), mark(item.get(OPERATOR_HOLD)),
-                item.get(VERSION) == null ? 0 : Long.parseLong(item.get(VERSION).n()));
+                item.get(VERSION) == null ? 0 : Long.parseLong(item.get(VERSION).n()),
+                item.get(HARD_BOUNCE_LAST) == null ? null : Instant.parse(item.get(HARD_BOUNCE_LAST).s()));
     }
 }
