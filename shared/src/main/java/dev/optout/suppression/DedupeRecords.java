@@ -34,6 +34,11 @@ public final class DedupeRecords {
                 .build();
     }
 
+    /** The key of the idempotency record of {@code idempotencyKey}. */
+    public static Map<String, AttributeValue> key(String idempotencyKey) {
+        return Map.of(PK, s(DEDUPE_PREFIX + sha256(idempotencyKey)), SK, s("D"));
+    }
+
     static String sha256(String text) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

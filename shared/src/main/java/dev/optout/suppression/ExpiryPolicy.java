@@ -45,17 +45,40 @@ public record ExpiryPolicy(Duration softBounceStop, Duration hardBounce) {
 
     /** When {@code stop}, as set in {@code state}, expires; {@code null}: never (or not set). */
     public Instant until(SendPolicy.Stop stop, AddressState state) {
+        Duration after = duration(stop);
+        Instant from = countsFrom(stop, state);
+        return after == null || from == null ? null : from.plus(after);
+    }
+
+    /** How long {@code stop} stands under this policy; {@code null}: never expires. */
+    public Duration duration(SendPolicy.Stop stop) {
+        return switch (stop) {
+            case SOFT_BOUNCE -> softBounceStop;
+            case HARD_BOUNCE -> hardBounce;
+            case COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD -> null;
+        };
+    }
+
+    /**
+     * The time {@code stop}'s expiry counts from, whatever the policy: the later of the stop and
+     * the last soft bounce counted for a soft-bounce stop, the latest hard bounce while it stands
+     * for a hard bounce; {@code null} for a stop that is not set or never expires by its kind. The
+     * store indexes stops by its day, for the expiry sweep.
+     */
+    public static Instant countsFrom(SendPolicy.Stop stop, AddressState state) {
         Mark mark = stop.markIn(state);
         if (mark == null) {
             return null;
         }
         return switch (stop) {
-            case SOFT_BOUNCE -> softBounceStop == null ? null : latest(mark.at(), state.softBounceTimes()).plus(softBounceStop);
-            case HARD_BOUNCE -> hardBounce == null ? null : latest(mark.at(), state.hardBounceLast() == null ? List.of()
-                    : List.of(state.hardBounceLast())).plus(hardBounce);
+            case SOFT_BOUNCE -> latest(mark.at(), state.softBounceTimes());
+            case HARD_BOUNCE -> state.hardBounceLast() == null ? mark.at() : latest(mark.at(), List.of(state.hardBounceLast()));
             case COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD -> null;
         };
     }
+
+    /** The stops that can expire by policy, whatever it says. */
+    public static final List<SendPolicy.Stop> EXPIRING = List.of(SendPolicy.Stop.HARD_BOUNCE, SendPolicy.Stop.SOFT_BOUNCE);
 
     /** Whether {@code stop} is set in {@code state} and still stands at {@code now}. */
     public boolean stands(SendPolicy.Stop stop, AddressState state, Instant now) {

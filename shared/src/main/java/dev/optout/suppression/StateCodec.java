@@ -10,6 +10,8 @@ import dev.optout.consent.Slot;
 import dev.optout.consent.Slot.Kind;
 import dev.optout.consent.Value;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * addr, createdAt, updatedAt
  * unsub, hold, hardBounce, softBounce, complaint, forgotten, O#t, I#t, F#t, freq: derived
  * hardBounceLast S  derived: the latest hard bounce while one stands, when later than the flag's mark
+ * xDay         S  derived: the day (UTC) the strongest standing stop that can expire (hard bounce,
+ *                 else soft-bounce stop) counts its expiry from: the sparse index the expiry sweep queries
  * </pre>
  *
  * An item written before the model has no {@code slots}: its flat attributes are read into slots
@@ -120,7 +124,27 @@ public final class StateCodec {
             item.put(COUNTS_CLEARED, s(state.countsClearedAt().toString()));
         }
         derive(item, before, state);
+        Instant expiryFrom = expiryCountsFrom(decodeState(addressKey, item));
+        if (expiryFrom != null) {
+            item.put(EXPIRY_DAY, s(LocalDate.ofInstant(expiryFrom, ZoneOffset.UTC).toString()));
+        }
         return item;
+    }
+
+    /**
+     * The sparse expiry index's time: when the strongest standing stop that can expire (a hard
+     * bounce, else a soft-bounce stop) counts its expiry from, read from the flat attributes as the
+     * check reads them; {@code null} when none stands. A soft-bounce stop under a standing hard
+     * bounce changes nothing for the check, and the sweep judges both when it visits the item.
+     */
+    static Instant expiryCountsFrom(AddressState derived) {
+        for (SendPolicy.Stop stop : ExpiryPolicy.EXPIRING) {
+            Instant from = ExpiryPolicy.countsFrom(stop, derived);
+            if (from != null) {
+                return from;
+            }
+        }
+        return null;
     }
 
     /** The flat attributes of {@link AddressState}, derived from the slots. */
@@ -195,7 +219,7 @@ public final class StateCodec {
 
     private static final Set<String> OWNED = Set.of(PK, SK, ADDRESS, CREATED_AT, UPDATED_AT, VERSION, SLOTS, SOFT_BOUNCE_TIMES,
             COUNTS_CLEARED, OUTBOX, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, HARD_BOUNCE_LAST, SOFT_BOUNCE, COMPLAINT, FORGOTTEN,
-            FREQUENCY);
+            FREQUENCY, EXPIRY_DAY);
 
     /** One element per counted bounce: equal times stay distinct ({@code time#n}, n counting equal times). */
     static List<String> softBounceEntries(List<Instant> sorted) {

@@ -297,8 +297,59 @@ public final class SuppressionStore {
         return readKey(addressKeys.keyOf(address));
     }
 
-    private AddressState readKey(String key) {
+    /** The full current state of the address whose table key this is (strongly consistent). */
+    public AddressState readKey(String key) {
         return decodeState(key, writer.read(key, "a read"));
+    }
+
+    /**
+     * The address keys of the state items whose strongest stop that can expire counts its expiry
+     * from {@code day} (UTC), from the sparse index {@link TableLayout#STOP_EXPIRY_INDEX}. The index
+     * is eventually consistent: read each state again before judging it.
+     */
+    public List<String> keysWithExpiryDay(java.time.LocalDate day) {
+        List<String> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        try {
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = dynamo.query(r -> r.tableName(tableName).indexName(STOP_EXPIRY_INDEX)
+                        .keyConditionExpression("#day = :day").expressionAttributeNames(Map.of("#day", EXPIRY_DAY))
+                        .expressionAttributeValues(Map.of(":day", s(day.toString()))).exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    String pk = item.get(PK).s();
+                    if (pk.startsWith(ADDRESS_PREFIX) && STATE_SK.equals(item.get(SK).s())) {
+                        keys.add(pk.substring(ADDRESS_PREFIX.length()));
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table's " + STOP_EXPIRY_INDEX + " index unavailable: " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    /** Whether a change with this idempotency key was already written (its record has not expired yet). */
+    public boolean written(String idempotencyKey) {
+        try {
+            return dynamo.getItem(r -> r.tableName(tableName).key(DedupeRecords.key(idempotencyKey)).consistentRead(true)
+                    .projectionExpression("#pk").expressionAttributeNames(Map.of("#pk", PK))).hasItem();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for an idempotency read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records a finding about the address whose key this is through the consent model (the history
+     * item and the state as read, on the condition that its version is still {@code expectedVersion}),
+     * at most once for the change's idempotency key.
+     *
+     * @throws StaleStateException the state changed since it was read at {@code expectedVersion}: judge it again
+     */
+    public ApplyResult recordFinding(String key, Change change, long expectedVersion) {
+        return writer.write(new ConsentWriter.Write(Objects.requireNonNull(key), null, List.of(change), change.idempotencyKey(),
+                expectedVersion, false)).result();
     }
 
     /**

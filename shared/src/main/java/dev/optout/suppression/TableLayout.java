@@ -54,6 +54,14 @@ public final class TableLayout {
      * keeps the bounce that began it): a bounce again renews a hard bounce that expires by policy.
      */
     public static final String HARD_BOUNCE_LAST = "hardBounceLast";
+    /**
+     * The day (UTC, {@code yyyy-MM-dd}) the strongest standing stop that can expire counts its
+     * expiry from ({@link ExpiryPolicy#countsFrom}; a hard bounce, else a soft-bounce stop): the key
+     * of the sparse index {@link #STOP_EXPIRY_INDEX}, written only while such a stop stands.
+     */
+    public static final String EXPIRY_DAY = "xDay";
+    /** The sparse index (keys only) of state items by {@link #EXPIRY_DAY} (template.yaml), for the expiry sweep. */
+    public static final String STOP_EXPIRY_INDEX = "StopExpiry";
     public static final String COMPLAINT = "complaint";
     /**
      * The soft bounces counted towards the threshold: a string set with one element per bounce,
