@@ -97,6 +97,9 @@ class FunctionRolesTest {
             boolean named = false;
             while (names.find()) {
                 String name = names.group(1);
+                if (name.contains(".")) {
+                    name = name.substring(0, name.indexOf('.')); // ${Resource.Attribute}, e.g. a table's Arn for its index
+                }
                 boolean known = name.startsWith("AWS::") || template.resources().containsKey(name)
                         || parameters(template).containsKey(name);
                 if (!known) {
