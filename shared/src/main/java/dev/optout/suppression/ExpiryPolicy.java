@@ -80,6 +80,22 @@ public record ExpiryPolicy(Duration softBounceStop, Duration hardBounce) {
     /** The stops that can expire by policy, whatever it says. */
     public static final List<SendPolicy.Stop> EXPIRING = List.of(SendPolicy.Stop.HARD_BOUNCE, SendPolicy.Stop.SOFT_BOUNCE);
 
+    /**
+     * {@code state} as it stands at {@code now}: the stops expired under this policy left out (what
+     * the pages show and lock on, as the check decides). Everything else as it is.
+     */
+    public AddressState standing(AddressState state, Instant now) {
+        boolean hard = state.hardBounce() != null && !stands(SendPolicy.Stop.HARD_BOUNCE, state, now);
+        boolean soft = state.softBounce() != null && !stands(SendPolicy.Stop.SOFT_BOUNCE, state, now);
+        if (!hard && !soft) {
+            return state;
+        }
+        return new AddressState(state.key(), state.address(), state.unsubscribedAll(), hard ? null : state.hardBounce(),
+                soft ? null : state.softBounce(), state.complaint(), state.topicOptOuts(), state.topicOptIns(), state.topicFrequency(),
+                state.frequency(), state.softBounceTimes(), state.updatedAt(), state.forgotten(), state.operatorHold(), state.version(),
+                hard ? null : state.hardBounceLast());
+    }
+
     /** Whether {@code stop} is set in {@code state} and still stands at {@code now}. */
     public boolean stands(SendPolicy.Stop stop, AddressState state, Instant now) {
         if (stop.markIn(state) == null) {
