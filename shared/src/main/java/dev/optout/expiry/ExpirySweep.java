@@ -37,10 +37,13 @@ import java.util.function.BooleanSupplier;
  * Oldest day first. For each item the state is read again (strongly consistent) and judged with
  * {@link ExpiryPolicy}; a stop that expired gets one {@link Action#EXPIRED} finding, written
  * through the consent model on the condition that the state did not move since it was judged, at
- * most once per address, stop and the time it counted from (a rerun records nothing twice; a stop
- * renewed by a later bounce counts from the new bounce and is judged again when that is due).
- * A soft-bounce stop is left alone while a hard bounce stands (it changes nothing for the check);
- * both are judged when the hard bounce is due.
+ * most once per address, stop and the time it counted from (an idempotency record in the same
+ * transaction, and the history itself, which outlives the record: a rerun, or a later visit of the
+ * item for its other stop, records nothing twice; a stop renewed by a later bounce counts from the
+ * new bounce and is judged again when that is due). The index files an item under the latest day
+ * one of its stops counts from, and each visit judges both stops. A soft-bounce stop is left alone
+ * while a hard bounce stands (it changes nothing for the check); both are judged when the hard
+ * bounce is due.
  *
  * <p>An expired hard bounce of an address mirrored to the SES account suppression list is first
  * removed from that list ({@link SesSuppressionList#remove}), or SES would refuse the re-test
@@ -190,7 +193,8 @@ public final class ExpirySweep {
             }
             Instant from = ExpiryPolicy.countsFrom(stop, state);
             String once = "expired#" + key + "#" + stop + "#" + from;
-            if (store.written(once)) {
+            // the idempotency record first (one read), then the history, which outlives it
+            if (store.written(once) || store.historyHas(key, Action.EXPIRED, Map.of("stop", stop.name(), "countedFrom", from.toString()))) {
                 return Outcome.ALREADY_RECORDED;
             }
             String ses = "not mirrored";

@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * addr, createdAt, updatedAt
  * unsub, hold, hardBounce, softBounce, complaint, forgotten, O#t, I#t, F#t, freq: derived
  * hardBounceLast S  derived: the latest hard bounce while one stands, when later than the flag's mark
- * xDay         S  derived: the day (UTC) the strongest standing stop that can expire (hard bounce,
- *                 else soft-bounce stop) counts its expiry from: the sparse index the expiry sweep queries
+ * xDay         S  derived: the day (UTC) of the latest time a set stop that can expire (hard bounce,
+ *                 soft-bounce stop) counts its expiry from: the sparse index the expiry sweep queries
  * </pre>
  *
  * An item written before the model has no {@code slots}: its flat attributes are read into slots
@@ -132,19 +132,21 @@ public final class StateCodec {
     }
 
     /**
-     * The sparse expiry index's time: when the strongest standing stop that can expire (a hard
-     * bounce, else a soft-bounce stop) counts its expiry from, read from the flat attributes as the
-     * check reads them; {@code null} when none stands. A soft-bounce stop under a standing hard
-     * bounce changes nothing for the check, and the sweep judges both when it visits the item.
+     * The sparse expiry index's time: the latest time a stop that can expire (a hard bounce, a
+     * soft-bounce stop) counts its expiry from, read from the flat attributes as the check reads
+     * them; {@code null} when none is set. The latest, so that a stop set after another expired
+     * (a re-test that bounced softly after a hard bounce expired) is found when it is due; the
+     * sweep judges every stop of the item when it visits it, and records each expiry once.
      */
     static Instant expiryCountsFrom(AddressState derived) {
+        Instant latest = null;
         for (SendPolicy.Stop stop : ExpiryPolicy.EXPIRING) {
             Instant from = ExpiryPolicy.countsFrom(stop, derived);
-            if (from != null) {
-                return from;
+            if (from != null && (latest == null || from.isAfter(latest))) {
+                latest = from;
             }
         }
-        return null;
+        return latest;
     }
 
     /** The flat attributes of {@link AddressState}, derived from the slots. */

@@ -341,6 +341,37 @@ public final class SuppressionStore {
     }
 
     /**
+     * Whether the history of the address whose key this is holds an entry of {@code action} whose
+     * evidence has every entry of {@code evidence} (strongly consistent; the history is kept for
+     * good, unlike the idempotency records).
+     */
+    public boolean historyHas(String key, Action action, Map<String, String> evidence) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", PK, "#sk", SK, "#action", "action", "#ev", "evidence"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX),
+                ":action", s(action.name())));
+        StringBuilder filter = new StringBuilder("#action = :action");
+        int i = 0;
+        for (Map.Entry<String, String> e : evidence.entrySet()) {
+            names.put("#e" + i, e.getKey());
+            values.put(":e" + i, s(e.getValue()));
+            filter.append(" AND #ev.#e").append(i).append(" = :e").append(i);
+            i++;
+        }
+        try {
+            for (QueryResponse page : dynamo.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :h)").filterExpression(filter.toString())
+                    .projectionExpression("#sk").expressionAttributeNames(names).expressionAttributeValues(values))) {
+                if (!page.items().isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for a history read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Records a finding about the address whose key this is through the consent model (the history
      * item and the state as read, on the condition that its version is still {@code expectedVersion}),
      * at most once for the change's idempotency key.

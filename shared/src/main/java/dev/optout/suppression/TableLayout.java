@@ -55,9 +55,9 @@ public final class TableLayout {
      */
     public static final String HARD_BOUNCE_LAST = "hardBounceLast";
     /**
-     * The day (UTC, {@code yyyy-MM-dd}) the strongest standing stop that can expire counts its
-     * expiry from ({@link ExpiryPolicy#countsFrom}; a hard bounce, else a soft-bounce stop): the key
-     * of the sparse index {@link #STOP_EXPIRY_INDEX}, written only while such a stop stands.
+     * The day (UTC, {@code yyyy-MM-dd}) of the latest time a set stop that can expire (a hard
+     * bounce, a soft-bounce stop) counts its expiry from ({@link ExpiryPolicy#countsFrom}): the key
+     * of the sparse index {@link #STOP_EXPIRY_INDEX}, written only while such a stop is set.
      */
     public static final String EXPIRY_DAY = "xDay";
     /** The sparse index (keys only) of state items by {@link #EXPIRY_DAY} (template.yaml), for the expiry sweep. */

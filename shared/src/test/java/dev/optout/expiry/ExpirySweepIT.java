@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,6 +140,25 @@ class ExpirySweepIT {
                 ZoneOffset.UTC));
         assertThat(atHardDue.run(ExpirySweep.DEFAULT_CATCH_UP_DAYS, () -> true).count(ExpirySweep.Outcome.RECORDED)).isEqualTo(2);
         assertThat(expiries("both@example.com")).extracting(e -> e.evidence().get("stop"))
+                .containsExactlyInAnyOrder("HARD_BOUNCE", "SOFT_BOUNCE");
+    }
+
+    @Test
+    void aSoftBounceStopAfterAHardBounceExpiredIsFoundWhenDueAndTheHardBounceIsNotRecordedTwice(LocalAws aws) {
+        hardBounce("retest.soft@example.com", daysAgo(45));
+        ExpirySweep atHardDue = new ExpirySweep(store, POLICY, null, Clock.fixed(daysAgo(14), ZoneOffset.UTC));
+        assertThat(atHardDue.run(ExpirySweep.DEFAULT_CATCH_UP_DAYS, () -> true).count(ExpirySweep.Outcome.RECORDED)).isEqualTo(1);
+        softBounceStop("retest.soft@example.com", daysAgo(8)); // the re-test bounced softly, three times
+        // the idempotency records are gone after 30 days (the table's TTL): only the history remembers
+        aws.dynamoDb().scan(r -> r.tableName(store.tableName())).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("D#"))
+                .forEach(i -> aws.dynamoDb().deleteItem(r -> r.tableName(store.tableName()).key(Map.of("pk", i.get("pk"), "sk", i.get("sk")))));
+
+        ExpirySweep.Result result = run(null);
+
+        assertThat(result.count(ExpirySweep.Outcome.RECORDED)).isEqualTo(1);
+        assertThat(result.count(ExpirySweep.Outcome.ALREADY_RECORDED)).isEqualTo(1);
+        assertThat(expiries("retest.soft@example.com")).extracting(e -> e.evidence().get("stop"))
                 .containsExactlyInAnyOrder("HARD_BOUNCE", "SOFT_BOUNCE");
     }
 
