@@ -45,9 +45,11 @@ import java.util.function.BooleanSupplier;
  * while a hard bounce stands (it changes nothing for the check); both are judged when the hard
  * bounce is due.
  *
- * <p>An expired hard bounce of an address mirrored to the SES account suppression list is first
- * removed from that list ({@link SesSuppressionList#remove}), or SES would refuse the re-test
- * itself. A failure there fails that item: nothing is recorded, and the next run tries again.
+ * <p>With suppressions mirrored to the SES account suppression list (hard bounces, soft-bounce
+ * stops and complaints are), an expired stop's address is first removed from that list
+ * ({@link SesSuppressionList#remove}), or SES would refuse the re-test itself; not while a
+ * complaint or another bounce stop still stands. A failure there fails that item: nothing is
+ * recorded, and the next run tries again.
  */
 public final class ExpirySweep {
     /** How many days before the due ones a run also looks at, unless told otherwise. */
@@ -197,10 +199,7 @@ public final class ExpirySweep {
             if (store.written(once) || store.historyHas(key, Action.EXPIRED, Map.of("stop", stop.name(), "countedFrom", from.toString()))) {
                 return Outcome.ALREADY_RECORDED;
             }
-            String ses = "not mirrored";
-            if (stop == SendPolicy.Stop.HARD_BOUNCE && sesList != null) {
-                ses = removeFromSes(state);
-            }
+            String ses = sesList == null ? "not mirrored" : removeFromSes(state, now);
             Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("stop", stop.name());
             evidence.put("countedFrom", from.toString());
@@ -235,7 +234,20 @@ public final class ExpirySweep {
         return false;
     }
 
-    private String removeFromSes(AddressState state) {
+    /**
+     * Takes the address off the SES account suppression list, where optout mirrored its bounce
+     * stops and complaints: unless a mark that is mirrored still stands (a complaint never expires;
+     * another bounce stop), which the list must keep holding.
+     */
+    private String removeFromSes(AddressState state, Instant now) {
+        if (state.complaint() != null) {
+            return "kept: a complaint stands";
+        }
+        for (SendPolicy.Stop s : ExpiryPolicy.EXPIRING) {
+            if (policy.stands(s, state, now)) {
+                return "kept: " + s + " stands";
+            }
+        }
         EmailAddress address = state.address() == null ? null : AddressParser.parseOrNull(state.address());
         if (address == null) {
             // an erased address is not known in clear: SES's copy, if any, cannot be named

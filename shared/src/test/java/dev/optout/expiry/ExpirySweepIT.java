@@ -165,7 +165,6 @@ class ExpirySweepIT {
     @Test
     void anExpiredHardBounceLeavesTheSesSuppressionListAndAFailureThereIsRetriedNextRun() {
         hardBounce("mirrored@example.com", daysAgo(31));
-        softBounceStop("soft.mirrored@example.com", daysAgo(8));
 
         ExpirySweep.Result failed = run(address -> {
             throw new IllegalStateException("ThrottlingException");
@@ -175,7 +174,6 @@ class ExpirySweepIT {
         assertThat(failed.failures()).singleElement().asString().contains("HARD_BOUNCE").contains("ThrottlingException")
                 .doesNotContain("mirrored@example.com");
         assertThat(expiries("mirrored@example.com")).as("not recorded while SES still refuses the re-test").isEmpty();
-        assertThat(expiries("soft.mirrored@example.com")).as("a soft-bounce stop is not on the SES list").hasSize(1);
 
         ExpirySweep.Result retried = run(address -> removedFromSes.add(address.value()));
 
@@ -183,6 +181,20 @@ class ExpirySweepIT {
         assertThat(removedFromSes).containsExactly("mirrored@example.com");
         assertThat(expiries("mirrored@example.com")).singleElement()
                 .satisfies(e -> assertThat(e.evidence()).containsEntry("sesSuppressionList", "removed"));
+    }
+
+    @Test
+    void anExpiredSoftBounceStopLeavesTheSesListTooButNotWhileAComplaintStands() {
+        softBounceStop("soft.listed@example.com", daysAgo(8));
+        softBounceStop("complained.too@example.com", daysAgo(8));
+        store.apply(addr("complained.too@example.com"), Change.withDetail(Action.COMPLAINT, "abuse",
+                Provenance.of(Source.SES_COMPLAINT, daysAgo(9))));
+
+        run(address -> removedFromSes.add(address.value()));
+
+        assertThat(removedFromSes).containsExactly("soft.listed@example.com");
+        assertThat(expiries("complained.too@example.com")).singleElement()
+                .satisfies(e -> assertThat(e.evidence()).containsEntry("sesSuppressionList", "kept: a complaint stands"));
     }
 
     @Test

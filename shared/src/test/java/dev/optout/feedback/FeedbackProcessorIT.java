@@ -286,6 +286,35 @@ class FeedbackProcessorIT {
         assertThat(store.history(addr(a), 1).get(0).action()).isEqualTo(Action.HARD_BOUNCE);
     }
 
+    private static String onAccountSuppressionList(String address, String feedbackId, Instant at) {
+        return "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"OnAccountSuppressionList\","
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"" + address + "\",\"action\":\"failed\",\"status\":\"5.1.1\","
+                + "\"diagnosticCode\":\"Amazon SES did not send the message to this address because it is on the suppression list for your account.\"}],"
+                + "\"timestamp\":\"" + at + "\",\"feedbackId\":\"" + feedbackId + "\"},"
+                + "\"mail\":{\"messageId\":\"m-" + feedbackId + "\",\"destination\":[\"" + address + "\"]}}";
+    }
+
+    @Test
+    void sesRefusingFromItsOwnListAfterTheExpiryRenewsNothingSoTheRetestStillGoes() {
+        String a = "mirrored.retest@example.com";
+        Instant t0 = Instant.parse("2026-03-02T00:00:00Z");
+        ExpiryPolicy thirtyDays = ExpiryPolicy.ofDays(7, 30);
+        process(hardBounceAt(a, "first", t0));
+        Instant afterExpiry = t0.plus(Duration.ofDays(30)).plus(Duration.ofHours(2)); // before the night's sweep
+
+        FeedbackOutcome refused = process(onAccountSuppressionList(a, "ses-refused", afterExpiry));
+
+        assertThat(refused.effects()).extracting(FeedbackOutcome.Effect::mirrored).containsExactly(false);
+        assertThat(check(a, thirtyDays, afterExpiry.plus(Duration.ofHours(1))).allowed())
+                .as("SES's refusal is no re-test: the hard bounce stays expired").isTrue();
+        HistoryEvent kept = store.history(addr(a), 1).get(0);
+        assertThat(kept.action()).isEqualTo(Action.HARD_BOUNCE);
+        assertThat(kept.evidence()).containsEntry("sesAccountSuppressed", "true")
+                .hasEntrySatisfying("outcome", o -> assertThat(o).startsWith("not applied: SES did not send"));
+        assertThat(process(onAccountSuppressionList(a, "ses-refused", afterExpiry)).effects())
+                .extracting(FeedbackOutcome.Effect::result).containsExactly(ApplyResult.DUPLICATE);
+    }
+
     @Test
     void aHardBounceOlderThanTheStandingOneDoesNotRenewIt() {
         String a = "late@example.com";
