@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.optout.config.Settings;
 import dev.optout.expiry.ExpirySweep;
+import dev.optout.expiry.SesSuppressionListRemoval;
 import dev.optout.json.LightJson;
 import dev.optout.observability.EventLog;
 import dev.optout.observability.Metrics;

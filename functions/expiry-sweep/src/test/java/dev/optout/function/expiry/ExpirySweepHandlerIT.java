@@ -9,6 +9,7 @@ import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
 import dev.optout.expiry.ExpirySweep;
+import dev.optout.expiry.SesSuppressionListRemoval;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.ProjectRoot;

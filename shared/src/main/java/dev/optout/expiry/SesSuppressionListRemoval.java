@@ -1,7 +1,6 @@
-package dev.optout.function.expiry;
+package dev.optout.expiry;
 
 import dev.optout.address.EmailAddress;
-import dev.optout.expiry.ExpirySweep;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -11,12 +10,13 @@ import software.amazon.awssdk.services.sesv2.model.NotFoundException;
  * Removes an address from the SES account-level suppression list (SES v2
  * {@code DeleteSuppressedDestination}), so that the re-test of an expired hard bounce reaches the
  * mailbox instead of SES answering {@code OnAccountSuppressionList} itself. An address not on the
- * list is no failure.
+ * list is no failure. Needs the SES v2 client, an optional dependency of the core that the expiry
+ * sweep's function and the command line declare.
  */
-final class SesSuppressionListRemoval implements ExpirySweep.SesSuppressionList {
+public final class SesSuppressionListRemoval implements ExpirySweep.SesSuppressionList {
     private final SesV2Client ses;
 
-    SesSuppressionListRemoval(SesV2Client ses) {
+    public SesSuppressionListRemoval(SesV2Client ses) {
         this.ses = ses;
     }
 
