@@ -21,10 +21,11 @@ import picocli.CommandLine.Command;
 @Command(name = "optout", mixinStandardHelpOptions = true, versionProvider = OptoutCli.Version.class,
         description = "Operate optout's suppression table: look people up, suppress, lift, forget, import and export; "
                 + "report what the table proves (the compliance clock) and resume campaigns the guard paused; "
+                + "record the stops that expired by policy; "
                 + "smoke-test a deployed stack end to end.",
         subcommands = {LookupCommand.class, SuppressCommand.class, LiftCommand.class, ForgetCommand.class,
                 ImportCommand.class, ExportCommand.class, ReportCommand.class, CampaignCommand.class, SmokeCommand.class,
-                EventsCommand.class},
+                EventsCommand.class, ExpireCommand.class},
         footer = {"", "Target: --local (.optout/local.json, written by a running ./optout local) or --stack NAME [--region R].",
                 "Exit status: 0 done, 1 refused or a row failed, 2 usage error.",
                 "Run ./optout COMMAND --help for each command."})

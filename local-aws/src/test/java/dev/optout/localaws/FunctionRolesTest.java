@@ -97,6 +97,9 @@ class FunctionRolesTest {
             boolean named = false;
             while (names.find()) {
                 String name = names.group(1);
+                if (name.contains(".")) {
+                    name = name.substring(0, name.indexOf('.')); // ${Resource.Attribute}, e.g. a table's Arn for its index
+                }
                 boolean known = name.startsWith("AWS::") || template.resources().containsKey(name)
                         || parameters(template).containsKey(name);
                 if (!known) {
@@ -104,7 +107,9 @@ class FunctionRolesTest {
                 }
                 named |= !name.startsWith("AWS::");
             }
-            return arn.startsWith("arn:") && named && !arn.contains("*");
+            // an ARN written out, or a sub-resource of a resource's Arn (a table's index: ${Table.Arn}/index/Name)
+            boolean anArn = arn.startsWith("arn:") || arn.matches("\\$\\{[A-Za-z0-9]+\\.Arn}/.+");
+            return anArn && named && !arn.contains("*");
         }
         if (resource instanceof Map<?, ?> m && m.size() == 1) {
             Object ref = m.get("Ref");

@@ -93,6 +93,19 @@ class LocalRuntimeIT {
     }
 
     @Test
+    void theScheduledExpirySweepRunsWhenInvokedWithTheSchedulesEvent() throws IOException {
+        byte[] event = Files.readAllBytes(ROOT.resolve("events/expiry-sweep/scheduled-event.json"));
+        InvokeResponse response = lambda.invoke(r -> r.functionName("ExpirySweepFunction").payload(SdkBytes.fromByteArray(event)));
+
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        JsonNode answer = JSON.readTree(response.payload().asByteArray());
+        assertThat(answer.path("finished").asBoolean()).isTrue();
+        assertThat(answer.path("days")).as("the soft-bounce stops' due day and 3 catch-up days (hard bounces never expire by default)")
+                .hasSize(4);
+        assertThat(answer.path("items").path("FAILED").asInt()).isZero();
+    }
+
+    @Test
     void aFunctionErrorComesBackAsLambdaReportsIt() throws IOException {
         byte[] request = Files.readAllBytes(ROOT.resolve("events/presend-check/check-request-unknown-topic.json"));
         InvokeResponse response = lambda.invoke(r -> r.functionName("PresendCheckFunction").qualifier("live")

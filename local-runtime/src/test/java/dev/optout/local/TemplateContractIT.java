@@ -11,6 +11,7 @@ import dev.optout.localaws.LocalDeployment;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
 import dev.optout.localaws.Template;
+import dev.optout.suppression.TableLayout;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -86,6 +87,12 @@ class TemplateContractIT {
                 } else if (triggers.contains("SQS")) {
                     assertThat(requestHandlerTypes(handler)).as("%s (SQS with ReportBatchItemFailures)", f.logicalId())
                             .containsExactly(EVENTS + "SQSEvent", EVENTS + "SQSBatchResponse");
+                } else if (triggers.contains("Schedule")) {
+                    // an EventBridge schedule invokes asynchronously with its own event, which the handler reads raw
+                    assertThat(triggers).as("%s: a scheduled function has no other event source", f.logicalId())
+                            .containsExactly("Schedule");
+                    assertThat(implementsInterface(handler, STREAM_HANDLER))
+                            .as("%s is a RequestStreamHandler (it reads the schedule's event raw)", handler.getName()).isTrue();
                 } else {
                     assertThat(triggers).as("%s: a direct-invoke function has no event sources", f.logicalId()).isEmpty();
                     assertThat(implementsInterface(handler, STREAM_HANDLER) || implementsInterface(handler, REQUEST_HANDLER))
@@ -287,7 +294,7 @@ class TemplateContractIT {
     @ExtendWith(LocalAwsExtension.class)
     void theTableTestsAndTheLocalRuntimeCreateIsTheOneTheTemplateDeclares(LocalAws aws) {
         Map<String, Object> declared = TEMPLATE.properties(Template.TABLE_ID);
-        // What the code depends on (TableLayout): keys pk/sk and TTL attribute expiresAt.
+        // What the code depends on (TableLayout): keys pk/sk, TTL attribute expiresAt, the sparse StopExpiry index on xDay.
         assertThat(declared.get("KeySchema").toString()).contains("AttributeName=pk, KeyType=HASH").contains("AttributeName=sk, KeyType=RANGE");
         assertThat(declared.get("TimeToLiveSpecification").toString()).contains("AttributeName=expiresAt");
 
@@ -298,8 +305,13 @@ class TemplateContractIT {
             assertThat(d.keySchema()).extracting(k -> k.attributeName() + " " + k.keyTypeAsString())
                     .containsExactly("pk HASH", "sk RANGE");
             assertThat(d.attributeDefinitions()).extracting(a -> a.attributeName() + " " + a.attributeTypeAsString())
-                    .containsExactlyInAnyOrder("pk S", "sk S");
-            assertThat(d.globalSecondaryIndexes()).isEmpty();
+                    .containsExactlyInAnyOrder("pk S", "sk S", TableLayout.EXPIRY_DAY + " S");
+            assertThat(d.globalSecondaryIndexes()).singleElement().satisfies(index -> {
+                assertThat(index.indexName()).isEqualTo(TableLayout.STOP_EXPIRY_INDEX);
+                assertThat(index.keySchema()).extracting(k -> k.attributeName() + " " + k.keyTypeAsString())
+                        .containsExactly(TableLayout.EXPIRY_DAY + " HASH");
+                assertThat(index.projection().projectionTypeAsString()).isEqualTo("KEYS_ONLY");
+            });
             assertThat(aws.dynamoDb().describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription().attributeName())
                     .isEqualTo("expiresAt");
         }

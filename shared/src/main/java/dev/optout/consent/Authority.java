@@ -37,6 +37,8 @@ public enum Authority {
             case SES_SUBSCRIPTION -> PERSON_VIA_PROVIDER;
             case SES_BOUNCE, SES_COMPLAINT, SES_DELIVERY, SES_SEND -> MAILBOX_PROVIDER;
             case OPERATOR -> hasConsent(provenance) ? OPERATOR_WITH_CONSENT : OPERATOR;
+            // the operator's configured policy: it records findings only (an expiry), never a person's consent
+            case POLICY -> OPERATOR;
             case IMPORT -> IMPORT;
             case SYSTEM -> SYSTEM;
         };

@@ -36,6 +36,8 @@ public final class ConsentModel {
             case SOFT_BOUNCE -> countSoftBounce(state, authority, p.at());
             case DELIVERY -> clearCounts(state, authority, p.at(), List.of());
             case SENT_WHILE_SUPPRESSED, SENDER_REJECTION -> new Outcome(state, List.of(new Effect(null, Result.RECORDED, "a finding for the history")));
+            // the stop stays in the slots: the check reads its expiry, the finding only records it
+            case EXPIRED -> new Outcome(state, List.of(new Effect(null, Result.RECORDED, "expired by policy: " + change.detail())));
             default -> {
                 List<Effect> effects = new ArrayList<>();
                 ConsentState next = state;

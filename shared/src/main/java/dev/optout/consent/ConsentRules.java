@@ -119,7 +119,7 @@ public final class ConsentRules {
                 intents.add(new Intent(Slot.all(Kind.SOFT_BOUNCE_STOP), Value.GO, null));
             }
             case FORGET_ADDRESS -> intents.add(new Intent(Slot.all(Kind.FORGOTTEN), Value.STOP, null));
-            case SOFT_BOUNCE, DELIVERY, SENT_WHILE_SUPPRESSED, SENDER_REJECTION -> {
+            case SOFT_BOUNCE, DELIVERY, SENT_WHILE_SUPPRESSED, SENDER_REJECTION, EXPIRED -> {
                 // counts and findings: handled by the model, no slot
             }
         }

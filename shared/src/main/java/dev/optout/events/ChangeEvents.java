@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * COMPLAINT                     any                              SUPPRESSED           COMPLAINT
  * SOFT_BOUNCE_SUPPRESS          any                              SUPPRESSED           SOFT_BOUNCE_STOP
  * LIFT_BOUNCE                   any                              SUPPRESSION_LIFTED   BOUNCE
+ * EXPIRED                       policy (the expiry sweep)        SUPPRESSION_LIFTED   HARD_BOUNCE_EXPIRED, SOFT_BOUNCE_STOP_EXPIRED
  * SET_FREQUENCY                 any                              FREQUENCY_CHANGED    (the authority)
  * FORGET_ADDRESS                any                              ADDRESS_ERASED       ERASURE
  * SOFT_BOUNCE, DELIVERY, SENT_WHILE_SUPPRESSED, SENDER_REJECTION: none (counts and findings, no change of a mark)
@@ -130,6 +131,11 @@ public final class ChangeEvents {
             case LIFT_BOUNCE -> {
                 kind = ChangeKind.SUPPRESSION_LIFTED;
                 reason = "BOUNCE";
+            }
+            case EXPIRED -> {
+                // mail may go again: the check read the expiry already, the sweep's finding tells consumers
+                kind = ChangeKind.SUPPRESSION_LIFTED;
+                reason = "SOFT_BOUNCE".equals(evidence.get("stop")) ? "SOFT_BOUNCE_STOP_EXPIRED" : "HARD_BOUNCE_EXPIRED";
             }
             case SET_FREQUENCY -> {
                 kind = ChangeKind.FREQUENCY_CHANGED;

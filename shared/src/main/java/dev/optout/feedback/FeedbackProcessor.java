@@ -110,6 +110,14 @@ public final class FeedbackProcessor {
                 ApplyResult result = store.recordEvent(address, Change.withDetail(Action.SENDER_REJECTION, judged.code(), rejection)
                         .once(idempotencyKey(b.feedbackId(), "Bounce", key)));
                 effects.add(new FeedbackOutcome.Effect(key, Action.SENDER_REJECTION, result, false));
+            } else if (judged.kind() == BounceClassifier.Kind.SES_SUPPRESSED && mirroredMarkSet(address)) {
+                // SES refused to send from its own list, which holds our mirrored mark: no new fact
+                // about the mailbox, so it renews nothing (a bounce that expired by policy would
+                // otherwise never be re-tested). Recorded in the history, not applied.
+                Change change = Change.withDetail(Action.HARD_BOUNCE, b.bounceSubType(), p).once(idempotencyKey(b.feedbackId(), "Bounce", key));
+                ApplyResult result = store.recordNotApplied(address, change, "SES did not send: the address is on the SES account "
+                        + "suppression list, which holds the mark optout mirrored; no re-test, the mark is not renewed");
+                effects.add(new FeedbackOutcome.Effect(key, Action.HARD_BOUNCE, result, false));
             } else if (judged.kind() == BounceClassifier.Kind.HARD || judged.kind() == BounceClassifier.Kind.SES_SUPPRESSED) {
                 ApplyResult result = store.apply(address, Change.withDetail(Action.HARD_BOUNCE, b.bounceSubType(), p)
                         .once(idempotencyKey(b.feedbackId(), "Bounce", key)));
@@ -126,6 +134,12 @@ public final class FeedbackProcessor {
             }
         }
         return new FeedbackOutcome(effects, List.of(), null);
+    }
+
+    /** Whether the address holds a mark optout mirrors to the SES list (a hard bounce, a soft-bounce stop, a complaint), expired or not. */
+    private boolean mirroredMarkSet(EmailAddress address) {
+        AddressState state = store.read(address);
+        return state.hardBounce() != null || state.softBounce() != null || state.complaint() != null;
     }
 
     private Optional<FeedbackOutcome.Effect> softBounceThreshold(SesEvent event, EmailAddress address, String key, Provenance p) {

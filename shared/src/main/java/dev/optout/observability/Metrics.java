@@ -15,6 +15,10 @@ public final class Metrics {
     public static final String INBOUND_UNSUBSCRIBE = "inbound-unsubscribe";
     public static final String CHANGE_EVENTS = "change-events";
     public static final String RECORD_CHANGE = "record-change";
+    public static final String EXPIRY_SWEEP = "expiry-sweep";
+    /** Stops the expiry sweep recorded as expired, and those it could not (retried on the next run; alarmed on). */
+    public static final String EXPIRIES_RECORDED = "ExpiriesRecorded";
+    public static final String EXPIRIES_FAILED = "ExpiriesFailed";
     /** Change events put on the bus, and stream records that could not be (retried, then dead-lettered). */
     public static final String CHANGE_EVENTS_PUBLISHED = "ChangeEventsPublished";
     public static final String CHANGE_EVENTS_FAILED = "ChangeEventsFailed";

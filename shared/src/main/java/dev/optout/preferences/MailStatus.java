@@ -1,15 +1,23 @@
 package dev.optout.preferences;
 
 import dev.optout.suppression.AddressState;
+import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.Mark;
 import dev.optout.suppression.SendPolicy;
 import java.time.Instant;
 
 /**
- * Whether marketing mail reaches the person at all, and if not why, since when, and whether
- * they can get it back themselves.
+ * Whether marketing mail reaches the person at all, and if not why, since when, until when (a
+ * stop that expires by policy), and whether they can get it back themselves.
+ *
+ * @param until when the stop expires by policy and mail may go again ({@link ExpiryPolicy});
+ *              {@code null}: it stands until lifted
  */
-public record MailStatus(Kind kind, Instant since, String detail) {
+public record MailStatus(Kind kind, Instant since, String detail, Instant until) {
+    public MailStatus(Kind kind, Instant since, String detail) {
+        this(kind, since, detail, null);
+    }
+
     public enum Kind {
         /** Marketing mail is sent, per topic choices. */
         RECEIVING,
@@ -37,9 +45,18 @@ public record MailStatus(Kind kind, Instant since, String detail) {
         return kind == Kind.UNSUBSCRIBED;
     }
 
-    /** The strongest address-wide stop of {@link SendPolicy} (the check's own precedence), in the person's terms. */
+    /** {@link #of(AddressState, ExpiryPolicy, Instant)} with nothing expiring. */
     public static MailStatus of(AddressState s) {
-        SendPolicy.Stop stop = SendPolicy.stop(s);
+        return of(s, ExpiryPolicy.NEVER, Instant.MIN);
+    }
+
+    /**
+     * The strongest address-wide stop of {@link SendPolicy} that still stands at {@code now} under
+     * {@code policy} (the check's own precedence and expiry), in the person's terms: a stop that
+     * expired is not shown, one that will expire says until when.
+     */
+    public static MailStatus of(AddressState s, ExpiryPolicy policy, Instant now) {
+        SendPolicy.Stop stop = SendPolicy.stop(s, policy, now);
         if (stop == null) {
             return new MailStatus(Kind.RECEIVING, null, null);
         }
@@ -50,10 +67,7 @@ public record MailStatus(Kind kind, Instant since, String detail) {
             case UNSUBSCRIBED_ALL -> Kind.UNSUBSCRIBED;
             case OPERATOR_HOLD -> Kind.HELD;
         };
-        return from(kind, stop.markIn(s));
-    }
-
-    private static MailStatus from(Kind kind, Mark m) {
-        return new MailStatus(kind, m.at(), m.detail());
+        Mark m = stop.markIn(s);
+        return new MailStatus(kind, m.at(), m.detail(), policy.until(stop, s));
     }
 }

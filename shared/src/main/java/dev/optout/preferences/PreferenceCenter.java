@@ -1,10 +1,12 @@
 package dev.optout.preferences;
 
+
 import dev.optout.address.EmailAddress;
 import dev.optout.pending.PendingChange;
 import dev.optout.pending.PendingChanges;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
+import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.Frequency;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
@@ -12,6 +14,7 @@ import dev.optout.suppression.StoreUnavailableException;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.topic.Topic;
 import dev.optout.topic.TopicCatalog;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +32,30 @@ public final class PreferenceCenter {
     private final SuppressionStore store;
     private final TopicCatalog catalog;
     private final PendingChanges pending;
+    /** What expires by policy, read as the check reads it: an expired stop is not shown and locks nothing. */
+    private final ExpiryPolicy expiry;
+    private final Clock clock;
 
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog) {
         this(store, catalog, PendingChanges.NONE);
     }
 
+    /** Nothing expires (the pending-changes applier only opts out). */
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending) {
+        this(store, catalog, pending, ExpiryPolicy.NEVER, Clock.systemUTC());
+    }
+
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, ExpiryPolicy expiry, Clock clock) {
         this.store = Objects.requireNonNull(store);
         this.catalog = Objects.requireNonNull(catalog);
         this.pending = Objects.requireNonNull(pending);
+        this.expiry = Objects.requireNonNull(expiry);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The person's mail status now: the check's precedence and expiry. */
+    private MailStatus status(AddressState state) {
+        return MailStatus.of(state, expiry, clock.instant());
     }
 
     public TopicCatalog catalog() {
@@ -55,7 +73,7 @@ public final class PreferenceCenter {
             topics.add(new Preferences.TopicChoice(t, SendPolicy.topicChosen(state, t), state.frequencyFor(t.id()),
                     state.topicFrequency().containsKey(t.id())));
         }
-        return new Preferences(address.masked(), MailStatus.of(state), topics,
+        return new Preferences(address.masked(), status(state), topics,
                 state.frequency() == null ? Frequency.IMMEDIATE : state.frequency(),
                 state.exists() ? store.history(address, HISTORY_SHOWN) : List.of(), state);
     }
@@ -63,10 +81,11 @@ public final class PreferenceCenter {
     /** The changes that turn {@code current} into what {@code update} asks for, in the order to apply them. */
     public List<Change> plan(AddressState current, PreferenceUpdate update, Provenance provenance) {
         List<Change> changes = new ArrayList<>();
-        MailStatus status = MailStatus.of(current);
+        MailStatus status = status(current);
         if (Boolean.TRUE.equals(update.receiveMarketing()) && !status.receiving()) {
             Change resubscribe = Change.resubscribeAll(provenance);
-            PreferenceException locked = PreferenceException.lockedOrNull(current, resubscribe);
+            // a stop expired by policy locks nothing: the check lets mail go already
+            PreferenceException locked = PreferenceException.lockedOrNull(expiry.standing(current, clock.instant()), resubscribe);
             if (locked != null) {
                 throw locked;
             }

@@ -98,7 +98,8 @@ public final class PreferenceJson {
      *  "history": [{"action": "UNSUBSCRIBE_ALL", "at": "...", "source": "PREFERENCE_CENTER"}, ...]}
      * </pre>
      * {@code reason} is one of UNSUBSCRIBED, COMPLAINED, SOFT_BOUNCED, BOUNCED (absent while
-     * receiving); {@code detail} (bounce subtype, complaint type) when known.
+     * receiving); {@code detail} (bounce subtype, complaint type) when known; {@code until} when the
+     * stop expires by policy (a bounce), after which mail may go again.
      */
     public static ObjectNode state(Preferences p, String language) {
         ObjectNode root = Json.MAPPER.createObjectNode();
@@ -114,6 +115,9 @@ public final class PreferenceJson {
             }
             if (s.detail() != null) {
                 status.put("detail", s.detail());
+            }
+            if (s.until() != null) {
+                status.put("until", s.until().toString());
             }
         }
         status.put("canResume", s.canResume());

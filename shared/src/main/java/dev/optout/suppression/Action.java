@@ -45,5 +45,14 @@ public enum Action {
      * rate, content). It suppresses no one and is not mirrored to SES ({@code evidence}: code,
      * receivingDomain, diagnosticCode). Written with {@link SuppressionStore#recordEvent}.
      */
-    SENDER_REJECTION
+    SENDER_REJECTION,
+    /**
+     * Not a change of state but a finding kept in the history: a stop that expires by policy
+     * ({@link ExpiryPolicy}: a hard bounce or a soft-bounce stop) expired, so mail may go again.
+     * The check already read the expiry without a write; the daily expiry sweep records it, once
+     * per stop and the time it counted from ({@code detail}: the stop; {@code evidence}: stop,
+     * countedFrom, expiredAt, policyDays, sesSuppressionList). Source {@link Source#POLICY}, effect
+     * RECORDED.
+     */
+    EXPIRED
 }

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param version         how many times the state was written (0 for an address never seen, or an item
  *                        written before versions were kept): a form carries the version it was drawn
  *                        from, and a save from an older one is stale
+ * @param hardBounceLast  the latest hard bounce while the hard bounce stands, when later than the mark (a
+ *                        bounce again renews it: {@link ExpiryPolicy} counts from it); {@code null}: the mark's time
  */
 public record AddressState(
         String key,
@@ -43,13 +45,22 @@ public record AddressState(
         Instant updatedAt,
         Mark forgotten,
         Mark operatorHold,
-        long version) {
+        long version,
+        Instant hardBounceLast) {
 
     public AddressState {
         topicOptOuts = Map.copyOf(topicOptOuts);
         topicOptIns = Map.copyOf(topicOptIns);
         topicFrequency = Map.copyOf(topicFrequency);
         softBounceTimes = List.copyOf(softBounceTimes);
+    }
+
+    public AddressState(String key, String address, Mark unsubscribedAll, Mark hardBounce, Mark softBounce, Mark complaint,
+                        Map<String, Mark> topicOptOuts, Map<String, Mark> topicOptIns, Map<String, Frequency> topicFrequency,
+                        Frequency frequency, List<Instant> softBounceTimes, Instant updatedAt, Mark forgotten, Mark operatorHold,
+                        long version) {
+        this(key, address, unsubscribedAll, hardBounce, softBounce, complaint, topicOptOuts, topicOptIns, topicFrequency,
+                frequency, softBounceTimes, updatedAt, forgotten, operatorHold, version, null);
     }
 
     public AddressState(String key, String address, Mark unsubscribedAll, Mark hardBounce, Mark softBounce, Mark complaint,

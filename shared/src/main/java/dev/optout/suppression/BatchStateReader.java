@@ -163,6 +163,7 @@ public final class BatchStateReader implements AutoCloseable {
                 case TOPIC_OPT_IN -> names.put("#in", TOPIC_OPT_IN + topic.id());
                 case TOPIC_FREQUENCY -> names.put("#tfreq", TOPIC_FREQUENCY + topic.id());
                 case SOFT_BOUNCE_TIMES -> names.put("#softTimes", SOFT_BOUNCE_TIMES);
+                case HARD_BOUNCE_LAST -> names.put("#hardLast", HARD_BOUNCE_LAST);
             }
         }
         return names;

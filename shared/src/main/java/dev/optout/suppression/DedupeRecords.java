@@ -31,6 +31,11 @@ public final class DedupeRecords {
                 .build();
     }
 
+    /** The key of the idempotency record of {@code idempotencyKey}. */
+    public static Map<String, AttributeValue> key(String idempotencyKey) {
+        return Map.of(PK, s(DEDUPE_PREFIX + sha256(idempotencyKey)), SK, s("D"));
+    }
+
     /** The digest a dedupe record is keyed by (URL-safe Base64, no padding): stored, so it never changes. */
     static String sha256(String text) {
         return Sha256.base64Url(Sha256.of(text));

@@ -10,12 +10,13 @@ import java.util.List;
  * time of the check: an expired stop lets mail go without a write.
  * <pre>
  * soft-bounce stop  expires softBounceStop after the later of the stop and the last soft bounce counted (default 7 days)
- * hard bounce       expires hardBounce after it was marked, for a re-test (default: never)
+ * hard bounce       expires hardBounce after the latest hard bounce while it stands, for a re-test (default: never)
  * complaint         never
  * opt-outs, holds   never (the person's own choice, an operator's hold)
  * </pre>
  * A soft bounce counted after the stop (mail went again and bounced) renews the stop from that
- * bounce, so an address that still bounces is held again at once.
+ * bounce, so an address that still bounces is held again at once; a hard bounce again (the re-test
+ * bounced) renews a hard bounce the same way.
  *
  * @param softBounceStop how long a soft-bounce stop stands; {@code null}: never expires
  * @param hardBounce     how long a hard bounce stands; {@code null}: never expires
@@ -44,15 +45,55 @@ public record ExpiryPolicy(Duration softBounceStop, Duration hardBounce) {
 
     /** When {@code stop}, as set in {@code state}, expires; {@code null}: never (or not set). */
     public Instant until(SendPolicy.Stop stop, AddressState state) {
+        Duration after = duration(stop);
+        Instant from = countsFrom(stop, state);
+        return after == null || from == null ? null : from.plus(after);
+    }
+
+    /** How long {@code stop} stands under this policy; {@code null}: never expires. */
+    public Duration duration(SendPolicy.Stop stop) {
+        return switch (stop) {
+            case SOFT_BOUNCE -> softBounceStop;
+            case HARD_BOUNCE -> hardBounce;
+            case COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD -> null;
+        };
+    }
+
+    /**
+     * The time {@code stop}'s expiry counts from, whatever the policy: the later of the stop and
+     * the last soft bounce counted for a soft-bounce stop, the latest hard bounce while it stands
+     * for a hard bounce; {@code null} for a stop that is not set or never expires by its kind. The
+     * store indexes stops by its day, for the expiry sweep.
+     */
+    public static Instant countsFrom(SendPolicy.Stop stop, AddressState state) {
         Mark mark = stop.markIn(state);
         if (mark == null) {
             return null;
         }
         return switch (stop) {
-            case SOFT_BOUNCE -> softBounceStop == null ? null : latest(mark.at(), state.softBounceTimes()).plus(softBounceStop);
-            case HARD_BOUNCE -> hardBounce == null ? null : mark.at().plus(hardBounce);
+            case SOFT_BOUNCE -> latest(mark.at(), state.softBounceTimes());
+            case HARD_BOUNCE -> state.hardBounceLast() == null ? mark.at() : latest(mark.at(), List.of(state.hardBounceLast()));
             case COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD -> null;
         };
+    }
+
+    /** The stops that can expire by policy, whatever it says. */
+    public static final List<SendPolicy.Stop> EXPIRING = List.of(SendPolicy.Stop.HARD_BOUNCE, SendPolicy.Stop.SOFT_BOUNCE);
+
+    /**
+     * {@code state} as it stands at {@code now}: the stops expired under this policy left out (what
+     * the pages show and lock on, as the check decides). Everything else as it is.
+     */
+    public AddressState standing(AddressState state, Instant now) {
+        boolean hard = state.hardBounce() != null && !stands(SendPolicy.Stop.HARD_BOUNCE, state, now);
+        boolean soft = state.softBounce() != null && !stands(SendPolicy.Stop.SOFT_BOUNCE, state, now);
+        if (!hard && !soft) {
+            return state;
+        }
+        return new AddressState(state.key(), state.address(), state.unsubscribedAll(), hard ? null : state.hardBounce(),
+                soft ? null : state.softBounce(), state.complaint(), state.topicOptOuts(), state.topicOptIns(), state.topicFrequency(),
+                state.frequency(), state.softBounceTimes(), state.updatedAt(), state.forgotten(), state.operatorHold(), state.version(),
+                hard ? null : state.hardBounceLast());
     }
 
     /** Whether {@code stop} is set in {@code state} and still stands at {@code now}. */

@@ -69,7 +69,9 @@ public final class SendPolicy {
     public enum Reads {
         HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, UNSUBSCRIBED_ALL, OPERATOR_HOLD, FREQUENCY, TOPIC_OPT_OUT, TOPIC_OPT_IN, TOPIC_FREQUENCY,
         /** The soft bounces counted: a soft bounce after a soft-bounce stop renews it ({@link ExpiryPolicy}). */
-        SOFT_BOUNCE_TIMES
+        SOFT_BOUNCE_TIMES,
+        /** The latest hard bounce while one stands: a hard bounce again renews it ({@link ExpiryPolicy}). */
+        HARD_BOUNCE_LAST
     }
 
     /** The strongest address-wide stop set in {@code state}, or {@code null} while marketing mail may flow. */

@@ -36,5 +36,11 @@ public enum Source {
      * A double opt-in the person confirmed: asked for on a signup form or through the subscribe API,
      * then confirmed with the form behind the link mailed to the address.
      */
-    CONFIRMED_OPT_IN
+    CONFIRMED_OPT_IN,
+    /**
+     * The sender's own expiry policy (the template's expiry parameters), applied by the daily
+     * expiry sweep: it only records that a stop expired ({@link Action#EXPIRED}); the consent model
+     * gives it an operator's authority.
+     */
+    POLICY
 }

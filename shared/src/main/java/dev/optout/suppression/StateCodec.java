@@ -10,6 +10,8 @@ import dev.optout.consent.Slot;
 import dev.optout.consent.Slot.Kind;
 import dev.optout.consent.Value;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ver          N  moved by every write of the state: the version a form was drawn from
  * addr, createdAt, updatedAt
  * unsub, hold, hardBounce, softBounce, complaint, forgotten, O#t, I#t, F#t, freq: derived
+ * hardBounceLast S  derived: the latest hard bounce while one stands, when later than the flag's mark
+ * xDay         S  derived: the day (UTC) of the latest time a set stop that can expire (hard bounce,
+ *                 soft-bounce stop) counts its expiry from: the sparse index the expiry sweep queries
  * </pre>
  *
  * An item written before the model has no {@code slots}: its flat attributes are read into slots
@@ -119,14 +124,41 @@ public final class StateCodec {
             item.put(COUNTS_CLEARED, s(state.countsClearedAt().toString()));
         }
         derive(item, before, state);
+        Instant expiryFrom = expiryCountsFrom(decodeState(addressKey, item));
+        if (expiryFrom != null) {
+            item.put(EXPIRY_DAY, s(LocalDate.ofInstant(expiryFrom, ZoneOffset.UTC).toString()));
+        }
         return item;
+    }
+
+    /**
+     * The sparse expiry index's time: the latest time a stop that can expire (a hard bounce, a
+     * soft-bounce stop) counts its expiry from, read from the flat attributes as the check reads
+     * them; {@code null} when none is set. The latest, so that a stop set after another expired
+     * (a re-test that bounced softly after a hard bounce expired) is found when it is due; the
+     * sweep judges every stop of the item when it visits it, and records each expiry once.
+     */
+    static Instant expiryCountsFrom(AddressState derived) {
+        Instant latest = null;
+        for (SendPolicy.Stop stop : ExpiryPolicy.EXPIRING) {
+            Instant from = ExpiryPolicy.countsFrom(stop, derived);
+            if (from != null && (latest == null || from.isAfter(latest))) {
+                latest = from;
+            }
+        }
+        return latest;
     }
 
     /** The flat attributes of {@link AddressState}, derived from the slots. */
     private static void derive(Map<String, AttributeValue> item, Map<String, AttributeValue> before, ConsentState state) {
         flag(item, before, UNSUBSCRIBED_ALL, stop(state, Slot.all(Kind.PERSON_CHOICE)));
         flag(item, before, OPERATOR_HOLD, stop(state, Slot.all(Kind.OPERATOR_HOLD)));
-        flag(item, before, HARD_BOUNCE, stop(state, Slot.all(Kind.HARD_BOUNCE)));
+        Entry hard = stop(state, Slot.all(Kind.HARD_BOUNCE));
+        flag(item, before, HARD_BOUNCE, hard);
+        if (hard != null && hard.mark().at().isAfter(hard.since())) {
+            // a bounce again while it stands: the flag keeps the first, the expiry counts from the latest
+            item.put(HARD_BOUNCE_LAST, s(hard.mark().at().toString()));
+        }
         flag(item, before, SOFT_BOUNCE, stop(state, Slot.all(Kind.SOFT_BOUNCE_STOP)));
         flag(item, before, COMPLAINT, stop(state, Slot.all(Kind.COMPLAINT)));
         flag(item, before, FORGOTTEN, stop(state, Slot.all(Kind.FORGOTTEN)));
@@ -188,7 +220,8 @@ public final class StateCodec {
     }
 
     private static final Set<String> OWNED = Set.of(PK, SK, ADDRESS, CREATED_AT, UPDATED_AT, VERSION, SLOTS, SOFT_BOUNCE_TIMES,
-            COUNTS_CLEARED, OUTBOX, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, SOFT_BOUNCE, COMPLAINT, FORGOTTEN, FREQUENCY);
+            COUNTS_CLEARED, OUTBOX, UNSUBSCRIBED_ALL, OPERATOR_HOLD, HARD_BOUNCE, HARD_BOUNCE_LAST, SOFT_BOUNCE, COMPLAINT, FORGOTTEN,
+            FREQUENCY, EXPIRY_DAY);
 
     /** One element per counted bounce: equal times stay distinct ({@code time#n}, n counting equal times). */
     static List<String> softBounceEntries(List<Instant> sorted) {

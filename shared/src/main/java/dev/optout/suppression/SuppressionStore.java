@@ -322,8 +322,90 @@ public final class SuppressionStore {
         return readKey(addressKeys.keyOf(address));
     }
 
-    private AddressState readKey(String key) {
+    /** The full current state of the address whose table key this is (strongly consistent). */
+    public AddressState readKey(String key) {
         return decodeState(key, writer.read(key, "a read"));
+    }
+
+    /**
+     * The address keys of the state items whose strongest stop that can expire counts its expiry
+     * from {@code day} (UTC), from the sparse index {@link TableLayout#STOP_EXPIRY_INDEX}. The index
+     * is eventually consistent: read each state again before judging it.
+     */
+    public List<String> keysWithExpiryDay(java.time.LocalDate day) {
+        List<String> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        try {
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = dynamo.query(r -> r.tableName(tableName).indexName(STOP_EXPIRY_INDEX)
+                        .keyConditionExpression("#day = :day").expressionAttributeNames(Map.of("#day", EXPIRY_DAY))
+                        .expressionAttributeValues(Map.of(":day", s(day.toString()))).exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    String pk = item.get(PK).s();
+                    if (pk.startsWith(ADDRESS_PREFIX) && STATE_SK.equals(item.get(SK).s())) {
+                        keys.add(pk.substring(ADDRESS_PREFIX.length()));
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table's " + STOP_EXPIRY_INDEX + " index unavailable: " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    /** Whether a change with this idempotency key was already written (its record has not expired yet). */
+    public boolean written(String idempotencyKey) {
+        try {
+            return dynamo.getItem(r -> r.tableName(tableName).key(DedupeRecords.key(idempotencyKey)).consistentRead(true)
+                    .projectionExpression("#pk").expressionAttributeNames(Map.of("#pk", PK))).hasItem();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for an idempotency read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the history of the address whose key this is holds an entry of {@code action} whose
+     * evidence has every entry of {@code evidence} (strongly consistent; the history is kept for
+     * good, unlike the idempotency records).
+     */
+    public boolean historyHas(String key, Action action, Map<String, String> evidence) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", PK, "#sk", SK, "#action", "action", "#ev", "evidence"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(ADDRESS_PREFIX + key), ":h", s(HISTORY_PREFIX),
+                ":action", s(action.name())));
+        StringBuilder filter = new StringBuilder("#action = :action");
+        int i = 0;
+        for (Map.Entry<String, String> e : evidence.entrySet()) {
+            names.put("#e" + i, e.getKey());
+            values.put(":e" + i, s(e.getValue()));
+            filter.append(" AND #ev.#e").append(i).append(" = :e").append(i);
+            i++;
+        }
+        try {
+            for (QueryResponse page : dynamo.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :h)").filterExpression(filter.toString())
+                    .projectionExpression("#sk").expressionAttributeNames(names).expressionAttributeValues(values))) {
+                if (!page.items().isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("suppression table unavailable for a history read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records a finding about the address whose key this is through the consent model (the history
+     * item and the state as read, on the condition that its version is still {@code expectedVersion}),
+     * at most once for the change's idempotency key.
+     *
+     * @throws StaleStateException the state changed since it was read at {@code expectedVersion}: judge it again
+     */
+    public ApplyResult recordFinding(String key, Change change, long expectedVersion) {
+        return writer.write(new ConsentWriter.Write(Objects.requireNonNull(key), null, List.of(change), change.idempotencyKey(),
+                expectedVersion, false)).result();
     }
 
     /**

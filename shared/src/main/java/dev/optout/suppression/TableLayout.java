@@ -49,6 +49,19 @@ public final class TableLayout {
     public static final String OPERATOR_HOLD = "hold";
     public static final String HARD_BOUNCE = "hardBounce";
     public static final String SOFT_BOUNCE = "softBounce";
+    /**
+     * The latest hard bounce while the hard bounce stands, when later than the flag's mark (which
+     * keeps the bounce that began it): a bounce again renews a hard bounce that expires by policy.
+     */
+    public static final String HARD_BOUNCE_LAST = "hardBounceLast";
+    /**
+     * The day (UTC, {@code yyyy-MM-dd}) of the latest time a set stop that can expire (a hard
+     * bounce, a soft-bounce stop) counts its expiry from ({@link ExpiryPolicy#countsFrom}): the key
+     * of the sparse index {@link #STOP_EXPIRY_INDEX}, written only while such a stop is set.
+     */
+    public static final String EXPIRY_DAY = "xDay";
+    /** The sparse index (keys only) of state items by {@link #EXPIRY_DAY} (template.yaml), for the expiry sweep. */
+    public static final String STOP_EXPIRY_INDEX = "StopExpiry";
     public static final String COMPLAINT = "complaint";
     /**
      * The soft bounces counted towards the threshold: a string set with one element per bounce,
@@ -148,6 +161,7 @@ public final class TableLayout {
                 mark(item.get(COMPLAINT)), optOuts, optIns, frequencies,
                 item.get(FREQUENCY) == null ? null : Frequency.parseOrNull(item.get(FREQUENCY).s()),
                 softTimes, updated == null ? Instant.EPOCH : Instant.parse(updated.s()), mark(item.get(FORGOTTEN)), mark(item.get(OPERATOR_HOLD)),
-                item.get(VERSION) == null ? 0 : Long.parseLong(item.get(VERSION).n()));
+                item.get(VERSION) == null ? 0 : Long.parseLong(item.get(VERSION).n()),
+                item.get(HARD_BOUNCE_LAST) == null ? null : Instant.parse(item.get(HARD_BOUNCE_LAST).s()));
     }
 }

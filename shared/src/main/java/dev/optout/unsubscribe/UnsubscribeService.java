@@ -6,6 +6,7 @@ import dev.optout.preferences.MailStatus;
 import dev.optout.preferences.PreferenceException;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.Change;
+import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.Mark;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
@@ -72,22 +73,29 @@ public final class UnsubscribeService {
     private final SuppressionStore store;
     private final PendingChanges pending;
     private final Clock clock;
+    /** What expires by policy, read as the check reads it: an expired stop is not shown and locks nothing. */
+    private final ExpiryPolicy expiry;
 
     public UnsubscribeService(SuppressionStore store, Clock clock) {
         this(store, PendingChanges.NONE, clock);
     }
 
     public UnsubscribeService(SuppressionStore store, PendingChanges pending, Clock clock) {
+        this(store, pending, clock, ExpiryPolicy.NEVER);
+    }
+
+    public UnsubscribeService(SuppressionStore store, PendingChanges pending, Clock clock, ExpiryPolicy expiry) {
         this.store = Objects.requireNonNull(store);
         this.pending = Objects.requireNonNull(pending);
         this.clock = Objects.requireNonNull(clock);
+        this.expiry = Objects.requireNonNull(expiry);
     }
 
     /** Reads only: never changes anything (GET requests use this). */
     public Status status(LinkToken token) {
         AddressState state = store.read(token.address());
         return new Status(state.unsubscribedAll(), token.topic() == null ? null : state.topicOptOuts().get(token.topic()),
-                MailStatus.of(state));
+                MailStatus.of(state, expiry, clock.instant()));
     }
 
     /**
@@ -132,13 +140,14 @@ public final class UnsubscribeService {
         Provenance p = provenance(token, Source.UNSUBSCRIBE_PAGE);
         Change change = dev.optout.optin.OptInEvidence.attach(
                 scope == Scope.ALL ? Change.resubscribeAll(p) : Change.subscribeTopic(token.topic(), p), evidence);
-        PreferenceException locked = PreferenceException.lockedOrNull(state, change);
+        // a stop expired by policy locks nothing: the check lets mail go already
+        PreferenceException locked = PreferenceException.lockedOrNull(expiry.standing(state, clock.instant()), change);
         if (locked != null) {
             throw locked;
         }
         store.apply(token.address(), change);
         // the person's RESUBSCRIBE_ALL lifts their own opt-out only; a topic choice changes no address-wide stop
-        MailStatus before = MailStatus.of(state);
+        MailStatus before = MailStatus.of(state, expiry, clock.instant());
         MailStatus after = scope == Scope.ALL && before.kind() == MailStatus.Kind.UNSUBSCRIBED
                 ? new MailStatus(MailStatus.Kind.RECEIVING, null, null) : before;
         return new Outcome(scope, p.at(), false, after);

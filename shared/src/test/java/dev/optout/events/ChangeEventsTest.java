@@ -133,6 +133,16 @@ class ChangeEventsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"HARD_BOUNCE, HARD_BOUNCE_EXPIRED", "SOFT_BOUNCE, SOFT_BOUNCE_STOP_EXPIRED"})
+    void aStopThatExpiredByPolicyIsALift(String stop, String reason) {
+        ChangeEvent e = ChangeEvents.fromHistory(history("EXPIRED", "POLICY", null, Map.of("stop", stop, "policyDays", "30")),
+                "ana@example.com").orElseThrow();
+        assertThat(e.kind()).isEqualTo(ChangeKind.SUPPRESSION_LIFTED);
+        assertThat(e.reason()).isEqualTo(reason);
+        assertThat(e.source()).isEqualTo("POLICY");
+    }
+
+    @ParameterizedTest
     @CsvSource({"SOFT_BOUNCE, SES_BOUNCE", "DELIVERY, SES_DELIVERY", "SENT_WHILE_SUPPRESSED, SES_SEND", "SENDER_REJECTION, SES_BOUNCE"})
     void countsAndFindingsChangeNoMarkAndAreNotPublished(String action, String src) {
         assertThat(ChangeEvents.fromHistory(history(action, src, null, Map.of()), "ana@example.com")).isEmpty();

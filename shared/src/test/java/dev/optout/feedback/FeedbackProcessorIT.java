@@ -15,6 +15,9 @@ import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Decision;
+import dev.optout.suppression.BatchStateReader;
+import dev.optout.suppression.Deadline;
+import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
@@ -242,6 +245,83 @@ class FeedbackProcessorIT {
                 + "\"bouncedRecipients\":[{\"emailAddress\":\"" + address + "\",\"status\":\"" + status + "\",\"action\":\"failed\","
                 + "\"diagnosticCode\":\"" + diagnostic + "\"}],\"timestamp\":\"2026-03-02T00:00:00Z\",\"feedbackId\":\"" + feedbackId + "\"},"
                 + "\"mail\":{\"messageId\":\"m-" + feedbackId + "\",\"destination\":[\"" + address + "\"]}}";
+    }
+
+    private static String hardBounceAt(String address, String feedbackId, Instant at) {
+        return permanentBounce(address, feedbackId, "5.1.1", "smtp; 550 5.1.1 user unknown").replace("2026-03-02T00:00:00Z", at.toString());
+    }
+
+    /** The check's own read: the projection BatchStateReader asks for, not the whole item. */
+    private Decision check(String address, ExpiryPolicy policy, Instant now) {
+        String key = KEYS.keyOf(addr(address));
+        try (BatchStateReader reader = new BatchStateReader(store.client(), store.tableName(), 1)) {
+            AddressState projected = reader.read(List.of(key), catalog.require("newsletter"),
+                    Deadline.after(Duration.ofSeconds(10), Clock.systemUTC())).get(key);
+            return SendPolicy.decide(projected, catalog.require("newsletter"), policy, now);
+        }
+    }
+
+    @Test
+    void aHardBounceAgainAfterItExpiredRenewsTheStopFromTheNewBounce() {
+        String a = "retest@example.com";
+        Instant t0 = Instant.parse("2026-03-02T00:00:00Z");
+        ExpiryPolicy thirtyDays = ExpiryPolicy.ofDays(7, 30);
+        process(hardBounceAt(a, "first", t0));
+        assertThat(check(a, thirtyDays, t0.plus(Duration.ofDays(29))).until()).isEqualTo(t0.plus(Duration.ofDays(30)));
+
+        Instant retest = t0.plus(Duration.ofDays(31));
+        assertThat(check(a, thirtyDays, retest).allowed()).as("expired: the re-test may go").isTrue();
+
+        FeedbackOutcome again = process(hardBounceAt(a, "retest", retest));
+
+        assertThat(again.applied(Action.HARD_BOUNCE)).as("the feedback path does not skip an address already marked").isEqualTo(1);
+        Decision blocked = check(a, thirtyDays, retest.plus(Duration.ofHours(1)));
+        assertThat(blocked.reason()).isEqualTo(BlockReason.BOUNCED);
+        assertThat(blocked.since()).as("the stop's run began with the first bounce").isEqualTo(t0);
+        assertThat(blocked.until()).isEqualTo(t0.plus(Duration.ofDays(61)));
+        assertThat(SendPolicy.decide(store.read(addr(a)), catalog.require("newsletter"), thirtyDays, retest).until())
+                .as("the full read agrees with the check's projection").isEqualTo(t0.plus(Duration.ofDays(61)));
+        assertThat(check(a, thirtyDays, t0.plus(Duration.ofDays(62))).allowed()).isTrue();
+        assertThat(store.history(addr(a), 1).get(0).action()).isEqualTo(Action.HARD_BOUNCE);
+    }
+
+    private static String onAccountSuppressionList(String address, String feedbackId, Instant at) {
+        return "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"OnAccountSuppressionList\","
+                + "\"bouncedRecipients\":[{\"emailAddress\":\"" + address + "\",\"action\":\"failed\",\"status\":\"5.1.1\","
+                + "\"diagnosticCode\":\"Amazon SES did not send the message to this address because it is on the suppression list for your account.\"}],"
+                + "\"timestamp\":\"" + at + "\",\"feedbackId\":\"" + feedbackId + "\"},"
+                + "\"mail\":{\"messageId\":\"m-" + feedbackId + "\",\"destination\":[\"" + address + "\"]}}";
+    }
+
+    @Test
+    void sesRefusingFromItsOwnListAfterTheExpiryRenewsNothingSoTheRetestStillGoes() {
+        String a = "mirrored.retest@example.com";
+        Instant t0 = Instant.parse("2026-03-02T00:00:00Z");
+        ExpiryPolicy thirtyDays = ExpiryPolicy.ofDays(7, 30);
+        process(hardBounceAt(a, "first", t0));
+        Instant afterExpiry = t0.plus(Duration.ofDays(30)).plus(Duration.ofHours(2)); // before the night's sweep
+
+        FeedbackOutcome refused = process(onAccountSuppressionList(a, "ses-refused", afterExpiry));
+
+        assertThat(refused.effects()).extracting(FeedbackOutcome.Effect::mirrored).containsExactly(false);
+        assertThat(check(a, thirtyDays, afterExpiry.plus(Duration.ofHours(1))).allowed())
+                .as("SES's refusal is no re-test: the hard bounce stays expired").isTrue();
+        HistoryEvent kept = store.history(addr(a), 1).get(0);
+        assertThat(kept.action()).isEqualTo(Action.HARD_BOUNCE);
+        assertThat(kept.evidence()).containsEntry("sesAccountSuppressed", "true")
+                .hasEntrySatisfying("outcome", o -> assertThat(o).startsWith("not applied: SES did not send"));
+        assertThat(process(onAccountSuppressionList(a, "ses-refused", afterExpiry)).effects())
+                .extracting(FeedbackOutcome.Effect::result).containsExactly(ApplyResult.DUPLICATE);
+    }
+
+    @Test
+    void aHardBounceOlderThanTheStandingOneDoesNotRenewIt() {
+        String a = "late@example.com";
+        Instant t0 = Instant.parse("2026-03-02T00:00:00Z");
+        process(hardBounceAt(a, "newer", t0));
+        process(hardBounceAt(a, "older", t0.minus(Duration.ofDays(3))));
+
+        assertThat(check(a, ExpiryPolicy.ofDays(7, 30), t0).until()).isEqualTo(t0.plus(Duration.ofDays(30)));
     }
 
     @Test

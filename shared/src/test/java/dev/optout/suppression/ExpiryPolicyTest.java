@@ -56,6 +56,17 @@ class ExpiryPolicyTest {
     }
 
     @Test
+    void aHardBounceAgainRenewsItFromTheLatestBounceWhileSinceStays() {
+        Instant retested = STOPPED.plus(Duration.ofDays(31));
+        AddressState s = new AddressState("k", null, null, mark(STOPPED, Source.SES_BOUNCE), null, null, Map.of(), Map.of(), Map.of(),
+                null, List.of(), retested, null, null, 2, retested);
+        ExpiryPolicy thirty = ExpiryPolicy.ofDays(7, 30);
+        assertThat(SendPolicy.decide(s, NEWSLETTER, thirty, retested))
+                .isEqualTo(Decision.block(BlockReason.BOUNCED, STOPPED, retested.plus(Duration.ofDays(30))));
+        assertThat(SendPolicy.decide(s, NEWSLETTER, thirty, retested.plus(Duration.ofDays(30))).allowed()).isTrue();
+    }
+
+    @Test
     void complaintsAndOptOutsNeverExpireWhateverThePolicy() {
         ExpiryPolicy shortest = ExpiryPolicy.ofDays(1, 1);
         Instant later = STOPPED.plus(Duration.ofDays(3650));

@@ -131,7 +131,8 @@ class SendPolicyTest {
                 reads.contains(SendPolicy.Reads.TOPIC_FREQUENCY) ? only(s.topicFrequency(), topic) : Map.of(),
                 reads.contains(SendPolicy.Reads.FREQUENCY) ? s.frequency() : null,
                 reads.contains(SendPolicy.Reads.SOFT_BOUNCE_TIMES) ? s.softBounceTimes() : List.of(), s.updatedAt(), null,
-                reads.contains(SendPolicy.Reads.OPERATOR_HOLD) ? s.operatorHold() : null, 0);
+                reads.contains(SendPolicy.Reads.OPERATOR_HOLD) ? s.operatorHold() : null, 0,
+                reads.contains(SendPolicy.Reads.HARD_BOUNCE_LAST) ? s.hardBounceLast() : null);
     }
 
     private static <V> Map<String, V> only(Map<String, V> perTopic, Topic topic) {

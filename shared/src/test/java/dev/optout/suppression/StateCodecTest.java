@@ -148,4 +148,27 @@ class StateCodecTest {
         assertThat(read.version()).isEqualTo(3);
         assertThat(StateCodec.consent(null)).isEqualTo(ConsentState.EMPTY);
     }
+    @Test
+    void theExpiryIndexDayIsTheLatestTimeAStopThatCanExpireCountsFromAndGoesWithTheStops() {
+        TreeMap<Slot, Entry> slots = new TreeMap<>();
+        // a hard bounce at T, bounced again a day later (since stays T); a soft-bounce stop at T+3h with soft bounces up to T+5h
+        slots.put(Slot.all(Kind.HARD_BOUNCE), entry(Value.STOP, null, Source.SES_BOUNCE, 86_400, 0, null, "General"));
+        slots.put(Slot.all(Kind.SOFT_BOUNCE_STOP), entry(Value.STOP, null, Source.SES_BOUNCE, 3 * 3600, 3 * 3600, null, null));
+        ConsentState both = new ConsentState(slots, List.of(T.plusSeconds(5 * 3600)), null, 3);
+
+        Map<String, AttributeValue> item = StateCodec.encode("k1", null, both, ANA, NOW, 4);
+
+        assertThat(item.get(TableLayout.HARD_BOUNCE).m().get("at").s()).as("the flag keeps the first bounce").isEqualTo(T.toString());
+        assertThat(item.get(TableLayout.HARD_BOUNCE_LAST).s()).isEqualTo(T.plusSeconds(86_400).toString());
+        assertThat(item.get(TableLayout.EXPIRY_DAY).s()).as("the renewed hard bounce's day, the latest").isEqualTo("2026-11-02");
+
+        TreeMap<Slot, Entry> lifted = new TreeMap<>(slots);
+        lifted.put(Slot.all(Kind.HARD_BOUNCE), entry(Value.GO, null, Source.OPERATOR, 90_000, 90_000, null, null));
+        lifted.put(Slot.all(Kind.SOFT_BOUNCE_STOP), entry(Value.GO, null, Source.OPERATOR, 90_000, 90_000, null, null));
+        Map<String, AttributeValue> after = StateCodec.encode("k1", item, new ConsentState(lifted, List.of(), T.plusSeconds(90_000), 4),
+                null, NOW, 5);
+
+        assertThat(after).as("lifted: out of the sparse index").doesNotContainKeys(TableLayout.EXPIRY_DAY, TableLayout.HARD_BOUNCE_LAST,
+                TableLayout.HARD_BOUNCE, TableLayout.SOFT_BOUNCE);
+    }
 }

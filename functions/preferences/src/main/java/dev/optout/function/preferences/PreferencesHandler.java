@@ -92,7 +92,7 @@ public final class PreferencesHandler implements RequestStreamHandler {
      * every answer: the table gets the user-facing call budget ({@link Wiring#withUserFacingBudget}).
      */
     public PreferencesHandler(Wiring w) {
-        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges()), w.addressKeys(),
+        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges(), w.expiryPolicy(), w.clock()), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES),
                 OptInEvidence.IpRetention.fromSettings(w.settings()), dev.optout.web.Brand.fromSettings(w.settings()));
         String topic = w.topics().all().get(0).id();

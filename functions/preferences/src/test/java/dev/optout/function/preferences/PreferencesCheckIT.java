@@ -47,8 +47,11 @@ class PreferencesCheckIT {
     private PreferencesHandler handler;
     private FormTokens formTokens;
 
+    private LocalAws aws;
+
     @BeforeEach
     void deploy(LocalAws aws) {
+        this.aws = aws;
         Map<String, String> env = SampleLinks.functionEnvironment(aws);
         wiring = new Wiring(Settings.of(env)); // the test's own reads and writes, as the admin
         // each function as itself, with its role from template.yaml
@@ -142,6 +145,48 @@ class PreferencesCheckIT {
         CheckResult r = checkOne("newsletter", "siti@example.com");
         assertThat(r.allowed()).isFalse();
         assertThat(r.reason()).isEqualTo(BlockReason.BOUNCED);
+    }
+
+    private APIGatewayV2HTTPResponse page(String token, String language) {
+        APIGatewayV2HTTPEvent e = Fixture.onToken(Fixture.event("get-html.json"), token);
+        e.getHeaders().put("accept-language", language);
+        return handler.handleRequest(e, null);
+    }
+
+    @Test
+    void aBounceThatWillExpireSaysUntilWhenInBothLanguages() {
+        String token = linkFor("rina@example.com");
+        EmailAddress rina = AddressParser.parseOrNull("rina@example.com");
+        Instant stopped = Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        wiring.store().apply(rina, Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "Transient/MailboxFull",
+                Provenance.of(Source.SES_BOUNCE, stopped)));
+        Instant until = stopped.plus(Duration.ofDays(7)); // the template's default SoftBounceStopExpiryDays
+
+        String en = page(token, "en").getBody();
+        assertThat(en).contains("could not be delivered").contains("We will try sending to this address again from")
+                .contains("datetime=\"" + until + "\"");
+        assertThat(page(token, "id").getBody()).contains("Kami akan mencoba mengirim ke alamat ini lagi mulai");
+        String json = handler.handleRequest(Fixture.onToken(Fixture.event("get-json.json"), token), null).getBody();
+        assertThat(json).contains("\"reason\":\"SOFT_BOUNCED\"").contains("\"until\":\"" + until + "\"");
+    }
+
+    @Test
+    void aBounceThatExpiredIsNotShownAsStandingAndLocksNothing() {
+        Map<String, String> env = new java.util.HashMap<>(SampleLinks.functionEnvironment(aws));
+        env.put(Settings.HARD_BOUNCE_EXPIRY_DAYS, "30");
+        handler = new PreferencesHandler(new Wiring(Settings.of(FunctionRole.environment(aws, "PreferencesFunction", env))));
+        String token = linkFor("tono@example.com");
+        EmailAddress tono = AddressParser.parseOrNull("tono@example.com");
+        wiring.store().apply(tono, Change.withDetail(Action.HARD_BOUNCE, "General",
+                Provenance.of(Source.SES_BOUNCE, Instant.now().minus(Duration.ofDays(31)))));
+
+        String en = page(token, "en").getBody();
+        assertThat(en).doesNotContain("bounced").doesNotContain("We will try sending");
+        assertThat(put(token, "{\"receiveMarketing\":false}").getStatusCode()).isEqualTo(200);
+        assertThat(page(token, "en").getBody()).contains("You unsubscribed from all our marketing emails.").doesNotContain("bounced");
+        assertThat(post(token, "lang=en&action=resubscribe").getStatusCode())
+                .as("an expired bounce locks nothing: the person's own opt-out is theirs to lift").isEqualTo(200);
+        assertThat(wiring.store().read(tono).unsubscribedAll()).isNull();
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
      * every answer: the table gets the user-facing call budget ({@link Wiring#withUserFacingBudget}).
      */
     public UnsubscribeHandler(Wiring w) {
-        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock()),
+        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new UnsubscribeService(w.store(), w.pendingChanges(), w.clock(), w.expiryPolicy()),
                 w.addressKeys(), w.topics(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), EventLog.stdout(Metrics.UNSUBSCRIBE),
                 OptInEvidence.IpRetention.fromSettings(w.settings()), dev.optout.web.Brand.fromSettings(w.settings()));

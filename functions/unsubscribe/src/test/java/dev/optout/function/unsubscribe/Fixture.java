@@ -69,7 +69,7 @@ final class Fixture {
     UnsubscribeHandler handler(Instant now, SuppressionStore store, PendingChanges pending) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return new UnsubscribeHandler(new TokenOpener(KEYS, TokenOpener.DEFAULT_LIFETIME, clock), FORM_TOKENS,
-                new UnsubscribeService(store, pending, clock), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
+                new UnsubscribeService(store, pending, clock, dev.optout.suppression.ExpiryPolicy.DEFAULT), ADDRESS_KEYS, TopicCatalog.bundled(), BASE_URL, Language.EN,
                 new EventLog("unsubscribe", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 

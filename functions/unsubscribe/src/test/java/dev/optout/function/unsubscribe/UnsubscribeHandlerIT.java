@@ -319,6 +319,25 @@ class UnsubscribeHandlerIT {
     }
 
     @Test
+    void aSoftBounceStopSaysUntilWhenInBothLanguagesAndIsGoneOnceExpired() {
+        f.store.apply(ANA, dev.optout.suppression.Change.withDetail(Action.SOFT_BOUNCE_SUPPRESS, "Transient/MailboxFull",
+                dev.optout.suppression.Provenance.of(Source.SES_BOUNCE, NOW.minus(java.time.Duration.ofDays(2)))));
+        Instant until = NOW.plus(java.time.Duration.ofDays(5)); // 7 days, the default SoftBounceStopExpiryDays
+        APIGatewayV2HTTPEvent get = Fixture.event("get.json");
+        get.setHeaders(new java.util.HashMap<>(get.getHeaders()));
+
+        String id = f.handler().handleRequest(get, null).getBody();
+        get.getHeaders().put("accept-language", "en");
+        String en = f.handler().handleRequest(get, null).getBody();
+        String later = f.handler(until.plusSeconds(1)).handleRequest(get, null).getBody();
+
+        assertThat(id).contains("Kami akan mencoba mengirim ke alamat ini lagi mulai", "datetime=\"" + until + "\"");
+        assertThat(en).contains("could not be delivered", "We will try sending to this address again from",
+                "datetime=\"" + until + "\"");
+        assertThat(later).as("expired: not shown as standing").doesNotContain("could not be delivered", "We will try sending");
+    }
+
+    @Test
     void aTopicChosenAgainWhileUnsubscribedFromAllSaysNoMailComesYet() {
         String token = Fixture.tokenOf(Fixture.event("get.json"));
         f.handler().handleRequest(Fixture.pagePost(token, "lang=en&action=unsubscribe-topic"), null);
