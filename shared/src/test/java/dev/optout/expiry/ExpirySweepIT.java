@@ -14,6 +14,7 @@ import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The daily expiry sweep over the real table (moto) and its sparse index: stops seeded at several ages. */
 @ExtendWith(LocalAwsExtension.class)
 class ExpirySweepIT {
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final Instant NOW = Instant.parse("2026-12-03T06:00:00Z");
     /** Soft-bounce stops for 7 days, hard bounces for 30 (a re-test). */
     private static final ExpiryPolicy POLICY = ExpiryPolicy.ofDays(7, 30);
@@ -39,7 +39,7 @@ class ExpirySweepIT {
 
     @BeforeEach
     void freshTable(LocalAws aws) {
-        store = new SuppressionStore(aws.dynamoDb(), aws.createSuppressionTable(), KEYS, Clock.systemUTC());
+        store = StoreFixture.on(aws).store();
     }
 
     private static EmailAddress addr(String s) {

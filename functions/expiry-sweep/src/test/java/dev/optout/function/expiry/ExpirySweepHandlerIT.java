@@ -20,6 +20,7 @@ import dev.optout.suppression.ExpiryPolicy;
 import dev.optout.suppression.HistoryEvent;
 import dev.optout.suppression.Provenance;
 import dev.optout.suppression.Source;
+import dev.optout.suppression.StoreFixture;
 import dev.optout.suppression.SuppressionStore;
 import dev.optout.testsupport.FunctionRole;
 import java.io.ByteArrayInputStream;
@@ -42,7 +43,6 @@ import software.amazon.awssdk.services.sesv2.model.SuppressionListReason;
 @ExtendWith(LocalAwsExtension.class)
 class ExpirySweepHandlerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AddressKeys KEYS = new AddressKeys(new byte[32]);
     private static final EmailAddress GONE = AddressParser.parseOrNull("gone.for.a.month@example.com");
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     private LocalAws aws;
@@ -52,10 +52,9 @@ class ExpirySweepHandlerIT {
     @BeforeEach
     void deploy(LocalAws aws) {
         this.aws = aws;
-        String table = aws.createSuppressionTable();
-        store = new SuppressionStore(aws.dynamoDb(), table, KEYS, Clock.systemUTC());
-        SuppressionStore functionStore = new SuppressionStore(FunctionRole.client(aws, "ExpirySweepFunction", DynamoDbClient.builder()),
-                table, KEYS, Clock.systemUTC());
+        StoreFixture fixture = StoreFixture.on(aws);
+        store = fixture.store();
+        SuppressionStore functionStore = fixture.over(FunctionRole.client(aws, "ExpirySweepFunction", DynamoDbClient.builder()));
         ExpirySweep sweep = new ExpirySweep(functionStore, ExpiryPolicy.ofDays(7, 30),
                 new SesSuppressionListRemoval(FunctionRole.client(aws, "ExpirySweepFunction", SesV2Client.builder())), Clock.systemUTC());
         handler = new ExpirySweepHandler(sweep, new EventLog("expiry-sweep", new PrintStream(logs, true, StandardCharsets.UTF_8),
