@@ -159,6 +159,13 @@ public final class PreferencesHandler implements RequestStreamHandler {
                 body.put("message", e.getMessage());
                 return HttpResponses.json(409, body.toString());
             }
+            if (r.json() && e.code() == PreferenceException.Code.COMPLAINT_LOCKED) {
+                // what the person can do: ask for the confirmation mail, whose confirmed round-trip lifts the complaint
+                return HttpResponses.withHeader(HttpResponses.json(409, dev.optout.json.LightJson.write(Map.of(
+                        "code", e.code().name(), "message", e.getMessage(),
+                        "confirmByMail", pipeline.publicUrl(ListUnsubscribeHeaders.RESUME_PATH, r.rawToken())))),
+                        "Vary", "Accept, Accept-Language");
+            }
             if (r.json()) {
                 return pipeline.json(status, e.code().name(), e.getMessage());
             }
@@ -227,7 +234,8 @@ public final class PreferencesHandler implements RequestStreamHandler {
 
     private APIGatewayV2HTTPResponse page(int status, LinkPageRequest r, Preferences prefs,
                                           PreferenceCenter.Outcome outcome, PreferenceException.Code refused) {
-        return pipeline.page(status, pages.page(r.language(), prefs, r.formToken(), outcome, refused));
+        return pipeline.page(status, pages.page(r.language(), prefs, r.formToken(), outcome, refused,
+                pipeline.publicUrl(ListUnsubscribeHeaders.RESUME_PATH, r.rawToken())));
     }
 
     private void record(LinkPageRequest r, PreferenceCenter.Outcome o, Source source) {

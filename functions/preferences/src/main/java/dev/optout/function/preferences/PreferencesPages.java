@@ -138,8 +138,17 @@ final class PreferencesPages {
      * {@code refused}: a request the rules refused (a hard bounce cannot be lifted here).
      */
     Page page(Language l, Preferences p, String formToken, PreferenceCenter.Outcome outcome, PreferenceException.Code refused) {
+        return page(l, p, formToken, outcome, refused, null);
+    }
+
+    /**
+     * The page, and where a complaint stands, the form that asks for the confirmation mail
+     * (posted to {@code resumeUrl}: a confirmed round-trip lifts a complaint, a link never does).
+     */
+    Page page(Language l, Preferences p, String formToken, PreferenceCenter.Outcome outcome, PreferenceException.Code refused,
+              String resumeUrl) {
         return layout.render(l, m.text(l, "title"), PageLayout.content(out ->
-                JtepageGenerated.render(out, null, this, m, l, p, formToken, outcome, refused)));
+                JtepageGenerated.render(out, null, this, m, l, p, formToken, outcome, refused, resumeUrl)));
     }
 
     /**

@@ -344,16 +344,21 @@ class PreferencesHandlerIT {
         f.store.apply(ANA, Change.withDetail(Action.COMPLAINT, "abuse", Provenance.of(Source.SES_COMPLAINT, NOW.minusSeconds(60))));
 
         String page = handle(Fixture.event("get-html.json")).getBody();
-        assertThat(page).contains("Salah satu email kami kepada Anda ditandai sebagai spam", "silakan hubungi tim dukungan kami",
-                "Laporan spam dari penyedia email Anda")
+        // what the person can do instead: ask for the confirmation mail, posted with this link's form token
+        String resumeForm = "<form method=\"post\" action=\"" + Fixture.BASE_URL + "/r/" + Fixture.TOKEN + "\">";
+        assertThat(page).contains("Salah satu email kami kepada Anda ditandai sebagai spam", "mintalah email konfirmasi",
+                "Laporan spam dari penyedia email Anda", resumeForm, "Kirimi saya email konfirmasi",
+                "value=\"" + Fixture.FORM_TOKENS.form(Fixture.TOKEN) + "\"")
                 .doesNotContain("value=\"resubscribe\"").doesNotContain("value=\"unsubscribe-all\"");
 
         APIGatewayV2HTTPResponse api = handle(Fixture.put("{\"receiveMarketing\":true}"));
         assertThat(api.getStatusCode()).isEqualTo(409);
         assertThat(json(api).get("code").asText()).isEqualTo("COMPLAINT_LOCKED");
+        assertThat(json(api).get("confirmByMail").asText()).isEqualTo(Fixture.BASE_URL + "/r/" + Fixture.TOKEN);
         APIGatewayV2HTTPResponse form = handle(Fixture.pagePost("lang=en&action=resubscribe"));
         assertThat(form.getStatusCode()).isEqualTo(409);
-        assertThat(form.getBody()).contains("marked as spam", "Nothing has been changed.");
+        assertThat(form.getBody()).contains("marked as spam", "Nothing has been changed.", resumeForm, "Send me a confirmation email");
+        assertThat(form.getBody().split("Send me a confirmation email", -1)).as("the form once").hasSize(2);
         assertThat(f.store.read(ANA).complaint()).isNotNull();
         assertThat(f.store.history(ANA, 10)).hasSize(1);
     }

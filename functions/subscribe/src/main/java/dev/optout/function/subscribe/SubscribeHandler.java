@@ -17,6 +17,7 @@ import dev.optout.http.HttpRequestException;
 import dev.optout.http.HttpResponses;
 import dev.optout.http.MediaType;
 import dev.optout.json.LightJson;
+import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
 import dev.optout.optin.ConfirmationMailer;
 import dev.optout.optin.OptInEvidence;
@@ -60,6 +61,11 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  *       opens the mail's link confirms nothing.</li>
  *   <li>{@code POST /c/{token}}: its form (form token, same-site) confirms: the topics become the
  *       person's opt-ins with source {@code CONFIRMED_OPT_IN}.</li>
+ *   <li>{@code POST /r/{token}}, with the person's own link token (the one of {@code /u/} and
+ *       {@code /p/}): from a page that refused a link-only resume after a complaint (its form:
+ *       form token, same-site), or as JSON from an API client (same-site only), asks for the
+ *       confirmation mail whose confirmation gets all mail back and lifts the complaint. The same
+ *       limits as {@code POST /s}; the same answer whatever happened (a page, or 202).</li>
  * </ul>
  * The confirmation link is sealed under keys derived from the link keys for this purpose only
  * ({@link PurposeKeys}): it is never an unsubscribe or preference link. Logs carry the address key.
@@ -79,6 +85,7 @@ public final class SubscribeHandler implements RequestStreamHandler {
     private final SubscribeService service;
     private final SubscribePages pages;
     private final LinkPagePipeline confirmPages;
+    private final LinkPagePipeline resumePages;
     private final String publicBaseUrl;
     private final Language defaultLanguage;
     private final OptInEvidence.IpRetention ipRetention;
@@ -118,6 +125,8 @@ public final class SubscribeHandler implements RequestStreamHandler {
         this.confirmPages = new LinkPagePipeline(new LinkPagePipeline.Spec(CONFIRM_PATH, List.of("GET", "POST"), false, null),
                 new TokenOpener(confirmKeys, limits.linkLifetime(), w.clock()), new FormTokens(confirmKeys), w.addressKeys(),
                 publicBaseUrl, defaultLanguage, pages.problems(), log);
+        this.resumePages = new LinkPagePipeline(new LinkPagePipeline.Spec(ListUnsubscribeHeaders.RESUME_PATH, List.of("POST"), false, null,
+                true), w.tokenOpener(), new FormTokens(linkKeys), w.addressKeys(), publicBaseUrl, defaultLanguage, pages.problems(), log);
     }
 
     /** The keys confirmation links are sealed under: derived from the link keys, for this purpose only. */
@@ -151,6 +160,9 @@ public final class SubscribeHandler implements RequestStreamHandler {
         HttpRequest request = HttpRequest.of(event);
         if (request.path().equals(SUBSCRIBE_PATH) || request.path().equals(SUBSCRIBE_PATH + "/")) {
             return subscribe(request, requestId);
+        }
+        if (request.path().startsWith(ListUnsubscribeHeaders.RESUME_PATH)) {
+            return resumePages.handle(event, requestId, this::resume);
         }
         return confirmPages.handle(event, requestId, this::confirm);
     }
@@ -254,6 +266,29 @@ public final class SubscribeHandler implements RequestStreamHandler {
         }
         Language language = m.get("lang") instanceof String code ? Language.of(code).orElse(fallback) : fallback;
         return new Ask(email, topics, language, false, true);
+    }
+
+    // ---------------------------------------------------------------- POST /r/{token}
+
+    /** The person's own link asks for the confirmation mail that gets mail back after a complaint. */
+    private APIGatewayV2HTTPResponse resume(LinkPageRequest r) {
+        Language l = r.language();
+        OptInEvidence evidence = OptInEvidence.shown(r.json() ? OptInEvidence.API : OptInEvidence.FORM, pages.resumeWording(l))
+                .from(r.http().sourceIp(), r.http().userAgent(), ipRetention);
+        try {
+            SubscribeService.Result result = service.requestResume(r.token().address(), l.code(), evidence, r.http().sourceIp(),
+                    publicBaseUrl + CONFIRM_PATH);
+            log.metrics(r.requestId(), "resume-requested", Map.of("result", result.name(), "addressKey", r.addressKey()),
+                    Map.of("ConfirmationsSent", result == SubscribeService.Result.SENT ? 1 : 0), Map.of());
+        } catch (ConfirmationMailer.MailNotSentException e) {
+            log.error(r.requestId(), "resume-failed", Map.of("error", String.valueOf(e.getMessage()), "addressKey", r.addressKey()));
+            return r.json() ? resumePages.json(503, "UNAVAILABLE", "please retry in a few minutes: nothing was recorded")
+                    : resumePages.page(503, pages.problems().store(l));
+        }
+        if (r.json()) {
+            return HttpResponses.json(202, LightJson.write(Map.of("status", "pending", "message", pages.messages().text(l, "resume.sent.body"))));
+        }
+        return resumePages.page(200, pages.resumeSent(l));
     }
 
     // ---------------------------------------------------------------- GET/POST /c/{token}
