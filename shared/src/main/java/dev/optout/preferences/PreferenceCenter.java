@@ -51,13 +51,29 @@ public final class PreferenceCenter {
 
     private Preferences view(EmailAddress address, AddressState state) {
         List<Preferences.TopicChoice> topics = new ArrayList<>();
+        dev.optout.consent.ConsentState consent = dev.optout.consent.LegacyMarks.read(state);
         for (Topic t : catalog.all()) {
-            topics.add(new Preferences.TopicChoice(t, SendPolicy.topicChosen(state, t), state.frequencyFor(t.id()),
-                    state.topicFrequency().containsKey(t.id())));
+            boolean chosen = SendPolicy.topicChosen(state, t);
+            topics.add(new Preferences.TopicChoice(t, chosen, state.frequencyFor(t.id()),
+                    state.topicFrequency().containsKey(t.id()), chosen && unconfirmed(consent, t)));
         }
         return new Preferences(address.masked(), MailStatus.of(state), topics,
                 state.frequency() == null ? Frequency.IMMEDIATE : state.frequency(),
                 state.exists() ? store.history(address, HISTORY_SHOWN) : List.of(), state);
+    }
+
+    /**
+     * A topic that needs confirmed consent whose opt-in was not confirmed by mail: the person ticked
+     * it (or it was recorded for them), but the check answers {@code NOT_CONFIRMED} (the rule of
+     * {@link dev.optout.consent.ConsentModel#decide}).
+     */
+    static boolean unconfirmed(dev.optout.consent.ConsentState consent, Topic t) {
+        if (!t.needsConfirmation()) {
+            return false;
+        }
+        dev.optout.consent.Entry choice = consent.get(dev.optout.consent.Slot.topic(dev.optout.consent.Slot.Kind.PERSON_CHOICE, t.id()));
+        return choice == null || choice.value() != dev.optout.consent.Value.GO
+                || choice.mark().source() != dev.optout.suppression.Source.CONFIRMED_OPT_IN;
     }
 
     /** The changes that turn {@code current} into what {@code update} asks for, in the order to apply them. */

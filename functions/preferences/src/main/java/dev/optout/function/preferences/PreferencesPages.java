@@ -174,7 +174,11 @@ final class PreferencesPages {
     String describe(Language l, Change c) {
         return switch (c.action()) {
             case UNSUBSCRIBE_TOPIC -> m.text(l, "change.UNSUBSCRIBE_TOPIC", topicName(l, c.topic()));
-            case SUBSCRIBE_TOPIC -> m.text(l, "change.SUBSCRIBE_TOPIC", topicName(l, c.topic()));
+            // a topic that needs confirmed consent: the choice is saved, but no mail comes before the confirmation
+            case SUBSCRIBE_TOPIC -> topics.find(c.topic()).filter(t -> t.needsConfirmation()).isPresent()
+                    && c.provenance().source() != dev.optout.suppression.Source.CONFIRMED_OPT_IN
+                    ? m.text(l, "change.SUBSCRIBE_TOPIC.unconfirmed", topicName(l, c.topic()))
+                    : m.text(l, "change.SUBSCRIBE_TOPIC", topicName(l, c.topic()));
             case SET_FREQUENCY -> c.topic() == null ? m.text(l, "change.SET_FREQUENCY", frequencyName(l, c.frequency()))
                     : m.text(l, "change.SET_FREQUENCY.topic", topicName(l, c.topic()), frequencyName(l, c.frequency()));
             default -> m.text(l, "change." + c.action().name());

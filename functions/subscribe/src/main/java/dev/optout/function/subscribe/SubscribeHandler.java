@@ -270,14 +270,29 @@ public final class SubscribeHandler implements RequestStreamHandler {
 
     // ---------------------------------------------------------------- POST /r/{token}
 
-    /** The person's own link asks for the confirmation mail that gets mail back after a complaint. */
+    /**
+     * The person's own link asks for a confirmation mail: with {@code topic} fields (the preference
+     * page's topics that need confirmed consent), the signup's confirmation of those topics;
+     * without, the one that gets mail back after a complaint.
+     */
     private APIGatewayV2HTTPResponse resume(LinkPageRequest r) {
         Language l = r.language();
-        OptInEvidence evidence = OptInEvidence.shown(r.json() ? OptInEvidence.API : OptInEvidence.FORM, pages.resumeWording(l))
+        List<String> topics;
+        try {
+            List<String> asked = r.json() ? fromJsonTopics(r.http()) : r.form().all("topic");
+            topics = asked.isEmpty() ? List.of() : service.topics(asked);
+        } catch (UnknownTopicException e) {
+            return r.json() ? resumePages.json(400, "UNKNOWN_TOPIC", e.getMessage()) : resumePages.page(400, pages.problems().request(l));
+        } catch (HttpRequestException e) {
+            return resumePages.json(e.status(), "MALFORMED", e.getMessage());
+        }
+        String channel = r.json() ? OptInEvidence.API : OptInEvidence.FORM;
+        OptInEvidence evidence = OptInEvidence.shown(channel, topics.isEmpty() ? pages.resumeWording(l) : pages.wording(l, topics))
                 .from(r.http().sourceIp(), r.http().userAgent(), ipRetention);
         try {
-            SubscribeService.Result result = service.requestResume(r.token().address(), l.code(), evidence, r.http().sourceIp(),
-                    publicBaseUrl + CONFIRM_PATH);
+            SubscribeService.Result result = topics.isEmpty()
+                    ? service.requestResume(r.token().address(), l.code(), evidence, r.http().sourceIp(), publicBaseUrl + CONFIRM_PATH)
+                    : service.request(r.token().address(), topics, l.code(), evidence, r.http().sourceIp(), publicBaseUrl + CONFIRM_PATH);
             log.metrics(r.requestId(), "resume-requested", Map.of("result", result.name(), "addressKey", r.addressKey()),
                     Map.of("ConfirmationsSent", result == SubscribeService.Result.SENT ? 1 : 0), Map.of());
         } catch (ConfirmationMailer.MailNotSentException e) {
@@ -285,10 +300,36 @@ public final class SubscribeHandler implements RequestStreamHandler {
             return r.json() ? resumePages.json(503, "UNAVAILABLE", "please retry in a few minutes: nothing was recorded")
                     : resumePages.page(503, pages.problems().store(l));
         }
+        String said = topics.isEmpty() ? "resume.sent.body" : "inbox.body";
         if (r.json()) {
-            return HttpResponses.json(202, LightJson.write(Map.of("status", "pending", "message", pages.messages().text(l, "resume.sent.body"))));
+            return HttpResponses.json(202, LightJson.write(Map.of("status", "pending", "message", pages.messages().text(l, said))));
         }
-        return resumePages.page(200, pages.resumeSent(l));
+        return resumePages.page(200, topics.isEmpty() ? pages.resumeSent(l) : pages.inbox(l));
+    }
+
+    /** {@code {"topics": ["events"]}} (optional: none asks for the resume after a complaint). */
+    private static List<String> fromJsonTopics(HttpRequest request) {
+        Object root;
+        try {
+            root = request.bodyText().isBlank() ? Map.of() : LightJson.parse(request.bodyText());
+        } catch (IOException e) {
+            throw new HttpRequestException(400, "the body is not JSON: send {} or {\"topics\": [\"...\"]}");
+        }
+        if (!(root instanceof Map<?, ?> m)) {
+            throw new HttpRequestException(400, "send {} or {\"topics\": [\"...\"]}");
+        }
+        List<String> topics = new ArrayList<>();
+        if (m.get("topics") instanceof List<?> list) {
+            for (Object t : list) {
+                if (!(t instanceof String id)) {
+                    throw new HttpRequestException(400, "topics is a list of topic ids");
+                }
+                topics.add(id);
+            }
+        } else if (m.get("topics") != null) {
+            throw new HttpRequestException(400, "topics is a list of topic ids");
+        }
+        return topics;
     }
 
     // ---------------------------------------------------------------- GET/POST /c/{token}

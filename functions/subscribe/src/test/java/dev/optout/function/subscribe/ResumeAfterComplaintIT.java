@@ -228,4 +228,36 @@ class ResumeAfterComplaintIT {
         assertThat(api.getBody()).contains("\"status\":\"pending\"");
         assertThat(mails()).hasSize(1).allSatisfy(m -> assertThat(m).contains("To: <budi.resume@example.com>"));
     }
+
+    @Test
+    void aTopicTickedButUnconfirmedOnThePreferencePageIsConfirmedByTheMailItsFormAsksFor() {
+        EmailAddress ana = AddressParser.parseOrNull("ana.confirm@example.com");
+        admin.store().apply(ana, Change.subscribeTopic("events", Provenance.of(Source.PREFERENCE_CENTER, Instant.now().minusSeconds(60))));
+        String link = admin.tokenSealer().seal(ana, null, "c");
+        var events = admin.topics().require("events");
+        var before = dev.optout.consent.ConsentModel.decide(dev.optout.consent.LegacyMarks.read(admin.store().read(ana)), events);
+        assertThat(before.reason()).isEqualTo(BlockReason.NOT_CONFIRMED);
+
+        String formToken = new FormTokens(admin.linkKeys()).form(link);
+        APIGatewayV2HTTPResponse asked = handler.handleRequest(request("/r/" + link, "POST", "application/x-www-form-urlencoded",
+                "lang=en&topic=events&" + FormTokens.FIELD + "=" + formToken), null);
+        assertThat(asked.getStatusCode()).isEqualTo(200);
+        assertThat(asked.getBody()).contains("Please check your inbox");
+        List<String> sent = mails();
+        assertThat(sent).hasSize(1);
+        assertThat(body(sent.get(0))).contains("- Events and webinars").doesNotContain("All our marketing emails");
+
+        String token = confirmToken(sent.get(0));
+        APIGatewayV2HTTPResponse page = handler.handleRequest(request("/c/" + token, "GET", null, null), null);
+        Matcher confirmForm = Pattern.compile("name=\"form-token\" value=\"([^\"]+)\"").matcher(page.getBody());
+        assertThat(confirmForm.find()).isTrue();
+        handler.handleRequest(request("/c/" + token, "POST", "application/x-www-form-urlencoded",
+                "lang=en&action=confirm&form-token=" + confirmForm.group(1)), null);
+        assertThat(dev.optout.consent.ConsentModel.decide(dev.optout.consent.LegacyMarks.read(admin.store().read(ana)), events).allowed())
+                .as("confirmed: events may be sent").isTrue();
+
+        // an unknown topic is the form's mistake
+        assertThat(handler.handleRequest(request("/r/" + link, "POST", "application/x-www-form-urlencoded",
+                "lang=en&topic=horoscopes&" + FormTokens.FIELD + "=" + formToken), null).getStatusCode()).isEqualTo(400);
+    }
 }
