@@ -1,5 +1,6 @@
 package dev.optout.cli;
 
+import dev.optout.erasure.AddressErasure.Copies;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
@@ -81,19 +82,7 @@ public final class Operator implements AutoCloseable {
     public record Guard(GuardThresholds thresholds, String origin) {
     }
 
-    /**
-     * Where copies of an address live outside the table, for erasure: the SES account suppression
-     * list (when the target mirrors to it) and the queues whose message bodies may hold it.
-     *
-     * @param sesMirroring the target's SesSuppressionMirroring is "true"
-     * @param queues       the queues by logical id (template.yaml), with their URLs
-     */
-    public record Copies(boolean sesMirroring, Map<String, String> queues) {
-        public Copies {
-            queues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
-        }
-    }
-
+    /** Where copies of an address live outside the table, for erasure ({@link dev.optout.erasure.AddressErasure}). */
     /** template.yaml's queues as .optout/local.json names their URLs. */
     static final Map<String, String> LOCAL_QUEUES = orderedMap(
             "pendingChangesQueueUrl", "PendingChangesQueue",

@@ -29,15 +29,23 @@ public final class PreferenceCenter {
     private final SuppressionStore store;
     private final TopicCatalog catalog;
     private final PendingChanges pending;
+    private final dev.optout.erasure.AddressErasure erasure;
 
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog) {
         this(store, catalog, PendingChanges.NONE);
     }
 
+    /** Erasure reaches the table only (no SES list, no queues named). */
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending) {
+        this(store, catalog, pending, dev.optout.erasure.AddressErasure.tableOnly(store, java.time.Clock.systemUTC()));
+    }
+
+    /** @param erasure the erasure "Erase me" makes: the same as {@code ./optout forget}'s */
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, dev.optout.erasure.AddressErasure erasure) {
         this.store = Objects.requireNonNull(store);
         this.catalog = Objects.requireNonNull(catalog);
         this.pending = Objects.requireNonNull(pending);
+        this.erasure = Objects.requireNonNull(erasure);
     }
 
     public TopicCatalog catalog() {
@@ -200,19 +208,19 @@ public final class PreferenceCenter {
     }
 
     /**
-     * The person's own erasure ("Erase me"): the same sticky forget as the command line's
-     * ({@link SuppressionStore#forget}): the address and evidence naming it leave the table, its
-     * keyed hash and marks stay (with an opt-out of all marketing mail of the person's own, so it is
-     * never mailed again), and no later change writes it back.
-     *
-     * @return how many history items had something removed
+     * The person's own erasure ("Erase me"): an opt-out of all marketing mail of the person's own
+     * (so it is never mailed again), then the same erasure as {@code ./optout forget}
+     * ({@link dev.optout.erasure.AddressErasure}): the address and evidence naming it leave the table, its
+     * keyed hash and marks stay, no later change writes it back, it leaves the SES account
+     * suppression list where the target mirrors to it, and the queues that may still hold a copy
+     * are named with the time their copies are gone.
      */
-    public int erase(EmailAddress address, Provenance provenance) {
+    public dev.optout.erasure.AddressErasure.Result erase(EmailAddress address, Provenance provenance) {
         AddressState state = store.read(address);
         if (state.unsubscribedAll() == null) {
             store.apply(address, Change.unsubscribeAll(provenance));
         }
-        return store.forget(address, provenance);
+        return erasure.forget(address, provenance);
     }
 
     private Topic topic(String id) {

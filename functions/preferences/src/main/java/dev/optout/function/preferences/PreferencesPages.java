@@ -162,8 +162,9 @@ final class PreferencesPages {
                 maskedAddress, formToken)));
     }
 
-    Page erased(Language l) {
-        return layout.render(l, m.text(l, "erased.title"), PageLayout.content(out -> JteerasedGenerated.render(out, null, m, l)));
+    /** After "Erase me": what was erased, the provider's list, and when the last copy in a queue is gone. */
+    Page erased(Language l, dev.optout.erasure.AddressErasure.Result result) {
+        return layout.render(l, m.text(l, "erased.title"), PageLayout.content(out -> JteerasedGenerated.render(out, null, m, l, result)));
     }
 
     Page pending(Language l, PreferenceCenter.Outcome o) {
