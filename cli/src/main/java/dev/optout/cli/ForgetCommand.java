@@ -52,6 +52,13 @@ public final class ForgetCommand extends OperatorCommand {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @Option(names = "--requested-at", paramLabel = "T",
+            description = {"When the person asked to be erased (2026-11-01 or 2026-11-01T08:00:00Z), default: now.",
+                    "The report holds the time from then to this erasure against UU PDP's 3x24 hours."})
+    String requestedAt;
+
+    private java.time.Instant requestedTime;
+
     public ForgetCommand(OptoutCli.Context context) {
         super(context);
     }
@@ -59,11 +66,21 @@ public final class ForgetCommand extends OperatorCommand {
     @Override
     protected void checkArguments() {
         Operator.address(raw);
+        if (requestedAt != null) {
+            requestedTime = Times.parse(requestedAt);
+            if (requestedTime == null) {
+                throw new UsageError("--requested-at takes a date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (got '"
+                        + requestedAt + "')");
+            }
+        }
     }
 
     @Override
     protected int call(Operator operator) {
         EmailAddress address = Operator.address(raw);
+        if (requestedTime != null && requestedTime.isAfter(operator.clock().instant())) {
+            throw new UsageError("--requested-at " + requestedAt + " is in the future");
+        }
         AddressErasure.Copies copies = operator.copies();
         AddressErasure.Result result;
         // the clients only where the target has something for them (try-with-resources skips a null)
@@ -71,6 +88,13 @@ public final class ForgetCommand extends OperatorCommand {
              SqsClient sqs = copies.queues().isEmpty() ? null : operator.sqs()) {
             result = new AddressErasure(operator.store(), copies, ses, sqs, operator.clock()).forget(address,
                     Provenance.byOperator(Source.OPERATOR, operator.clock().instant(), operator.actor(), reason.strip()));
+        }
+        if (result.inTable()) {
+            // counted by the report (no address kept), against UU PDP's 3x24 hours; an address the
+            // table never held leaves no trace in it, not even in the count
+            java.time.Instant served = operator.clock().instant();
+            operator.store().recordDataRequest(new dev.optout.suppression.DataRequest(dev.optout.suppression.DataRequest.Kind.ERASURE,
+                    Source.OPERATOR, requestedTime == null ? served : requestedTime, served));
         }
         Integer scrubbed = result.scrubbed();
         AddressState after = result.after();

@@ -201,6 +201,11 @@ public final class PreferenceCenter {
         return new Outcome(queued, null, change);
     }
 
+    /** Records a data request this center served, for the report (no address kept: {@link dev.optout.suppression.DataRequest}). */
+    public void record(dev.optout.suppression.DataRequest request) {
+        store.recordDataRequest(request);
+    }
+
     /** The person's own data ("Download my data"): {@link PersonalData} of this address only. */
     public com.fasterxml.jackson.databind.node.ObjectNode personalData(EmailAddress address) {
         AddressState state = store.read(address);

@@ -23,6 +23,7 @@ import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
+import dev.optout.suppression.DataRequest;
 import dev.optout.suppression.Source;
 import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkToken;
@@ -220,7 +221,9 @@ public final class PreferencesHandler implements RequestStreamHandler {
      */
     private APIGatewayV2HTTPResponse download(LinkPageRequest r) {
         long started = System.nanoTime();
+        java.time.Instant asked = clock.instant();
         String body = center.personalData(r.token().address()).toPrettyString();
+        recordDataRequest(r, new DataRequest(DataRequest.Kind.ACCESS, Source.PREFERENCE_CENTER, asked, clock.instant()));
         log.metrics(r.requestId(), "data-downloaded", Map.of("addressKey", r.addressKey()),
                 Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ACCESS"));
         return HttpResponses.withHeader(HttpResponses.json(200, body), "Content-Disposition", "attachment; filename=\"my-data.json\"");
@@ -234,7 +237,9 @@ public final class PreferencesHandler implements RequestStreamHandler {
      */
     private APIGatewayV2HTTPResponse erase(LinkPageRequest r) {
         long started = System.nanoTime();
-        AddressErasure.Result result = center.erase(r.token().address(), r.token().provenance(Source.PREFERENCE_CENTER, clock.instant()));
+        java.time.Instant asked = clock.instant();
+        AddressErasure.Result result = center.erase(r.token().address(), r.token().provenance(Source.PREFERENCE_CENTER, asked));
+        recordDataRequest(r, new DataRequest(DataRequest.Kind.ERASURE, Source.PREFERENCE_CENTER, asked, clock.instant()));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("addressKey", r.addressKey());
         fields.put("historyItemsScrubbed", result.scrubbed() == null ? 0 : result.scrubbed());
@@ -249,6 +254,19 @@ public final class PreferencesHandler implements RequestStreamHandler {
                     Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ERASURE"));
         }
         return pipeline.page(200, pages.erased(r.language(), result));
+    }
+
+    /**
+     * The served request for the report. It is served already: a table that cannot take the
+     * record does not undo it, and is logged (and alarmed on) instead.
+     */
+    private void recordDataRequest(LinkPageRequest r, DataRequest request) {
+        try {
+            center.record(request);
+        } catch (dev.optout.suppression.StoreUnavailableException e) {
+            log.errorMetrics(r.requestId(), "data-request-unrecorded", Map.of("addressKey", r.addressKey(),
+                    "request", request.kind().name(), "error", String.valueOf(e.getMessage())), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
+        }
     }
 
     private APIGatewayV2HTTPResponse save(LinkPageRequest r, PreferenceUpdate update, Source source) {

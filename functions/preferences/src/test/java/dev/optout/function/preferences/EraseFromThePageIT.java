@@ -101,6 +101,39 @@ class EraseFromThePageIT {
         assertThat(onSesList("gone.page@example.com")).isFalse();
         assertThat(onSesList("other.page@example.com")).as("only this address").isTrue();
         assertThat(admin.store().read(gone).unsubscribedAll()).as("and never mailed again").isNotNull();
+
+        // recorded for the report (ComplianceReportIT reads such records), naming no one
+        assertThat(dataRequests()).singleElement().satisfies(item -> {
+            assertThat(item.get("request").s()).isEqualTo("ERASURE");
+            assertThat(item.get("src").s()).isEqualTo("PREFERENCE_CENTER");
+            assertThat(Instant.parse(item.get("requestedAt").s())).isBetween(before, Instant.parse(item.get("at").s()));
+            assertThat(item.toString()).doesNotContain("gone.page", admin.addressKeys().keyOf(gone));
+        });
+    }
+
+    private java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> dataRequests() {
+        return admin.dynamoDb().scan(q -> q.tableName(admin.tableName())).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("DR#")).toList();
+    }
+
+    @Test
+    void aDownloadIsCountedAsADataRequest(LocalAws aws) {
+        deploy(aws, false);
+        EmailAddress ana = bounced("ana.download@example.com");
+        Instant before = Instant.now();
+        String token = admin.tokenSealer().seal(ana, null, "c");
+        APIGatewayV2HTTPEvent e = Fixture.onToken(Fixture.event("post-form.json"), token);
+        e.setBody("lang=en&action=" + PreferencesPages.DOWNLOAD + "&form-token=" + Fixture.FORM_TOKENS.form(token));
+
+        APIGatewayV2HTTPResponse r = handler.handleRequest(e, null);
+
+        assertThat(r.getStatusCode()).isEqualTo(200);
+        assertThat(r.getBody()).contains("ana.download@example.com");
+        assertThat(dataRequests()).singleElement().satisfies(item -> {
+            assertThat(item.get("request").s()).isEqualTo("ACCESS");
+            assertThat(Instant.parse(item.get("requestedAt").s())).isAfterOrEqualTo(before);
+            assertThat(item.toString()).doesNotContain("ana.download");
+        });
     }
 
     @Test
