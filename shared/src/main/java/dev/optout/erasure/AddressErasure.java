@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * told when the last copy is gone. Errors name the service's error code only, never a message
  * (SES messages may quote the address).
  */
-public final class AddressErasure {
+public final class AddressErasure implements Eraser {
     /** What became of the SES account suppression list entry. */
     public enum SesResult {
         /** The target does not mirror to SES: the list holds nothing optout put there. */
@@ -118,10 +118,7 @@ public final class AddressErasure {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    /** The table only: no SES list, no queues (tests, and a target that names neither). */
-    public static AddressErasure tableOnly(SuppressionStore store, Clock clock) {
-        return new AddressErasure(store, Copies.NONE, null, null, clock);
-    }
+
 
     public Copies copies() {
         return copies;
@@ -131,17 +128,12 @@ public final class AddressErasure {
      * Forgets {@code address}: the table (when it is there), the SES account suppression list (when
      * mirrored; also for an address not in the table), and the queues' retention read.
      */
+    @Override
     public Result forget(EmailAddress address, Provenance provenance) {
-        AddressState before = store.read(address);
-        Integer scrubbed = null;
-        AddressState after = before;
-        if (before.exists()) {
-            scrubbed = store.forget(address, provenance);
-            after = store.read(address);
-        }
+        Result table = Eraser.tableOnly(store).forget(address, provenance);
         String[] sesError = {null};
         SesResult sesResult = removeFromSes(address, sesError);
-        return new Result(scrubbed, after, sesResult, sesError[0], queueCopies(clock.instant()));
+        return new Result(table.scrubbed(), table.after(), sesResult, sesError[0], queueCopies(clock.instant()));
     }
 
     private SesResult removeFromSes(EmailAddress address, String[] error) {

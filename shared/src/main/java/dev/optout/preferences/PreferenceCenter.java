@@ -29,7 +29,7 @@ public final class PreferenceCenter {
     private final SuppressionStore store;
     private final TopicCatalog catalog;
     private final PendingChanges pending;
-    private final dev.optout.erasure.AddressErasure erasure;
+    private final dev.optout.erasure.Eraser erasure;
 
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog) {
         this(store, catalog, PendingChanges.NONE);
@@ -37,11 +37,11 @@ public final class PreferenceCenter {
 
     /** Erasure reaches the table only (no SES list, no queues named). */
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending) {
-        this(store, catalog, pending, dev.optout.erasure.AddressErasure.tableOnly(store, java.time.Clock.systemUTC()));
+        this(store, catalog, pending, dev.optout.erasure.Eraser.tableOnly(store));
     }
 
-    /** @param erasure the erasure "Erase me" makes: the same as {@code ./optout forget}'s */
-    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, dev.optout.erasure.AddressErasure erasure) {
+    /** @param erasure the erasure "Erase me" makes: the same as {@code ./optout forget}'s ({@link dev.optout.erasure.AddressErasure}) */
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, dev.optout.erasure.Eraser erasure) {
         this.store = Objects.requireNonNull(store);
         this.catalog = Objects.requireNonNull(catalog);
         this.pending = Objects.requireNonNull(pending);
