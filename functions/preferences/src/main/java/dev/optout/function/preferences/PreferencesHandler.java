@@ -242,7 +242,8 @@ public final class PreferencesHandler implements RequestStreamHandler {
         recordDataRequest(r, new DataRequest(DataRequest.Kind.ERASURE, Source.PREFERENCE_CENTER, asked, clock.instant()));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("addressKey", r.addressKey());
-        fields.put("historyItemsScrubbed", result.scrubbed() == null ? 0 : result.scrubbed());
+        Integer scrubbed = result.scrubbed();
+        fields.put("historyItemsScrubbed", scrubbed == null ? Integer.valueOf(0) : scrubbed);
         fields.put("sesSuppressionList", result.ses().name());
         fields.put("queuesNamed", result.queues().stream().map(AddressErasure.QueueCopy::queue).toList());
         if (result.ses() == AddressErasure.SesResult.FAILED) {
