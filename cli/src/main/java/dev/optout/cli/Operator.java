@@ -1,6 +1,5 @@
 package dev.optout.cli;
 
-import dev.optout.erasure.AddressErasure.Copies;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.optout.address.AddressKeys;
 import dev.optout.address.AddressParser;
@@ -8,6 +7,7 @@ import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
 import dev.optout.campaign.GuardThresholds;
 import dev.optout.config.ConfigurationException;
+import dev.optout.erasure.AddressErasure.Copies;
 import dev.optout.wiring.SecretKeys;
 import dev.optout.config.Settings;
 import dev.optout.json.Json;
@@ -82,7 +82,6 @@ public final class Operator implements AutoCloseable {
     public record Guard(GuardThresholds thresholds, String origin) {
     }
 
-    /** Where copies of an address live outside the table, for erasure ({@link dev.optout.erasure.AddressErasure}). */
     /** template.yaml's queues as .optout/local.json names their URLs. */
     static final Map<String, String> LOCAL_QUEUES = orderedMap(
             "pendingChangesQueueUrl", "PendingChangesQueue",
