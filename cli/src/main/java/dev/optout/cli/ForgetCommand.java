@@ -3,6 +3,9 @@ package dev.optout.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.optout.address.EmailAddress;
+import dev.optout.erasure.AddressErasure;
+import dev.optout.erasure.AddressErasure.QueueCopy;
+import dev.optout.erasure.AddressErasure.SesResult;
 import dev.optout.json.Json;
 import dev.optout.suppression.AddressState;
 import dev.optout.suppression.BlockReason;
@@ -12,22 +15,16 @@ import dev.optout.suppression.SendPolicy;
 import dev.optout.suppression.Source;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Erasure (GDPR Art. 17, Indonesia's UU PDP): the address in clear and every piece of evidence
+ * Erasure (GDPR Art. 17, Indonesia's UU PDP), through {@link AddressErasure} (the same erasure as
+ * "Erase me" on the preference page): the address in clear and every piece of evidence
  * that could name it leave the table; its keyed hash, marks and actions stay, so it stays
  * blocked (a suppression list is kept, never deleted, per the ICO's guidance). It sticks: the
  * store never writes the address back ({@code SuppressionStore#forget}).
@@ -55,18 +52,12 @@ public final class ForgetCommand extends OperatorCommand {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
-    /** What became of the SES account suppression list entry. */
-    enum SesResult {
-        /** The target does not mirror to SES: the list holds nothing optout put there. */
-        NOT_MIRRORED,
-        REMOVED,
-        NOT_LISTED,
-        FAILED
-    }
+    @Option(names = "--requested-at", paramLabel = "T",
+            description = {"When the person asked to be erased (2026-11-01 or 2026-11-01T08:00:00Z), default: now.",
+                    "The report holds the time from then to this erasure against UU PDP's 3x24 hours."})
+    String requestedAt;
 
-    /** A queue whose message bodies may hold the address, and by when any such copy is gone. */
-    record QueueCopy(String queue, Long retentionSeconds, Instant expiresBy, String error) {
-    }
+    private java.time.Instant requestedTime;
 
     public ForgetCommand(OptoutCli.Context context) {
         super(context);
@@ -75,82 +66,48 @@ public final class ForgetCommand extends OperatorCommand {
     @Override
     protected void checkArguments() {
         Operator.address(raw);
+        if (requestedAt != null) {
+            requestedTime = Times.parse(requestedAt);
+            if (requestedTime == null) {
+                throw new UsageError("--requested-at takes a date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (got '"
+                        + requestedAt + "')");
+            }
+        }
     }
 
     @Override
     protected int call(Operator operator) {
         EmailAddress address = Operator.address(raw);
-        AddressState before = operator.store().read(address);
-        Integer scrubbed = null;
-        AddressState after = before;
-        if (before.exists()) {
-            scrubbed = operator.store().forget(address,
-                    Provenance.byOperator(Source.OPERATOR, operator.clock().instant(), operator.actor(), reason.strip()));
-            after = operator.store().read(address);
+        if (requestedTime != null && requestedTime.isAfter(operator.clock().instant())) {
+            throw new UsageError("--requested-at " + requestedAt + " is in the future");
         }
-        String[] sesError = {null};
-        SesResult ses = removeFromSes(operator, address, sesError);
-        List<QueueCopy> queues = queueCopies(operator, operator.clock().instant());
+        AddressErasure.Copies copies = operator.copies();
+        AddressErasure.Result result;
+        // the clients only where the target has something for them (try-with-resources skips a null)
+        try (SesV2Client ses = copies.sesMirroring() ? operator.sesV2() : null;
+             SqsClient sqs = copies.queues().isEmpty() ? null : operator.sqs()) {
+            result = new AddressErasure(operator.store(), copies, ses, sqs, operator.clock()).forget(address,
+                    Provenance.byOperator(Source.OPERATOR, operator.clock().instant(), operator.actor(), reason.strip()));
+        }
+        if (result.inTable()) {
+            // counted by the report (no address kept), against UU PDP's 3x24 hours; an address the
+            // table never held leaves no trace in it, not even in the count
+            java.time.Instant served = operator.clock().instant();
+            operator.store().recordDataRequest(new dev.optout.suppression.DataRequest(dev.optout.suppression.DataRequest.Kind.ERASURE,
+                    Source.OPERATOR, requestedTime == null ? served : requestedTime, served));
+        }
+        Integer scrubbed = result.scrubbed();
+        AddressState after = result.after();
         // NOT_OPTED_IN (an opt-in topic nobody asked for) is no suppression of this address
-        AddressState state = after;
-        BlockReason blocked = operator.catalog().all().stream().map(t -> SendPolicy.decide(state, t))
+        BlockReason blocked = operator.catalog().all().stream().map(t -> SendPolicy.decide(after, t))
                 .filter(d -> !d.allowed() && d.reason() != BlockReason.NOT_OPTED_IN)
                 .map(Decision::reason).distinct().findFirst().orElse(null);
         if (json) {
-            printJson(address, scrubbed, after, blocked, ses, sesError[0], queues);
+            printJson(address, scrubbed, after, blocked, result.ses(), result.sesError(), result.queues());
         } else {
-            printText(address, scrubbed, after, blocked, ses, sesError[0], queues);
+            printText(address, scrubbed, after, blocked, result.ses(), result.sesError(), result.queues());
         }
-        return ses == SesResult.FAILED ? OptoutCli.REFUSED : OptoutCli.OK;
-    }
-
-    private static SesResult removeFromSes(Operator operator, EmailAddress address, String[] error) {
-        if (!operator.copies().sesMirroring()) {
-            return SesResult.NOT_MIRRORED;
-        }
-        try (SesV2Client ses = operator.sesV2()) {
-            ses.deleteSuppressedDestination(r -> r.emailAddress(address.value()));
-            return SesResult.REMOVED;
-        } catch (NotFoundException e) {
-            return SesResult.NOT_LISTED;
-        } catch (AwsServiceException e) {
-            // the error code only: SES messages may quote the address
-            error[0] = e.awsErrorDetails() == null ? "HTTP " + e.statusCode()
-                    : e.awsErrorDetails().errorCode() + " (HTTP " + e.statusCode() + ")";
-            return SesResult.FAILED;
-        } catch (SdkException e) {
-            error[0] = e.getClass().getSimpleName();
-            return SesResult.FAILED;
-        }
-    }
-
-    /**
-     * Each queue's retention, read from the queue itself. A message that holds the address now was
-     * sent before now, and SQS deletes it at the latest when its retention has passed since it was
-     * first sent (a message moved to a dead-letter queue keeps its original enqueue time): so every
-     * such copy is gone by now + retention.
-     */
-    static List<QueueCopy> queueCopies(Operator operator, Instant now) {
-        List<QueueCopy> copies = new ArrayList<>();
-        if (operator.copies().queues().isEmpty()) {
-            return copies;
-        }
-        try (SqsClient sqs = operator.sqs()) {
-            operator.copies().queues().forEach((queue, url) -> {
-                try {
-                    String seconds = sqs.getQueueAttributes(r -> r.queueUrl(url)
-                            .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD)).attributes()
-                            .get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
-                    long retention = Long.parseLong(seconds);
-                    copies.add(new QueueCopy(queue, retention, now.plusSeconds(retention).truncatedTo(ChronoUnit.SECONDS), null));
-                } catch (SdkException | NumberFormatException e) {
-                    String why = e instanceof AwsServiceException a && a.awsErrorDetails() != null
-                            ? a.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
-                    copies.add(new QueueCopy(queue, null, null, why));
-                }
-            });
-        }
-        return copies;
+        return result.ses() == SesResult.FAILED ? OptoutCli.REFUSED : OptoutCli.OK;
     }
 
     private void printText(EmailAddress address, Integer scrubbed, AddressState after, BlockReason blocked, SesResult ses,

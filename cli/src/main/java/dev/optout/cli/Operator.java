@@ -7,6 +7,7 @@ import dev.optout.address.EmailAddress;
 import dev.optout.address.InvalidAddressException;
 import dev.optout.campaign.GuardThresholds;
 import dev.optout.config.ConfigurationException;
+import dev.optout.erasure.AddressErasure.Copies;
 import dev.optout.wiring.SecretKeys;
 import dev.optout.config.Settings;
 import dev.optout.json.Json;
@@ -79,19 +80,6 @@ public final class Operator implements AutoCloseable {
 
     /** The campaign guard's thresholds as the target's functions use them, and where they come from. */
     public record Guard(GuardThresholds thresholds, String origin) {
-    }
-
-    /**
-     * Where copies of an address live outside the table, for erasure: the SES account suppression
-     * list (when the target mirrors to it) and the queues whose message bodies may hold it.
-     *
-     * @param sesMirroring the target's SesSuppressionMirroring is "true"
-     * @param queues       the queues by logical id (template.yaml), with their URLs
-     */
-    public record Copies(boolean sesMirroring, Map<String, String> queues) {
-        public Copies {
-            queues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
-        }
     }
 
     /** template.yaml's queues as .optout/local.json names their URLs. */

@@ -172,4 +172,28 @@ class ForgetReachIT {
         assertThatThrownBy(() -> ses.getSuppressedDestination(r -> r.emailAddress("only-ses@example.com")))
                 .isInstanceOf(NotFoundException.class);
     }
+
+    @Test
+    void theReportCountsTheErasureAndHoldsItsTimeFromTheRequestAgainstThreeTimes24Hours() throws Exception {
+        deployQueues(false);
+        bounced("asked@example.com");
+        bounced("late@example.com");
+        String fourDaysAgo = Instant.now().minus(Duration.ofDays(4)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+
+        assertThat(forget("asked@example.com").code()).isZero();
+        assertThat(forget("late@example.com", "--requested-at", fourDaysAgo).code()).isZero();
+        CliHarness.Result future = forget("late@example.com", "--requested-at", "2999-01-01");
+        assertThat(future.code()).isEqualTo(2);
+        assertThat(future.err()).contains("--requested-at 2999-01-01 is in the future");
+        assertThat(forget("late@example.com", "--requested-at", "last tuesday").code()).isEqualTo(2);
+
+        // the report's period ends at the last whole second: let the erasures' second pass
+        Thread.sleep(1_100);
+        JsonNode report = Json.MAPPER.readTree(cli.run("report", "--local", "--since", "1d", "--json").out()).path("dataRequests");
+        assertThat(report.path("byKind").path("ERASURE").asLong()).isEqualTo(2);
+        assertThat(report.path("bySource").path("OPERATOR").asLong()).isEqualTo(2);
+        assertThat(report.path("late").asLong()).isEqualTo(1);
+        assertThat(report.path("met").asBoolean()).isFalse();
+        assertThat(report.path("longestSeconds").asLong()).isBetween(Duration.ofDays(4).toSeconds(), Duration.ofDays(4).toSeconds() + 60);
+    }
 }

@@ -499,7 +499,7 @@ public final class LocalRuntime implements AutoCloseable {
                 + " AWS_DEFAULT_REGION=" + e.get("region");
         out.println();
         out.println("optout is running locally (Ctrl-C stops everything)");
-        out.println("  HTTP API         " + api + "   (routes /u/{token}, /p/{token}, /s, /c/{token})");
+        out.println("  HTTP API         " + api + "   (routes /u/{token}, /p/{token}, /s, /c/{token}, /r/{token})");
         out.println("  Lambda endpoint  " + e.get("lambdaEndpoint") + "   (functions: " + String.join(", ", runningFunctions()) + ")");
         out.println("  local AWS        " + e.get("awsEndpoint") + "   (table " + e.get("tableName") + ")");
         out.println("  endpoints JSON   " + options.stateDir().resolve("local.json"));

@@ -62,7 +62,7 @@ class DoubleOptInIT {
             assertThat(signup.statusCode()).isEqualTo(200);
             assertThat(signup.body()).contains("Please check your inbox").doesNotContain(ADDRESS);
 
-            List<Path> mails = waitForMails(outbox, 1);
+            List<Path> mails = waitForMails(outbox, 1, ADDRESS);
             String mail = Files.readString(mails.get(0));
             assertThat(mail).contains("To: <" + ADDRESS + ">", "From: \"optout (local)\" <hello@optout.localhost>");
             String body = new String(Base64.getMimeDecoder().decode(mail.substring(mail.indexOf("\r\n\r\n") + 4).strip()),
@@ -106,8 +106,73 @@ class DoubleOptInIT {
             assertThat(again.statusCode()).isEqualTo(202);
             assertThat(JSON.readTree(again.body()).path("status").asText()).isEqualTo("pending");
             Thread.sleep(1500);
-            assertThat(eml(outbox)).as("at most one confirmation mail a day to an address").hasSize(1);
+            assertThat(eml(outbox, ADDRESS)).as("at most one confirmation mail a day to an address").hasSize(1);
         }
+    }
+
+    @Test
+    void afterAComplaintThePageMailsTheConfirmationWhosePostGetsMailBack(LocalAws aws, @TempDir Path state) throws Exception {
+        String address = "budi.resume@example.com";
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(ROOT, ROOT.resolve("template.yaml"), state, 0,
+                "resume-" + UUID.randomUUID().toString().substring(0, 6), aws, new PrintStream(log, true, StandardCharsets.UTF_8)));
+             LambdaClient lambda = LocalLambdaClients.of(runtime, aws, Duration.ofSeconds(30))) {
+            JsonNode local = JSON.readTree(state.resolve("local.json").toFile());
+            Path outbox = Path.of(local.path("outboxDir").asText());
+            String api = runtime.apiUrl().toString().replaceAll("/$", "");
+            JsonNode before = checkResult(lambda, "newsletter", address);
+            assertThat(before.path("allowed").asBoolean()).isTrue();
+            String preferencesUrl = before.path("preferencesUrl").asText();
+
+            // the mailbox provider's complaint, brought in as an import would
+            Path csv = state.resolve("complaint.csv");
+            Files.writeString(csv, "email,reason\n" + address + ",complaint\n");
+            assertThat(cli(state, "import", "--local", "--actor", "ops", csv.toString())).isZero();
+            assertThat(checkResult(lambda, "newsletter", address).path("reason").asText()).isEqualTo("COMPLAINED");
+
+            // the page a link opens does not turn mail back on: it offers the confirmation mail
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(preferencesUrl + "?lang=en")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).contains("marked as spam", "Send me a confirmation email").doesNotContain("value=\"resubscribe\"");
+            Matcher form = Pattern.compile("<form method=\"post\" action=\"([^\"]+/r/[^\"]+)\">").matcher(page.body());
+            assertThat(form.find()).as(page.body()).isTrue();
+            Matcher formToken = Pattern.compile("name=\"form-token\" value=\"([^\"]+)\"").matcher(page.body());
+            assertThat(formToken.find()).isTrue();
+            HttpResponse<String> asked = post(form.group(1), "lang=en&form-token=" + enc(formToken.group(1)), api);
+            assertThat(asked.statusCode()).isEqualTo(200);
+            assertThat(asked.body()).contains("Please check your inbox");
+            assertThat(checkResult(lambda, "newsletter", address).path("reason").asText()).as("asking changes nothing").isEqualTo("COMPLAINED");
+
+            String mail = Files.readString(waitForMails(outbox, 1, address).get(0));
+            String body = new String(Base64.getMimeDecoder().decode(mail.substring(mail.indexOf("\r\n\r\n") + 4).strip()),
+                    StandardCharsets.UTF_8);
+            assertThat(body).contains("All our marketing emails, again");
+            Matcher link = Pattern.compile(Pattern.quote(api) + "/c/[A-Za-z0-9_-]+\\?lang=en").matcher(body);
+            assertThat(link.find()).as(body).isTrue();
+            HttpResponse<String> confirmPage = HTTP.send(HttpRequest.newBuilder(URI.create(link.group())).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher confirmToken = Pattern.compile("name=\"form-token\" value=\"([^\"]+)\"").matcher(confirmPage.body());
+            assertThat(confirmToken.find()).isTrue();
+            assertThat(checkResult(lambda, "newsletter", address).path("reason").asText()).as("the GET changes nothing").isEqualTo("COMPLAINED");
+            HttpResponse<String> confirmed = post(link.group(), "lang=en&action=confirm&form-token=" + enc(confirmToken.group(1)), api);
+            assertThat(confirmed.statusCode()).isEqualTo(200);
+            assertThat(checkResult(lambda, "newsletter", address).path("allowed").asBoolean()).as("mail is back").isTrue();
+        }
+    }
+
+    private static JsonNode checkResult(LambdaClient lambda, String topic, String address) throws Exception {
+        byte[] request = JSON.writeValueAsBytes(Map.of("topic", topic, "recipients", List.of(address)));
+        return JSON.readTree(lambda.invoke(i -> i.functionName("PresendCheckFunction").payload(SdkBytes.fromByteArray(request)))
+                .payload().asByteArray()).path("results").path(0);
+    }
+
+    private static int cli(Path state, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = OptoutCli.run(new OptoutCli.Context(new PrintWriter(out, true), new PrintWriter(err, true), state, Map.of(), List.of()),
+                args);
+        assertThat(code).as(out + "" + err).isZero();
+        return code;
     }
 
     private static String check(LambdaClient lambda) throws Exception {
@@ -139,10 +204,11 @@ class DoubleOptInIT {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<Path> waitForMails(Path outbox, int n) throws Exception {
+    /** The mails to {@code to} (moto keeps what other tests on the same endpoint sent). */
+    private static List<Path> waitForMails(Path outbox, int n, String to) throws Exception {
         long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < until) {
-            List<Path> found = eml(outbox);
+            List<Path> found = eml(outbox, to);
             if (found.size() >= n) {
                 return found;
             }
@@ -151,12 +217,18 @@ class DoubleOptInIT {
         throw new AssertionError("no mail in " + outbox + " within 15 s");
     }
 
-    private static List<Path> eml(Path outbox) throws Exception {
+    private static List<Path> eml(Path outbox, String to) throws Exception {
         if (!Files.isDirectory(outbox)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(outbox)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".eml")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".eml")).filter(p -> {
+                try {
+                    return Files.readString(p).contains("To: <" + to + ">");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
         }
     }
 

@@ -23,11 +23,39 @@ import java.util.SortedMap;
  * @param clock          the longest opt-out-to-send delay against each deadline
  * @param thresholds     the campaign guard's thresholds the rates are held against
  * @param itemsScanned   table items read to make the report
+ * @param dataRequests   the people's requests about their own data served in the period, against UU PDP's 3×24 hours
  */
 public record ComplianceReport(Instant since, Instant until, Map<String, Long> optOutsBySource,
                                SortedMap<LocalDate, Map<String, Long>> optOutsByDay, List<Campaign> campaigns,
                                List<SuppressedSend> sentWhileSuppressed, ClockResult clock, GuardThresholds thresholds,
-                               long itemsScanned, Totals totals) {
+                               long itemsScanned, Totals totals, DataRequests dataRequests) {
+
+    /**
+     * Requests about a person's own data served in the period ("Download my data" and "Erase me" on
+     * the preference page, {@code ./optout forget}), from the table's data-request records (which
+     * keep no address), and the time each took from the request to its serving, held against UU
+     * PDP's 3×24 hours.
+     *
+     * @param byKind   {@code ACCESS}, {@code ERASURE}: how many
+     * @param bySource {@code PREFERENCE_CENTER}, {@code OPERATOR}: how many
+     * @param longest  the longest time one took, {@code null} when none was served
+     * @param late     how many took longer than {@link #DEADLINE}
+     */
+    public record DataRequests(Map<String, Long> byKind, Map<String, Long> bySource, Duration longest, long late) {
+        /** UU PDP Pasal 32(2): access within 3×24 hours of the request; erasure is held to the same. */
+        public static final Duration DEADLINE = Duration.ofHours(72);
+        public static final String RULE = "Indonesia UU No. 27/2022 (Pelindungan Data Pribadi) Pasal 32(2): access within "
+                + "3\u00d724 hours of the request; erasures are held to the same time";
+        public static final String URL = "https://peraturan.bpk.go.id/Details/229798/uu-no-27-tahun-2022";
+
+        public long total() {
+            return byKind.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        public boolean met() {
+            return late == 0;
+        }
+    }
 
     /** The kinds counted per mailbox provider and day. */
     public static final String BOUNCES = "bounces";

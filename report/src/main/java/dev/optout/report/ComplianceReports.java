@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 /**
  * Builds the {@link ComplianceReport} of a period by streaming the table: a parallel Scan (one
  * thread per segment) that keeps only what the report needs (history items of the period with an
- * action it counts, campaign counter and guard items; filtered by DynamoDB, projected), page by
+ * action it counts, campaign counter and guard items, data-request records of the period; filtered
+ * by DynamoDB, projected), page by
  * page. Nothing holds the table: each segment folds its pages into counts and the few findings;
  * the addresses of those findings are then read by key (masked in the report).
  *
@@ -156,19 +157,22 @@ public final class ComplianceReports {
         names.put("#sends", "sends");
         names.put("#bounces", "bounces");
         names.put("#complaints", "complaints");
+        names.put("#request", "request");
+        names.put("#requestedAt", "requestedAt");
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":h", s(HISTORY_PREFIX));
         // ISO-8601 strings compare as times only at equal precision: filter a second early, exactly below.
         values.put(":from", s(since.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString()));
         values.put(":n", s(COUNTER_SK));
         values.put(":g", s(GUARD_SK));
+        values.put(":dr", s(dev.optout.suppression.DataRequest.PREFIX));
         List<String> in = new ArrayList<>();
         for (int i = 0; i < COUNTED.size(); i++) {
             values.put(":a" + i, s(COUNTED.get(i).name()));
             in.add(":a" + i);
         }
         String filter = "(begins_with(#sk, :h) AND #at >= :from AND #action IN (" + String.join(", ", in) + "))"
-                + " OR #sk = :n OR #sk = :g";
+                + " OR #sk = :n OR #sk = :g OR (begins_with(#pk, :dr) AND #at >= :from)";
         Fold fold = new Fold();
         Map<String, AttributeValue> start = null;
         do {
@@ -270,8 +274,10 @@ public final class ComplianceReports {
         }
         ComplianceReport.Totals totals = new ComplianceReport.Totals(sorted(f.byReason), sorted(f.bySourceAll),
                 f.noCampaign[0], f.noCampaign[1], byProvider);
+        ComplianceReport.DataRequests dataRequests = new ComplianceReport.DataRequests(sorted(f.dataByKind), sorted(f.dataBySource),
+                f.longestData, f.dataLate);
         return new ComplianceReport(since, until, bySource, byDay, campaigns, sends,
-                new ComplianceReport.ClockResult(longest, verdicts, rules.calendars()), thresholds, f.scanned, totals);
+                new ComplianceReport.ClockResult(longest, verdicts, rules.calendars()), thresholds, f.scanned, totals, dataRequests);
     }
 
     private static Map<String, Long> sorted(Map<String, Long> m) {
@@ -304,6 +310,10 @@ public final class ComplianceReports {
         /** bounces, complaints without a campaign */
         final long[] noCampaign = new long[2];
         long scanned;
+        final Map<String, Long> dataByKind = new HashMap<>();
+        final Map<String, Long> dataBySource = new HashMap<>();
+        java.time.Duration longestData;
+        long dataLate;
 
         void add(Map<String, AttributeValue> item, Instant since, Instant until) {
             String sk = item.get(SK).s();
@@ -330,6 +340,10 @@ public final class ComplianceReports {
             }
             Instant at = Instant.parse(item.get("at").s());
             if (at.isBefore(since) || at.isAfter(until)) {
+                return;
+            }
+            if (item.get(PK).s().startsWith(dev.optout.suppression.DataRequest.PREFIX)) {
+                addDataRequest(item, at);
                 return;
             }
             Action action = Action.valueOf(item.get("action").s());
@@ -380,6 +394,21 @@ public final class ComplianceReports {
             }
         }
 
+        /** A served data request: counted, and the time from the request to its serving held against 3×24 hours. */
+        private void addDataRequest(Map<String, AttributeValue> item, Instant servedAt) {
+            dataByKind.merge(text(item, "request"), 1L, Long::sum);
+            String source = text(item, "src");
+            dataBySource.merge(source == null ? "unknown" : source, 1L, Long::sum);
+            String asked = text(item, "requestedAt");
+            java.time.Duration took = asked == null ? java.time.Duration.ZERO : java.time.Duration.between(Instant.parse(asked), servedAt);
+            if (longestData == null || took.compareTo(longestData) > 0) {
+                longestData = took;
+            }
+            if (took.compareTo(ComplianceReport.DataRequests.DEADLINE) > 0) {
+                dataLate++;
+            }
+        }
+
         void merge(Fold o) {
             o.bySource.forEach((k, v) -> bySource.merge(k, v, Long::sum));
             o.byDay.forEach((d, m) -> m.forEach((k, v) -> byDay.computeIfAbsent(d, x -> new HashMap<>()).merge(k, v, Long::sum)));
@@ -399,6 +428,12 @@ public final class ComplianceReports {
             noCampaign[0] += o.noCampaign[0];
             noCampaign[1] += o.noCampaign[1];
             scanned += o.scanned;
+            o.dataByKind.forEach((k, v) -> dataByKind.merge(k, v, Long::sum));
+            o.dataBySource.forEach((k, v) -> dataBySource.merge(k, v, Long::sum));
+            if (o.longestData != null && (longestData == null || o.longestData.compareTo(longestData) > 0)) {
+                longestData = o.longestData;
+            }
+            dataLate += o.dataLate;
         }
 
         private static String text(Map<String, AttributeValue> item, String name) {

@@ -57,6 +57,7 @@ public final class ReportHtml {
         campaigns(b, r);
         clock(b, r);
         sends(b, r);
+        dataRequests(b, r);
         b.append("<p class=\"note\">").append(r.itemsScanned()).append(" table items scanned. Made by optout.</p>\n")
                 .append("</main>\n</body>\n</html>\n");
         return b.toString();
@@ -374,6 +375,28 @@ public final class ReportHtml {
             b.append("<tr><td colspan=\"6\">None: no message went to a blocked address in this period.</td></tr>\n");
         }
         b.append("</tbody></table>\n");
+    }
+
+    // ---------------------------------------------------------------- data requests
+
+    private static void dataRequests(StringBuilder b, ComplianceReport r) {
+        ComplianceReport.DataRequests dr = r.dataRequests();
+        b.append("<h2 id=\"data-requests\">Data requests</h2>\n<p>Requests about a person's own data served in the period "
+                + "(\"Download my data\" and \"Erase me\" on the preference page, <code>./optout forget</code>): <strong>")
+                .append(dr.total()).append("</strong>")
+                .append(dr.total() == 0 ? "." : "; the longest took <strong>" + escape(ReportText.human(dr.longest())) + "</strong> "
+                        + "from the request to its serving.").append("</p>\n");
+        b.append("<table><thead><tr><th scope=\"col\">Kind</th><th scope=\"col\" class=\"n\">Served</th></tr></thead><tbody>\n");
+        dr.byKind().forEach((k, v) -> b.append("<tr><td>").append(escape(k)).append("</td><td class=\"n\">").append(v).append("</td></tr>\n"));
+        dr.bySource().forEach((k, v) -> b.append("<tr><td>from ").append(escape(k)).append("</td><td class=\"n\">").append(v)
+                .append("</td></tr>\n"));
+        if (dr.total() == 0) {
+            b.append("<tr><td colspan=\"2\">None in this period.</td></tr>\n");
+        }
+        b.append("</tbody></table>\n<p>UU PDP, 3\u00d724 hours: ").append(dr.met() ? "<span class=\"ok\">met</span>"
+                : "<span class=\"bad\">MISSED: " + dr.late() + " request(s) served later</span>").append(". <span class=\"note\">")
+                .append(escape(ComplianceReport.DataRequests.RULE)).append(", ").append(escape(ComplianceReport.DataRequests.URL))
+                .append("</span></p>\n");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -107,6 +107,18 @@ public final class ReportJson {
         }
         clock.put("holidayCalendars", calendars);
         root.put("complianceClock", clock);
+        ComplianceReport.DataRequests dr = r.dataRequests();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("total", dr.total());
+        data.put("byKind", dr.byKind());
+        data.put("bySource", dr.bySource());
+        data.put("longestSeconds", seconds(dr.longest()));
+        data.put("deadlineSeconds", ComplianceReport.DataRequests.DEADLINE.toSeconds());
+        data.put("met", dr.met());
+        data.put("late", dr.late());
+        data.put("source", ComplianceReport.DataRequests.RULE);
+        data.put("url", ComplianceReport.DataRequests.URL);
+        root.put("dataRequests", data);
         root.put("itemsScanned", r.itemsScanned());
         return root;
     }

@@ -96,6 +96,16 @@ public final class ReportText {
                 b.append("      ").append(v.deadline().note()).append('\n');
             }
         }
+        ComplianceReport.DataRequests dr = r.dataRequests();
+        b.append("\nData requests (the person's own data: downloads, erasures): ").append(dr.total()).append('\n');
+        if (dr.total() > 0) {
+            b.append("  by kind: ").append(counts(dr.byKind())).append('\n');
+            b.append("  by source: ").append(counts(dr.bySource())).append('\n');
+            b.append("  longest from request to served: ").append(human(dr.longest())).append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "  %-14s %-18s %s%n", "UU PDP", "3\u00d724 hours",
+                dr.met() ? "met" : "MISSED: " + dr.late() + " request(s) served later than this"));
+        b.append("      ").append(ComplianceReport.DataRequests.RULE).append(" <").append(ComplianceReport.DataRequests.URL).append(">\n");
         b.append("\n").append(r.itemsScanned()).append(" table items scanned.\n");
         return b.toString();
     }

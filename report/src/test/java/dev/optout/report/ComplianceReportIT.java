@@ -167,4 +167,24 @@ class ComplianceReportIT {
         }
         assertThat(html).contains("Gmail 0.3%", "Gmail 0.1%", "missed (2 late)");
     }
+
+    @Test
+    void dataRequestsOfThePeriodAreCountedAndTheirTimeHeldAgainstThreeTimes24Hours() throws Exception {
+        ComplianceReport.DataRequests dr = report.dataRequests();
+        assertThat(dr.total()).as("the one served before the period is not counted").isEqualTo(2);
+        assertThat(dr.byKind()).containsOnly(Map.entry("ACCESS", 1L), Map.entry("ERASURE", 1L));
+        assertThat(dr.bySource()).containsOnly(Map.entry("PREFERENCE_CENTER", 1L), Map.entry("OPERATOR", 1L));
+        assertThat(dr.longest()).isEqualTo(Duration.ofDays(4));
+        assertThat(dr.late()).isEqualTo(1);
+        assertThat(dr.met()).isFalse();
+
+        assertThat(ReportText.render(report)).contains("Data requests (the person's own data: downloads, erasures): 2",
+                "longest from request to served: 4d 00h 00m", "MISSED: 1 request(s) served later than this", "Pasal 32(2)");
+        var json = dev.optout.json.Json.MAPPER.readTree(ReportJson.render(report)).path("dataRequests");
+        assertThat(json.path("total").asLong()).isEqualTo(2);
+        assertThat(json.path("longestSeconds").asLong()).isEqualTo(Duration.ofDays(4).toSeconds());
+        assertThat(json.path("deadlineSeconds").asLong()).isEqualTo(72 * 3600);
+        assertThat(json.path("late").asLong()).isEqualTo(1);
+        assertThat(ReportHtml.render(report)).contains("<h2 id=\"data-requests\">Data requests</h2>", "MISSED: 1 request(s) served later");
+    }
 }

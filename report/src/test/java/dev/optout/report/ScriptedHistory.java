@@ -77,6 +77,15 @@ final class ScriptedHistory {
         process(processor, bounce("msg-dkim", "2026-11-06T11:00:00Z", "rani@gmail.com", "5.7.26",
                 "smtp; 550-5.7.26 This mail has been blocked because the sender is unauthenticated.", weekly));
 
+        // data requests: a download served at once, an erasure asked for on the 5th and done on the 9th
+        // (four days: later than 3x24 hours), and one served before the period
+        store.recordDataRequest(new dev.optout.suppression.DataRequest(dev.optout.suppression.DataRequest.Kind.ACCESS,
+                Source.PREFERENCE_CENTER, t("2026-11-04T10:00:00Z"), t("2026-11-04T10:00:02Z")));
+        store.recordDataRequest(new dev.optout.suppression.DataRequest(dev.optout.suppression.DataRequest.Kind.ERASURE,
+                Source.OPERATOR, t("2026-11-05T09:00:00Z"), t("2026-11-09T09:00:00Z")));
+        store.recordDataRequest(new dev.optout.suppression.DataRequest(dev.optout.suppression.DataRequest.Kind.ERASURE,
+                Source.PREFERENCE_CENTER, t("2026-10-25T09:00:00Z"), t("2026-10-25T09:00:01Z")));
+
         CampaignGuard guard = new CampaignGuard(aws.dynamoDb(), table, GuardThresholds.DEFAULTS, Clock.systemUTC());
         guard.record("nov-weekly", new CampaignCounts(1_000, 1, 1));
         guard.record("flash", new CampaignCounts(2_000, 0, 5));

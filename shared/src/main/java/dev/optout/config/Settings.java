@@ -81,6 +81,11 @@ public final class Settings {
     public static final String SOFT_BOUNCE_WINDOW_DAYS = "SOFT_BOUNCE_WINDOW_DAYS";
     /** true: also add hard bounces and complaints to the SES account suppression list. */
     public static final String SES_SUPPRESSION_MIRRORING = "SES_SUPPRESSION_MIRRORING";
+    /**
+     * Erasure from the preference page: the queues whose message bodies may hold an address, as
+     * {@code LogicalId=url,LogicalId=url}; their retention says when the last copy is gone.
+     */
+    public static final String ERASURE_QUEUE_URLS = "ERASURE_QUEUE_URLS";
     /** {@code apply} (default) or {@code ignore}: whether SES list-management opt-ins change anything here. */
     public static final String SES_SUBSCRIPTION_OPT_INS = "SES_SUBSCRIPTION_OPT_INS";
     /** Campaign guard: complaint rate (fraction, e.g. 0.001 = 0.1%) above which a campaign is paused. */

@@ -9,8 +9,15 @@ import dev.optout.suppression.Source;
  * by the caller, so no path can claim more authority than its source has.
  */
 public enum Authority {
-    /** The person, through their own link, one-click, mailto, the pages, the preference API or a confirmed opt-in. */
+    /** The person, through their own link, one-click, mailto, the pages or the preference API. */
     PERSON,
+    /**
+     * The person proven by a confirmed mail round-trip: they asked (the signup form, or "send me a
+     * confirmation mail" on a page that refused a link-only resume) and then confirmed from the page
+     * behind the link mailed to the address ({@code CONFIRMED_OPT_IN}). Everything {@link #PERSON}
+     * may do, and, asking for mail again, it lifts a complaint: a link alone never does.
+     */
+    PERSON_CONFIRMED,
     /** The person through their mailbox provider's list management (SES subscription events). */
     PERSON_VIA_PROVIDER,
     /** The mailbox provider's report on delivery: bounces, complaints, deliveries. */
@@ -33,7 +40,8 @@ public enum Authority {
 
     public static Authority of(Provenance provenance) {
         return switch (provenance.source()) {
-            case ONE_CLICK, UNSUBSCRIBE_PAGE, PREFERENCE_CENTER, PREFERENCE_API, MAILTO, CONFIRMED_OPT_IN -> PERSON;
+            case ONE_CLICK, UNSUBSCRIBE_PAGE, PREFERENCE_CENTER, PREFERENCE_API, MAILTO -> PERSON;
+            case CONFIRMED_OPT_IN -> PERSON_CONFIRMED;
             case SES_SUBSCRIPTION -> PERSON_VIA_PROVIDER;
             case SES_BOUNCE, SES_COMPLAINT, SES_DELIVERY, SES_SEND -> MAILBOX_PROVIDER;
             case OPERATOR -> hasConsent(provenance) ? OPERATOR_WITH_CONSENT : OPERATOR;
@@ -51,7 +59,7 @@ public enum Authority {
 
     /** An act of the person themselves (directly or through their mailbox provider). */
     public boolean isPersons() {
-        return this == PERSON || this == PERSON_VIA_PROVIDER;
+        return this == PERSON || this == PERSON_CONFIRMED || this == PERSON_VIA_PROVIDER;
     }
 
     public boolean isOperators() {

@@ -77,7 +77,7 @@ public final class ConsentModel {
         Entry current = state.get(slot);
         Entry candidate = new Entry(intent.value(), intent.frequency(), mark, mark.at());
         if (current == null) {
-            return new Step(state.with(slot, candidate), new Effect(slot, Result.APPLIED, slot + " set to " + intent.value()));
+            return new Step(state.with(slot, candidate), new Effect(slot, Result.APPLIED, applied(slot, intent.value(), authority)));
         }
         if (Entry.PRECEDENCE.compare(candidate, current) <= 0) {
             return new Step(state, new Effect(slot, Result.STALE, "made at " + mark.at() + ", before the latest change of "
@@ -88,7 +88,20 @@ public final class ConsentModel {
             Entry reaffirmed = new Entry(current.value(), current.frequency(), mark, current.since());
             return new Step(state.with(slot, reaffirmed), new Effect(slot, Result.REAFFIRMED, slot + " already " + intent.value()));
         }
-        return new Step(state.with(slot, candidate), new Effect(slot, Result.APPLIED, slot + " set to " + intent.value()));
+        return new Step(state.with(slot, candidate), new Effect(slot, Result.APPLIED, applied(slot, intent.value(), authority)));
+    }
+
+    /** Why a slot changed: a lifted complaint says on whose word, since a link alone never lifts one. */
+    private static String applied(Slot slot, Value value, Authority authority) {
+        if (slot.kind() == Kind.COMPLAINT && value == Value.GO) {
+            return slot + " set to GO: " + switch (authority) {
+                case PERSON_CONFIRMED -> "the person asked for mail again and confirmed it from the mail sent to the address "
+                        + "(a confirmed round-trip, not a link alone)";
+                case OPERATOR_WITH_CONSENT -> "an operator recorded the person's consent";
+                default -> "by " + authority;
+            };
+        }
+        return slot + " set to " + value;
     }
 
     private static Outcome countSoftBounce(ConsentState state, Authority authority, Instant at) {

@@ -5,6 +5,7 @@ import static dev.optout.consent.Authority.MAILBOX_PROVIDER;
 import static dev.optout.consent.Authority.OPERATOR;
 import static dev.optout.consent.Authority.OPERATOR_WITH_CONSENT;
 import static dev.optout.consent.Authority.PERSON;
+import static dev.optout.consent.Authority.PERSON_CONFIRMED;
 import static dev.optout.consent.Authority.PERSON_VIA_PROVIDER;
 import static dev.optout.consent.Authority.SYSTEM;
 
@@ -25,19 +26,22 @@ import java.util.Set;
  *
  * <pre>
  * slot               STOP (stop mail)                        GO (lift, opt in)
- * PERSON_CHOICE      person, person via provider, import,    person, person via provider, operator with consent,
- *                    system                                  system
+ * PERSON_CHOICE      person (confirmed or not), person via    person (confirmed or not), person via provider,
+ *                    provider, import, system                operator with consent, system
  * OPERATOR_HOLD      operator (with or without consent)      operator (with or without consent)
- * FREQUENCY          -                                       person, person via provider, operator with consent
- * COMPLAINT          mailbox provider, import                operator with consent
+ * FREQUENCY          -                                       person (confirmed or not), person via provider,
+ *                                                            operator with consent
+ * COMPLAINT          mailbox provider, import                person confirmed (a mail round-trip), operator with consent
  * HARD_BOUNCE        mailbox provider, import                operator (with or without consent)
  * SOFT_BOUNCE_STOP   mailbox provider, import                operator (with or without consent)
- * FORGOTTEN          person, operator (with or without)      nobody: erasure is for good
+ * FORGOTTEN          person (confirmed or not), operator     nobody: erasure is for good
+ *                    (with or without consent)
  * </pre>
  *
  * Why these: a person's own opt-out is undone only by that person or by an operator who
  * recorded their new consent; a complaint is a statement to the mailbox provider, so a link
- * (which anyone holding a forwarded mail can use) never lifts it; a bounce is a fact about the
+ * (which anyone holding a forwarded mail can use) never lifts it, only the person proven by a
+ * confirmed mail round-trip to the address (or an operator with their recorded consent); a bounce is a fact about the
  * mailbox that only an operator (or an expiry policy) revisits; an operator's hold is the
  * operator's, and lifting it leaves the person's own choice standing.
  */
@@ -49,14 +53,14 @@ public final class ConsentRules {
     private static final Map<Kind, Set<Authority>> MAY_GO = new EnumMap<>(Kind.class);
 
     static {
-        rule(Kind.PERSON_CHOICE, EnumSet.of(PERSON, PERSON_VIA_PROVIDER, IMPORT, SYSTEM),
-                EnumSet.of(PERSON, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT, SYSTEM));
+        rule(Kind.PERSON_CHOICE, EnumSet.of(PERSON, PERSON_CONFIRMED, PERSON_VIA_PROVIDER, IMPORT, SYSTEM),
+                EnumSet.of(PERSON, PERSON_CONFIRMED, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT, SYSTEM));
         rule(Kind.OPERATOR_HOLD, EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT), EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT));
-        rule(Kind.FREQUENCY, EnumSet.noneOf(Authority.class), EnumSet.of(PERSON, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT));
-        rule(Kind.COMPLAINT, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR_WITH_CONSENT));
+        rule(Kind.FREQUENCY, EnumSet.noneOf(Authority.class), EnumSet.of(PERSON, PERSON_CONFIRMED, PERSON_VIA_PROVIDER, OPERATOR_WITH_CONSENT));
+        rule(Kind.COMPLAINT, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(PERSON_CONFIRMED, OPERATOR_WITH_CONSENT));
         rule(Kind.HARD_BOUNCE, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT));
         rule(Kind.SOFT_BOUNCE_STOP, EnumSet.of(MAILBOX_PROVIDER, IMPORT), EnumSet.of(OPERATOR, OPERATOR_WITH_CONSENT));
-        rule(Kind.FORGOTTEN, EnumSet.of(PERSON, OPERATOR, OPERATOR_WITH_CONSENT), EnumSet.noneOf(Authority.class));
+        rule(Kind.FORGOTTEN, EnumSet.of(PERSON, PERSON_CONFIRMED, OPERATOR, OPERATOR_WITH_CONSENT), EnumSet.noneOf(Authority.class));
     }
 
     private static void rule(Kind kind, Set<Authority> stop, Set<Authority> go) {
@@ -87,7 +91,8 @@ public final class ConsentRules {
      * The slots a change means to set. An operator's opt-out or opt-in goes to the operator's
      * hold, never to the person's choice, so the two never hide each other; an operator with
      * recorded consent acts for the person as well, and lifts a complaint and a soft-bounce stop
-     * with it. Counting changes (soft bounce, delivery) and findings set no slot.
+     * with it. The person proven by a confirmed mail round-trip who asks for all mail again lifts
+     * a complaint with their choice (never a bounce). Counting changes (soft bounce, delivery) and findings set no slot.
      */
     public static List<Intent> intents(Change change, Authority authority) {
         String topic = change.topic();
@@ -102,6 +107,9 @@ public final class ConsentRules {
                     intents.add(new Intent(Slot.all(Kind.PERSON_CHOICE), Value.GO, null));
                     intents.add(new Intent(Slot.all(Kind.COMPLAINT), Value.GO, null));
                     intents.add(new Intent(Slot.all(Kind.SOFT_BOUNCE_STOP), Value.GO, null));
+                }
+                if (authority == PERSON_CONFIRMED) {
+                    intents.add(new Intent(Slot.all(Kind.COMPLAINT), Value.GO, null));
                 }
             }
             case SUBSCRIBE_TOPIC -> {
@@ -128,7 +136,10 @@ public final class ConsentRules {
 
     /** Why a person's request through a link cannot make them mailable; what the pages and the API answer. */
     public enum Lock {
-        /** A complaint stands: a link alone never lifts it (409 COMPLAINT_LOCKED). */
+        /**
+         * A complaint stands: a link alone never lifts it (409 COMPLAINT_LOCKED); the person may ask
+         * for the confirmation mail, whose confirmed round-trip does.
+         */
         COMPLAINT_LOCKED,
         /** The address bounced: only the sender's team lifts a bounce. */
         BOUNCE_LOCKED
@@ -146,7 +157,9 @@ public final class ConsentRules {
         if (!authority.isPersons() || !optIn) {
             return null;
         }
-        if (state.stops(Slot.all(Kind.COMPLAINT))) {
+        // the one way a person lifts a complaint: asking for all mail again, confirmed by mail
+        boolean liftsComplaint = authority == PERSON_CONFIRMED && change.action() == Action.RESUBSCRIBE_ALL;
+        if (state.stops(Slot.all(Kind.COMPLAINT)) && !liftsComplaint) {
             return Lock.COMPLAINT_LOCKED;
         }
         if (change.action() == Action.RESUBSCRIBE_ALL

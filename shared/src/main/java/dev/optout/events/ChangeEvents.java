@@ -114,7 +114,8 @@ public final class ChangeEvents {
             }
             case RESUBSCRIBE_ALL, SUBSCRIBE_TOPIC -> {
                 kind = authority == Authority.OPERATOR ? ChangeKind.SUPPRESSION_LIFTED : ChangeKind.OPTED_IN;
-                reason = authority.name();
+                // a confirmed opt-in is the person's own act: the events' reasons stay as published
+                reason = authority == Authority.PERSON_CONFIRMED ? Authority.PERSON.name() : authority.name();
             }
             case HARD_BOUNCE -> {
                 kind = ChangeKind.SUPPRESSED;

@@ -38,6 +38,11 @@ public final class ListUnsubscribeHeaders implements LinkProvider {
     /** Path prefixes of the two routes (template.yaml: GET/POST /u/{token}, GET/POST/PUT /p/{token}). */
     public static final String UNSUBSCRIBE_PATH = "/u/";
     public static final String PREFERENCES_PATH = "/p/";
+    /**
+     * Where a person, from a page that refused a link-only resume after a complaint, asks for the
+     * confirmation mail (the same token as {@link #UNSUBSCRIBE_PATH}'s; served by the subscribe function).
+     */
+    public static final String RESUME_PATH = "/r/";
 
     private static final Pattern MAILBOX = Pattern.compile("[^\\s<>,\"()\\[\\]\\\\;:@]+@[A-Za-z0-9.-]+");
 

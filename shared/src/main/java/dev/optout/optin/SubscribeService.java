@@ -40,6 +40,12 @@ public final class SubscribeService {
     /** Why a request sent no mail: for the logs and metrics only, never for the person. */
     public enum Result { SENT, HONEYPOT, RATE_LIMITED, ALREADY_SENT_TODAY, SUPPRESSED, FORGOTTEN, NOTHING_TO_CONFIRM }
 
+    /**
+     * The "topic" of a pending request to get all mail again after a complaint (a resume): its
+     * confirmation opts the person back in to all mail and lifts the complaint.
+     */
+    public static final String ALL_MAIL = "*";
+
     private final SuppressionStore store;
     private final PendingOptIns pending;
     private final TopicCatalog catalog;
@@ -119,6 +125,39 @@ public final class SubscribeService {
         if (SendPolicy.stop(state) != null) {
             return Result.SUPPRESSED;
         }
+        return mail(address, topics, language, evidence, now, linkBase);
+    }
+
+    /**
+     * The person, through their own link, asks for the confirmation mail that gets all their mail
+     * back after a complaint (a link alone never lifts one: {@link ConsentRules.Lock#COMPLAINT_LOCKED}).
+     * The same abuse rules as a signup: at most one confirmation mail per address per day (signup
+     * and resume together), within the per-IP rate, never to a forgotten address, and never to an
+     * address that bounced (a round-trip does not lift a bounce). Only while a complaint stands:
+     * otherwise the link itself gets mail back and nothing is mailed. The caller answers the same
+     * whatever this returns.
+     */
+    public Result requestResume(EmailAddress address, String language, OptInEvidence evidence, String sourceIp, String linkBase) {
+        Instant now = clock.instant();
+        if (!pending.withinRate(rateKey.get(), sourceIp, now, limits.perIpPerHour())) {
+            return Result.RATE_LIMITED;
+        }
+        AddressState state = store.read(address);
+        if (state.forgotten() != null) {
+            return Result.FORGOTTEN;
+        }
+        dev.optout.consent.ConsentState consent = LegacyMarks.read(state);
+        // what the confirmation could not lift (a bounce), then whether a link alone would do (no complaint)
+        if (ConsentRules.lockAgainst(consent, Change.resubscribeAll(Provenance.of(Source.CONFIRMED_OPT_IN, now))) != null) {
+            return Result.SUPPRESSED;
+        }
+        if (ConsentRules.lockAgainst(consent, Change.resubscribeAll(Provenance.of(Source.UNSUBSCRIBE_PAGE, now))) == null) {
+            return Result.NOTHING_TO_CONFIRM;
+        }
+        return mail(address, List.of(ALL_MAIL), language, evidence, now, linkBase);
+    }
+
+    private Result mail(EmailAddress address, List<String> topics, String language, OptInEvidence evidence, Instant now, String linkBase) {
         String key = addressKeys.keyOf(address);
         byte[] id = new byte[10];
         random.nextBytes(id);
@@ -128,9 +167,14 @@ public final class SubscribeService {
             return Result.ALREADY_SENT_TODAY;
         }
         String token = sealer.seal(new LinkToken(address, null, nonce, now));
-        // the page opens in the language the person signed up in
+        // the page opens in the language the person asked in
         mailer.send(address, topics, language, linkBase + token + "?lang=" + language);
         return Result.SENT;
+    }
+
+    /** Whether a pending request asks for all mail again (a resume after a complaint), not for topics. */
+    public static boolean isResume(List<String> topics) {
+        return topics.equals(List.of(ALL_MAIL));
     }
 
     /** What the confirmation page shows: the pending opt-in the link names, if it still waits. */
@@ -140,11 +184,13 @@ public final class SubscribeService {
 
     /**
      * Confirms the opt-in the link names: the topics asked for become the person's confirmed
-     * opt-ins, in one transaction with their history, at most once per request.
+     * opt-ins, in one transaction with their history, at most once per request. A resume
+     * ({@link #ALL_MAIL}) becomes a confirmed {@code RESUBSCRIBE_ALL}: the consent model lifts the
+     * person's opt-out of all mail and the complaint with it, and says why in the history.
      *
      * @return the topics confirmed, or empty when the link names no pending opt-in (a newer request
      *         replaced it, or it expired)
-     * @throws Locked when a complaint stands (a link never lifts it): nothing is written
+     * @throws Locked when a complaint stands against a topic opt-in, or a bounce against a resume: nothing is written
      */
     public Optional<List<String>> confirm(LinkToken token, String confirmIp, String confirmAgent, OptInEvidence.IpRetention retention) {
         Optional<PendingOptIns.Pending> found = pendingFor(token);
@@ -166,6 +212,14 @@ public final class SubscribeService {
         }
         AddressState state = store.read(token.address());
         List<Change> changes = new ArrayList<>();
+        if (isResume(p.topics())) {
+            Change c = Change.resubscribeAll(provenance);
+            ConsentRules.Lock lock = ConsentRules.lockAgainst(LegacyMarks.read(state), c);
+            if (lock != null) {
+                throw new Locked(lock);
+            }
+            changes.add(c);
+        }
         for (String topic : p.topics()) {
             if (catalog.find(topic).isPresent()) {
                 Change c = Change.subscribeTopic(topic, provenance);

@@ -35,22 +35,39 @@ public final class PreferenceCenter {
     /** What expires by policy, read as the check reads it: an expired stop is not shown and locks nothing. */
     private final ExpiryPolicy expiry;
     private final Clock clock;
+    private final dev.optout.erasure.Eraser erasure;
 
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog) {
         this(store, catalog, PendingChanges.NONE);
     }
 
-    /** Nothing expires (the pending-changes applier only opts out). */
+    /** Nothing expires (the pending-changes applier only opts out); erasure reaches the table only (no SES list, no queues named). */
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending) {
-        this(store, catalog, pending, ExpiryPolicy.NEVER, Clock.systemUTC());
+        this(store, catalog, pending, ExpiryPolicy.NEVER, Clock.systemUTC(), dev.optout.erasure.Eraser.tableOnly(store));
     }
 
+    /** Erasure reaches the table only (no SES list, no queues named). */
     public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, ExpiryPolicy expiry, Clock clock) {
+        this(store, catalog, pending, expiry, clock, dev.optout.erasure.Eraser.tableOnly(store));
+    }
+
+    /** Nothing expires. */
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, dev.optout.erasure.Eraser erasure) {
+        this(store, catalog, pending, ExpiryPolicy.NEVER, Clock.systemUTC(), erasure);
+    }
+
+    /**
+     * @param expiry  what expires by policy, as the check reads it
+     * @param erasure the erasure "Erase me" makes: the same as {@code ./optout forget}'s ({@link dev.optout.erasure.AddressErasure})
+     */
+    public PreferenceCenter(SuppressionStore store, TopicCatalog catalog, PendingChanges pending, ExpiryPolicy expiry, Clock clock,
+            dev.optout.erasure.Eraser erasure) {
         this.store = Objects.requireNonNull(store);
         this.catalog = Objects.requireNonNull(catalog);
         this.pending = Objects.requireNonNull(pending);
         this.expiry = Objects.requireNonNull(expiry);
         this.clock = Objects.requireNonNull(clock);
+        this.erasure = Objects.requireNonNull(erasure);
     }
 
     /** The person's mail status now: the check's precedence and expiry. */
@@ -69,13 +86,29 @@ public final class PreferenceCenter {
 
     private Preferences view(EmailAddress address, AddressState state) {
         List<Preferences.TopicChoice> topics = new ArrayList<>();
+        dev.optout.consent.ConsentState consent = dev.optout.consent.LegacyMarks.read(state);
         for (Topic t : catalog.all()) {
-            topics.add(new Preferences.TopicChoice(t, SendPolicy.topicChosen(state, t), state.frequencyFor(t.id()),
-                    state.topicFrequency().containsKey(t.id())));
+            boolean chosen = SendPolicy.topicChosen(state, t);
+            topics.add(new Preferences.TopicChoice(t, chosen, state.frequencyFor(t.id()),
+                    state.topicFrequency().containsKey(t.id()), chosen && unconfirmed(consent, t)));
         }
         return new Preferences(address.masked(), status(state), topics,
                 state.frequency() == null ? Frequency.IMMEDIATE : state.frequency(),
                 state.exists() ? store.history(address, HISTORY_SHOWN) : List.of(), state);
+    }
+
+    /**
+     * A topic that needs confirmed consent whose opt-in was not confirmed by mail: the person ticked
+     * it (or it was recorded for them), but the check answers {@code NOT_CONFIRMED} (the rule of
+     * {@link dev.optout.consent.ConsentModel#decide}).
+     */
+    static boolean unconfirmed(dev.optout.consent.ConsentState consent, Topic t) {
+        if (!t.needsConfirmation()) {
+            return false;
+        }
+        dev.optout.consent.Entry choice = consent.get(dev.optout.consent.Slot.topic(dev.optout.consent.Slot.Kind.PERSON_CHOICE, t.id()));
+        return choice == null || choice.value() != dev.optout.consent.Value.GO
+                || choice.mark().source() != dev.optout.suppression.Source.CONFIRMED_OPT_IN;
     }
 
     /** The changes that turn {@code current} into what {@code update} asks for, in the order to apply them. */
@@ -196,6 +229,11 @@ public final class PreferenceCenter {
         return new Outcome(queued, null, change);
     }
 
+    /** Records a data request this center served, for the report (no address kept: {@link dev.optout.suppression.DataRequest}). */
+    public void record(dev.optout.suppression.DataRequest request) {
+        store.recordDataRequest(request);
+    }
+
     /** The person's own data ("Download my data"): {@link PersonalData} of this address only. */
     public com.fasterxml.jackson.databind.node.ObjectNode personalData(EmailAddress address) {
         AddressState state = store.read(address);
@@ -203,19 +241,19 @@ public final class PreferenceCenter {
     }
 
     /**
-     * The person's own erasure ("Erase me"): the same sticky forget as the command line's
-     * ({@link SuppressionStore#forget}): the address and evidence naming it leave the table, its
-     * keyed hash and marks stay (with an opt-out of all marketing mail of the person's own, so it is
-     * never mailed again), and no later change writes it back.
-     *
-     * @return how many history items had something removed
+     * The person's own erasure ("Erase me"): an opt-out of all marketing mail of the person's own
+     * (so it is never mailed again), then the same erasure as {@code ./optout forget}
+     * ({@link dev.optout.erasure.AddressErasure}): the address and evidence naming it leave the table, its
+     * keyed hash and marks stay, no later change writes it back, it leaves the SES account
+     * suppression list where the target mirrors to it, and the queues that may still hold a copy
+     * are named with the time their copies are gone.
      */
-    public int erase(EmailAddress address, Provenance provenance) {
+    public dev.optout.erasure.AddressErasure.Result erase(EmailAddress address, Provenance provenance) {
         AddressState state = store.read(address);
         if (state.unsubscribedAll() == null) {
             store.apply(address, Change.unsubscribeAll(provenance));
         }
-        return store.forget(address, provenance);
+        return erasure.forget(address, provenance);
     }
 
     private Topic topic(String id) {

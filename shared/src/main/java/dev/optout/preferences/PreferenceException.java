@@ -47,8 +47,8 @@ public final class PreferenceException extends RuntimeException {
         }
         return switch (lock) {
             case COMPLAINT_LOCKED -> new PreferenceException(Code.COMPLAINT_LOCKED, "this address reported our mail as spam; "
-                    + "a link cannot turn mail back on. Nothing was changed. To receive mail again, ask the sender's support team, "
-                    + "who record your new consent");
+                    + "a link cannot turn mail back on. Nothing was changed. To receive mail again, POST to confirmByMail "
+                    + "for a confirmation mail to the address: confirming it turns mail back on");
             case BOUNCE_LOCKED -> new PreferenceException(Code.HARD_BOUNCE_LOCKED,
                     "mail to this address bounced; only the sender's support team can turn mail back on");
         };

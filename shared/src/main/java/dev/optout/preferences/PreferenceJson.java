@@ -94,7 +94,7 @@ public final class PreferenceJson {
      *  "status": {"receiving": false, "reason": "UNSUBSCRIBED", "since": "2026-11-20T09:30:00Z", "canResume": true},
      *  "frequency": "WEEKLY",
      *  "topics": {"newsletter": {"name": "Newsletter", "description": "...", "chosen": true,
-     *                            "frequency": "MONTHLY", "ownFrequency": true}, ...},
+     *                            "frequency": "MONTHLY", "ownFrequency": true, "needsConfirming": false}, ...},
      *  "history": [{"action": "UNSUBSCRIBE_ALL", "at": "...", "source": "PREFERENCE_CENTER"}, ...]}
      * </pre>
      * {@code reason} is one of UNSUBSCRIBED, COMPLAINED, SOFT_BOUNCED, BOUNCED (absent while
@@ -130,6 +130,8 @@ public final class PreferenceJson {
             t.put("chosen", c.chosen());
             t.put("frequency", c.frequency().name());
             t.put("ownFrequency", c.explicitFrequency());
+            // chosen, but the topic needs confirmed consent and the opt-in was not confirmed by mail (NOT_CONFIRMED)
+            t.put("needsConfirming", c.needsConfirming());
         }
         ArrayNode history = root.putArray("history");
         for (HistoryEvent h : p.history()) {

@@ -17,7 +17,12 @@ public record Preferences(String maskedAddress, MailStatus status, List<TopicCho
      * @param chosen    whether the person wants this topic (ignoring a global stop)
      * @param frequency the person's frequency for it (the topic's own, else overall)
      * @param explicitFrequency whether the frequency was chosen for this topic specifically
+     * @param needsConfirming   chosen, but the topic needs confirmed consent and the person's opt-in
+     *                          was not confirmed by mail: the check answers {@code NOT_CONFIRMED}
      */
-    public record TopicChoice(Topic topic, boolean chosen, Frequency frequency, boolean explicitFrequency) {
+    public record TopicChoice(Topic topic, boolean chosen, Frequency frequency, boolean explicitFrequency, boolean needsConfirming) {
+        public TopicChoice(Topic topic, boolean chosen, Frequency frequency, boolean explicitFrequency) {
+            this(topic, chosen, frequency, explicitFrequency, false);
+        }
     }
 }

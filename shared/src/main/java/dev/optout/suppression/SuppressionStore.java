@@ -62,6 +62,34 @@ public final class SuppressionStore {
         return tableName;
     }
 
+    /**
+     * Records a served data request for the report ({@link DataRequest}: no address, no key).
+     * Two requests served at the same instant get distinct items (the later one a nanosecond on).
+     */
+    public void recordDataRequest(DataRequest request) {
+        Instant served = request.servedAt();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Instant at = served.plusNanos(attempt);
+            java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = java.util.Map.of(
+                    TableLayout.PK, TableLayout.s(DataRequest.PREFIX + at.atZone(java.time.ZoneOffset.UTC).toLocalDate()),
+                    TableLayout.SK, TableLayout.s(at + "#" + request.kind().name()),
+                    "request", TableLayout.s(request.kind().name()),
+                    "src", TableLayout.s(request.source().name()),
+                    "requestedAt", TableLayout.s(request.requestedAt().toString()),
+                    "at", TableLayout.s(request.servedAt().toString()));
+            try {
+                dynamo.putItem(r -> r.tableName(tableName).item(item).conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(java.util.Map.of("#pk", TableLayout.PK)));
+                return;
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+                // another request served at the same instant: the next nanosecond
+            } catch (software.amazon.awssdk.core.exception.SdkException e) {
+                throw new StoreUnavailableException("suppression table unavailable (data request): " + e.getMessage(), e);
+            }
+        }
+        throw new StoreUnavailableException("five data requests served at " + served + ": not recorded");
+    }
+
     public AddressKeys addressKeys() {
         return addressKeys;
     }

@@ -71,4 +71,37 @@ class ConsentRulesTest {
         assertTrue(ConsentModel.apply(complained, dev.optout.suppression.Change.resubscribeAll(system(T.plusSeconds(90))))
                 .state().stops(Slot.all(Kind.COMPLAINT)));
     }
+
+    @Test
+    void aComplaintIsLiftedByTheConfirmedMailRoundTripNeverByALinkAlone() {
+        ConsentState complained = ConsentModel.apply(ConsentState.EMPTY, dev.optout.suppression.Change.of(dev.optout.suppression.Action.COMPLAINT,
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.SES_COMPLAINT, T))).state();
+        dev.optout.suppression.Change byLink = dev.optout.suppression.Change.resubscribeAll(
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.UNSUBSCRIBE_PAGE, T.plusSeconds(60)));
+        assertEquals(ConsentRules.Lock.COMPLAINT_LOCKED, ConsentRules.lockAgainst(complained, byLink));
+        assertTrue(ConsentModel.apply(complained, byLink).state().stops(Slot.all(Kind.COMPLAINT)), "a link alone lifts nothing");
+
+        dev.optout.suppression.Change confirmed = dev.optout.suppression.Change.resubscribeAll(
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.CONFIRMED_OPT_IN, T.plusSeconds(120)));
+        assertEquals(Authority.PERSON_CONFIRMED, Authority.of(confirmed.provenance()));
+        assertNull(ConsentRules.lockAgainst(complained, confirmed));
+        Outcome lifted = ConsentModel.apply(complained, confirmed);
+        assertFalse(lifted.state().stops(Slot.all(Kind.COMPLAINT)));
+        Effect complaint = lifted.effects().stream().filter(e -> e.slot().kind() == Kind.COMPLAINT).findFirst().orElseThrow();
+        assertEquals(Effect.Result.APPLIED, complaint.result());
+        assertTrue(complaint.why().contains("confirmed it from the mail sent to the address"), complaint.why());
+        assertTrue(ConsentModel.decide(lifted.state(), new dev.optout.topic.Topic("news", true, java.util.Map.of("en", "News"),
+                java.util.Map.of())).allowed());
+
+        // a confirmed topic opt-in does not lift the complaint: the confirmation for a topic is no request for mail again
+        dev.optout.suppression.Change topic = dev.optout.suppression.Change.subscribeTopic("events",
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.CONFIRMED_OPT_IN, T.plusSeconds(120)));
+        assertEquals(ConsentRules.Lock.COMPLAINT_LOCKED, ConsentRules.lockAgainst(complained, topic));
+        assertTrue(ConsentModel.apply(complained, topic).state().stops(Slot.all(Kind.COMPLAINT)));
+        // a bounce stays: the round-trip says what the person wants, not that the mailbox works again
+        ConsentState bounced = ConsentModel.apply(ConsentState.EMPTY, dev.optout.suppression.Change.of(dev.optout.suppression.Action.HARD_BOUNCE,
+                dev.optout.suppression.Provenance.of(dev.optout.suppression.Source.SES_BOUNCE, T))).state();
+        assertEquals(ConsentRules.Lock.BOUNCE_LOCKED, ConsentRules.lockAgainst(bounced, confirmed));
+        assertTrue(ConsentModel.apply(bounced, confirmed).state().stops(Slot.all(Kind.HARD_BOUNCE)));
+    }
 }

@@ -61,11 +61,17 @@ public final class LinkPagePipeline {
      * @param methods    the methods it answers
      * @param api        whether it answers JSON to API clients (content negotiation by {@code Accept})
      * @param oneClick   which POSTed forms are RFC 8058 one-click requests, or {@code null} for none
+     * @param jsonPost   whether a POST declared {@code application/json} is an API client's (answered JSON,
+     *                   behind the same-site check only, as a PUT is), rather than a page's form
      */
-    public record Spec(String pathPrefix, List<String> methods, boolean api, Predicate<FormData> oneClick) {
+    public record Spec(String pathPrefix, List<String> methods, boolean api, Predicate<FormData> oneClick, boolean jsonPost) {
         public Spec {
             Objects.requireNonNull(pathPrefix);
             methods = List.copyOf(methods);
+        }
+
+        public Spec(String pathPrefix, List<String> methods, boolean api, Predicate<FormData> oneClick) {
+            this(pathPrefix, methods, api, oneClick, false);
         }
     }
 
@@ -108,7 +114,9 @@ public final class LinkPagePipeline {
         }
         FormData form = FormData.empty();
         try {
-            if (method.equals("POST")) {
+            if (method.equals("POST") && answer == Answer.JSON) {
+                requireJsonBody(request);
+            } else if (method.equals("POST")) {
                 form = request.form();
                 language = form.first(PageLayout.LANG).flatMap(Language::of).orElse(language);
                 if (spec.oneClick() != null && spec.oneClick().test(form)) {
@@ -177,7 +185,11 @@ public final class LinkPagePipeline {
     }
 
     private Answer negotiate(HttpRequest request, String method) {
-        if (!spec.api() || method.equals("POST")) {
+        if (method.equals("POST")) {
+            return spec.jsonPost() && MediaType.essence(request.header("Content-Type").orElse(null)).equals("application/json")
+                    ? Answer.JSON : Answer.PAGE;
+        }
+        if (!spec.api()) {
             return Answer.PAGE;
         }
         if (method.equals("PUT")) {

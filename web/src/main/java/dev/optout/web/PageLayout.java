@@ -142,6 +142,15 @@ public final class PageLayout {
         return content(out -> JteoneButtonFormGenerated.render(out, null, legend, l.code(), formToken, action, button, secondary));
     }
 
+    /**
+     * The form that asks for the confirmation mail after a complaint (a link alone never lifts
+     * one; the confirmed round-trip does). It posts to {@code url}, the resume route of the same
+     * link, with the link's form token and the language; texts {@code resume.mail.*} are common.
+     */
+    public static Content resumeByMailForm(Messages m, Language l, String formToken, String url) {
+        return content(out -> JteresumeByMailFormGenerated.render(out, null, m, l, formToken, url));
+    }
+
     /** A {@code <time>} element: machine-readable ISO instant, readable text in the page's language. */
     public static Content time(Instant at, Language l) {
         return content(out -> JtetimeGenerated.render(out, null, at, l));

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.optout.address.AddressKeys;
 import dev.optout.config.Settings;
+import dev.optout.erasure.AddressErasure;
 import dev.optout.optin.OptInEvidence;
 import dev.optout.wiring.Wiring;
 import dev.optout.http.HttpApiEventJson;
@@ -22,6 +23,7 @@ import dev.optout.snapstart.Priming;
 import dev.optout.snapstart.SnapStartHooks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
+import dev.optout.suppression.DataRequest;
 import dev.optout.suppression.Source;
 import dev.optout.formtoken.FormTokens;
 import dev.optout.token.LinkToken;
@@ -37,6 +39,8 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * PreferencesFunction, behind the API Gateway HTTP API (payload 2.0), routes {@code GET},
@@ -92,11 +96,26 @@ public final class PreferencesHandler implements RequestStreamHandler {
      * every answer: the table gets the user-facing call budget ({@link Wiring#withUserFacingBudget}).
      */
     public PreferencesHandler(Wiring w) {
-        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()), new PreferenceCenter(w.store(), w.topics(), w.pendingChanges(), w.expiryPolicy(), w.clock()), w.addressKeys(),
+        this(w.withUserFacingBudget().tokenOpener(), new FormTokens(w.linkKeys()),
+                new PreferenceCenter(w.store(), w.topics(), w.pendingChanges(), w.expiryPolicy(), w.clock(), erasure(w)), w.addressKeys(),
                 w.publicBaseUrl(), Language.fromSettings(w.settings()), w.clock(), EventLog.stdout(Metrics.PREFERENCES),
                 OptInEvidence.IpRetention.fromSettings(w.settings()), dev.optout.web.Brand.fromSettings(w.settings()));
         String topic = w.topics().all().get(0).id();
         this.snapStartHooks = w.snapStartHooks(() -> prime(w.tokenSealer(), topic));
+    }
+
+    /**
+     * "Erase me" as {@code ./optout forget} erases: the table, the SES account suppression list when
+     * the stack mirrors to it ({@code SES_SUPPRESSION_MIRRORING}), and the queues that may hold a
+     * copy ({@code ERASURE_QUEUE_URLS}, {@code LogicalId=url,...}) named with their retention.
+     */
+    public static AddressErasure erasure(Wiring w) {
+        Settings s = w.settings();
+        AddressErasure.Copies copies = new AddressErasure.Copies(s.flag(Settings.SES_SUPPRESSION_MIRRORING, false),
+                AddressErasure.Copies.parseQueues(s.optional(Settings.ERASURE_QUEUE_URLS).orElse(null)));
+        return new AddressErasure(w.store(), copies,
+                copies.sesMirroring() ? w.aws().configure(SesV2Client.builder()).build() : null,
+                copies.queues().isEmpty() ? null : w.aws().configure(SqsClient.builder()).build(), w.clock());
     }
 
     public PreferencesHandler(TokenOpener opener, FormTokens formTokens, PreferenceCenter center, AddressKeys addressKeys,
@@ -159,6 +178,13 @@ public final class PreferencesHandler implements RequestStreamHandler {
                 body.put("message", e.getMessage());
                 return HttpResponses.json(409, body.toString());
             }
+            if (r.json() && e.code() == PreferenceException.Code.COMPLAINT_LOCKED) {
+                // what the person can do: ask for the confirmation mail, whose confirmed round-trip lifts the complaint
+                return HttpResponses.withHeader(HttpResponses.json(409, dev.optout.json.LightJson.write(Map.of(
+                        "code", e.code().name(), "message", e.getMessage(),
+                        "confirmByMail", pipeline.publicUrl(ListUnsubscribeHeaders.RESUME_PATH, r.rawToken())))),
+                        "Vary", "Accept, Accept-Language");
+            }
             if (r.json()) {
                 return pipeline.json(status, e.code().name(), e.getMessage());
             }
@@ -195,19 +221,53 @@ public final class PreferencesHandler implements RequestStreamHandler {
      */
     private APIGatewayV2HTTPResponse download(LinkPageRequest r) {
         long started = System.nanoTime();
+        java.time.Instant asked = clock.instant();
         String body = center.personalData(r.token().address()).toPrettyString();
+        recordDataRequest(r, new DataRequest(DataRequest.Kind.ACCESS, Source.PREFERENCE_CENTER, asked, clock.instant()));
         log.metrics(r.requestId(), "data-downloaded", Map.of("addressKey", r.addressKey()),
                 Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ACCESS"));
         return HttpResponses.withHeader(HttpResponses.json(200, body), "Content-Disposition", "attachment; filename=\"my-data.json\"");
     }
 
-    /** "Erase me", confirmed on its own page: the same sticky forget as {@code ./optout forget}. */
+    /**
+     * "Erase me", confirmed on its own page: the same erasure as {@code ./optout forget}
+     * ({@link AddressErasure}). When the SES account suppression list could not be changed, the
+     * table part stands, the error is logged (and alarmed on), and the page asks to press again
+     * later (erasing again is safe).
+     */
     private APIGatewayV2HTTPResponse erase(LinkPageRequest r) {
         long started = System.nanoTime();
-        int scrubbed = center.erase(r.token().address(), r.token().provenance(Source.PREFERENCE_CENTER, clock.instant()));
-        log.metrics(r.requestId(), "address-erased", Map.of("addressKey", r.addressKey(), "historyItemsScrubbed", scrubbed),
-                Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ERASURE"));
-        return pipeline.page(200, pages.erased(r.language()));
+        java.time.Instant asked = clock.instant();
+        AddressErasure.Result result = center.erase(r.token().address(), r.token().provenance(Source.PREFERENCE_CENTER, asked));
+        recordDataRequest(r, new DataRequest(DataRequest.Kind.ERASURE, Source.PREFERENCE_CENTER, asked, clock.instant()));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("addressKey", r.addressKey());
+        Integer scrubbed = result.scrubbed();
+        fields.put("historyItemsScrubbed", scrubbed == null ? Integer.valueOf(0) : scrubbed);
+        fields.put("sesSuppressionList", result.ses().name());
+        fields.put("queuesNamed", result.queues().stream().map(AddressErasure.QueueCopy::queue).toList());
+        if (result.ses() == AddressErasure.SesResult.FAILED) {
+            fields.put("sesError", String.valueOf(result.sesError()));
+            log.errorMetrics(r.requestId(), "address-erased", fields, Map.of("DataRequests", 1, "ErasuresIncomplete", 1,
+                    "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ERASURE"));
+        } else {
+            log.metrics(r.requestId(), "address-erased", fields,
+                    Map.of("DataRequests", 1, "DataRequestMillis", (System.nanoTime() - started) / 1_000_000), Map.of("Request", "ERASURE"));
+        }
+        return pipeline.page(200, pages.erased(r.language(), result));
+    }
+
+    /**
+     * The served request for the report. It is served already: a table that cannot take the
+     * record does not undo it, and is logged (and alarmed on) instead.
+     */
+    private void recordDataRequest(LinkPageRequest r, DataRequest request) {
+        try {
+            center.record(request);
+        } catch (dev.optout.suppression.StoreUnavailableException e) {
+            log.errorMetrics(r.requestId(), "data-request-unrecorded", Map.of("addressKey", r.addressKey(),
+                    "request", request.kind().name(), "error", String.valueOf(e.getMessage())), Map.of(Metrics.STORE_FAILURES, 1), Map.of());
+        }
     }
 
     private APIGatewayV2HTTPResponse save(LinkPageRequest r, PreferenceUpdate update, Source source) {
@@ -227,7 +287,8 @@ public final class PreferencesHandler implements RequestStreamHandler {
 
     private APIGatewayV2HTTPResponse page(int status, LinkPageRequest r, Preferences prefs,
                                           PreferenceCenter.Outcome outcome, PreferenceException.Code refused) {
-        return pipeline.page(status, pages.page(r.language(), prefs, r.formToken(), outcome, refused));
+        return pipeline.page(status, pages.page(r.language(), prefs, r.formToken(), outcome, refused,
+                pipeline.publicUrl(ListUnsubscribeHeaders.RESUME_PATH, r.rawToken())));
     }
 
     private void record(LinkPageRequest r, PreferenceCenter.Outcome o, Source source) {

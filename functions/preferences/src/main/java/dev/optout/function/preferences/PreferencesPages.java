@@ -138,8 +138,17 @@ final class PreferencesPages {
      * {@code refused}: a request the rules refused (a hard bounce cannot be lifted here).
      */
     Page page(Language l, Preferences p, String formToken, PreferenceCenter.Outcome outcome, PreferenceException.Code refused) {
+        return page(l, p, formToken, outcome, refused, null);
+    }
+
+    /**
+     * The page, and where a complaint stands, the form that asks for the confirmation mail
+     * (posted to {@code resumeUrl}: a confirmed round-trip lifts a complaint, a link never does).
+     */
+    Page page(Language l, Preferences p, String formToken, PreferenceCenter.Outcome outcome, PreferenceException.Code refused,
+              String resumeUrl) {
         return layout.render(l, m.text(l, "title"), PageLayout.content(out ->
-                JtepageGenerated.render(out, null, this, m, l, p, formToken, outcome, refused)));
+                JtepageGenerated.render(out, null, this, m, l, p, formToken, outcome, refused, resumeUrl)));
     }
 
     /**
@@ -153,8 +162,9 @@ final class PreferencesPages {
                 maskedAddress, formToken)));
     }
 
-    Page erased(Language l) {
-        return layout.render(l, m.text(l, "erased.title"), PageLayout.content(out -> JteerasedGenerated.render(out, null, m, l)));
+    /** After "Erase me": what was erased, the provider's list, and when the last copy in a queue is gone. */
+    Page erased(Language l, dev.optout.erasure.AddressErasure.Result result) {
+        return layout.render(l, m.text(l, "erased.title"), PageLayout.content(out -> JteerasedGenerated.render(out, null, m, l, result)));
     }
 
     Page pending(Language l, PreferenceCenter.Outcome o) {
@@ -165,7 +175,11 @@ final class PreferencesPages {
     String describe(Language l, Change c) {
         return switch (c.action()) {
             case UNSUBSCRIBE_TOPIC -> m.text(l, "change.UNSUBSCRIBE_TOPIC", topicName(l, c.topic()));
-            case SUBSCRIBE_TOPIC -> m.text(l, "change.SUBSCRIBE_TOPIC", topicName(l, c.topic()));
+            // a topic that needs confirmed consent: the choice is saved, but no mail comes before the confirmation
+            case SUBSCRIBE_TOPIC -> topics.find(c.topic()).filter(t -> t.needsConfirmation()).isPresent()
+                    && c.provenance().source() != dev.optout.suppression.Source.CONFIRMED_OPT_IN
+                    ? m.text(l, "change.SUBSCRIBE_TOPIC.unconfirmed", topicName(l, c.topic()))
+                    : m.text(l, "change.SUBSCRIBE_TOPIC", topicName(l, c.topic()));
             case SET_FREQUENCY -> c.topic() == null ? m.text(l, "change.SET_FREQUENCY", frequencyName(l, c.frequency()))
                     : m.text(l, "change.SET_FREQUENCY.topic", topicName(l, c.topic()), frequencyName(l, c.frequency()));
             default -> m.text(l, "change." + c.action().name());

@@ -180,7 +180,9 @@ class PreferencesBrowserIT {
         chromium.clickAndWaitForPage(By.xpath("//button[. = 'Save my choices']"));
 
         assertThat(browser.findElement(By.cssSelector(".done")).getText()).contains("Saved. What changed:",
-                "You will no longer get \u201cPromotions and offers\u201d emails.", "You will get \u201cEvents and webinars\u201d emails.",
+                "You will no longer get \u201cPromotions and offers\u201d emails.",
+                // events needs confirmed consent: the page never says "you will get" before the confirmation
+                "Your choice of \u201cEvents and webinars\u201d is saved, but these emails need your confirmation",
                 "\u201cNewsletter\u201d emails: Monthly.", "How often, overall: Weekly.", "These changes took effect at once.");
         pages.screenshot("preferences-2-saved-en");
         assertThat(f.store.read(Fixture.ANA).frequency()).isEqualTo(Frequency.WEEKLY);
@@ -191,6 +193,9 @@ class PreferencesBrowserIT {
         assertThat(browser.findElements(By.cssSelector(".done"))).isEmpty();
         assertThat(ticked("promotions")).isFalse();
         assertThat(ticked("events")).isTrue();
+        assertThat(browser.findElement(By.id("confirm-events")).getText()).startsWith("Not confirmed yet");
+        assertThat(browser.findElement(By.id("topic-events")).getAttribute("aria-describedby")).isEqualTo("about-events confirm-events");
+        assertThat(browser.findElements(By.xpath("//button[. = 'Send me a confirmation email']"))).hasSize(1);
         assertThat(ticked("newsletter")).isTrue();
         assertThat(frequencyOf("newsletter").getFirstSelectedOption().getText()).isEqualTo("Monthly");
         assertThat(frequencyOf("events").getFirstSelectedOption().getText()).isEqualTo("Same as overall");
@@ -203,6 +208,7 @@ class PreferencesBrowserIT {
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("id");
         assertThat(h1()).isEqualTo("Preferensi email Anda");
         assertThat(ticked("events")).isTrue();
+        assertThat(browser.findElement(By.id("confirm-events")).getText()).startsWith("Belum dikonfirmasi");
         assertThat(frequencyOf("newsletter").getFirstSelectedOption().getText()).isEqualTo("Bulanan");
         pages.screenshot("preferences-3-page-id");
         frequencyOf("events").selectByVisibleText("Bulanan");

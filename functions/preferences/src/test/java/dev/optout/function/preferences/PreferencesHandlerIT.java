@@ -118,7 +118,8 @@ class PreferencesHandlerIT {
         assertSecurityHeaders(r, "text/html; charset=utf-8");
         assertThat(r.getBody()).contains("<html lang=\"en\">", "Saved. What changed:",
                 "You will no longer get \u201cPromotions and offers\u201d emails.",
-                "You will get \u201cEvents and webinars\u201d emails.", "\u201cNewsletter\u201d emails: Monthly.",
+                "Your choice of \u201cEvents and webinars\u201d is saved, but these emails need your confirmation",
+                "\u201cNewsletter\u201d emails: Monthly.",
                 "How often, overall: Weekly.", "These changes took effect at once.",
                 "<option value=\"MONTHLY\" selected>Monthly</option>", "value=\"WEEKLY\" checked>",
                 "<td>Unsubscribed from \u201cPromotions and offers\u201d</td><td><time datetime=\"2026-11-02T09:15:00Z\">2 November 2026, 09:15 UTC</time></td><td>On this page</td>");
@@ -343,16 +344,21 @@ class PreferencesHandlerIT {
         f.store.apply(ANA, Change.withDetail(Action.COMPLAINT, "abuse", Provenance.of(Source.SES_COMPLAINT, NOW.minusSeconds(60))));
 
         String page = handle(Fixture.event("get-html.json")).getBody();
-        assertThat(page).contains("Salah satu email kami kepada Anda ditandai sebagai spam", "silakan hubungi tim dukungan kami",
-                "Laporan spam dari penyedia email Anda")
+        // what the person can do instead: ask for the confirmation mail, posted with this link's form token
+        String resumeForm = "<form method=\"post\" action=\"" + Fixture.BASE_URL + "/r/" + Fixture.TOKEN + "\">";
+        assertThat(page).contains("Salah satu email kami kepada Anda ditandai sebagai spam", "mintalah email konfirmasi",
+                "Laporan spam dari penyedia email Anda", resumeForm, "Kirimi saya email konfirmasi",
+                "value=\"" + Fixture.FORM_TOKENS.form(Fixture.TOKEN) + "\"")
                 .doesNotContain("value=\"resubscribe\"").doesNotContain("value=\"unsubscribe-all\"");
 
         APIGatewayV2HTTPResponse api = handle(Fixture.put("{\"receiveMarketing\":true}"));
         assertThat(api.getStatusCode()).isEqualTo(409);
         assertThat(json(api).get("code").asText()).isEqualTo("COMPLAINT_LOCKED");
+        assertThat(json(api).get("confirmByMail").asText()).isEqualTo(Fixture.BASE_URL + "/r/" + Fixture.TOKEN);
         APIGatewayV2HTTPResponse form = handle(Fixture.pagePost("lang=en&action=resubscribe"));
         assertThat(form.getStatusCode()).isEqualTo(409);
-        assertThat(form.getBody()).contains("marked as spam", "Nothing has been changed.");
+        assertThat(form.getBody()).contains("marked as spam", "Nothing has been changed.", resumeForm, "Send me a confirmation email");
+        assertThat(form.getBody().split("Send me a confirmation email", -1)).as("the form once").hasSize(2);
         assertThat(f.store.read(ANA).complaint()).isNotNull();
         assertThat(f.store.history(ANA, 10)).hasSize(1);
     }
@@ -395,5 +401,34 @@ class PreferencesHandlerIT {
         assertThat(api.getStatusCode()).isEqualTo(503);
         assertThat(json(api).get("code").asText()).isEqualTo("STORE_UNAVAILABLE");
         assertThat(broken.handleRequest(Fixture.event("get-html.json"), null).getStatusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void aTickedTopicThatNeedsConfirmedConsentSaysSoUntilTheMailIsConfirmed() throws Exception {
+        // a single opt-in to events (it needs confirmed consent) from this page
+        f.store.apply(ANA, Change.subscribeTopic("events", Provenance.of(Source.PREFERENCE_CENTER, NOW.minusSeconds(60))));
+
+        String indonesian = handle(Fixture.event("get-html.json")).getBody();
+        assertThat(indonesian).contains("<html lang=\"id\">", "aria-describedby=\"about-events confirm-events\" checked>",
+                "<p class=\"note unconfirmed\" id=\"confirm-events\">Belum dikonfirmasi",
+                "<form method=\"post\" action=\"" + Fixture.BASE_URL + "/r/" + Fixture.TOKEN + "\">",
+                "<input type=\"hidden\" name=\"topic\" value=\"events\">", "Kirimi saya email konfirmasi");
+        assertThat(indonesian).doesNotContain("confirm-newsletter").as("only the unconfirmed topic").doesNotContain("value=\"newsletter\"></li>");
+        APIGatewayV2HTTPEvent english = Fixture.event("get-html.json");
+        english.setQueryStringParameters(Map.of("lang", "en"));
+        assertThat(handle(english).getBody()).contains("Not confirmed yet: we send these emails only to people who confirmed",
+                "Send me a confirmation email");
+        APIGatewayV2HTTPEvent api = Fixture.event("get-html.json");
+        api.getHeaders().put("accept", "application/json");
+        JsonNode state = json(handle(api));
+        assertThat(state.get("topics").get("events").get("chosen").asBoolean()).isTrue();
+        assertThat(state.get("topics").get("events").get("needsConfirming").asBoolean()).isTrue();
+        assertThat(state.get("topics").get("newsletter").get("needsConfirming").asBoolean()).isFalse();
+
+        // confirmed by mail: nothing more to confirm
+        f.store.apply(ANA, Change.subscribeTopic("events", Provenance.of(Source.CONFIRMED_OPT_IN, NOW.minusSeconds(30))));
+        String confirmed = handle(Fixture.event("get-html.json")).getBody();
+        assertThat(confirmed).contains("aria-describedby=\"about-events\" checked>").doesNotContain("confirm-events", "/r/");
+        assertThat(json(handle(api)).get("topics").get("events").get("needsConfirming").asBoolean()).isFalse();
     }
 }

@@ -27,6 +27,9 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 final class SesConfirmationMailer implements ConfirmationMailer {
     enum Lang { EN, ID }
 
+    /** The pages' texts: what a resume ({@code *}, all mail again) is called in the list. */
+    private static final dev.optout.web.Messages MESSAGES = dev.optout.web.Messages.load("dev/optout/function/subscribe/messages");
+
     private final SesV2Client ses;
     private final String from;
     private final String senderName;
@@ -88,8 +91,11 @@ final class SesConfirmationMailer implements ConfirmationMailer {
         String template = templates.get(l);
         int nl = template.indexOf('\n');
         String subject = template.substring(0, nl).strip();
+        String code = l.name().toLowerCase(Locale.ROOT);
         String list = String.join("\n", topicIds.stream()
-                .map(id -> "- " + topics.find(id).map(t -> t.name(l.name().toLowerCase(Locale.ROOT))).orElse(id)).toList());
+                .map(id -> "- " + (id.equals(dev.optout.optin.SubscribeService.ALL_MAIL)
+                        ? MESSAGES.text(dev.optout.web.Language.of(code).orElseThrow(), "allMail")
+                        : topics.find(id).map(t -> t.name(code)).orElse(id))).toList());
         String body = template.substring(nl + 1).replace("{sender}", senderName).replace("{topics}", list)
                 .replace("{link}", link).replace("{days}", Long.toString(linkLifetime.toDays())).stripTrailing() + "\n" + footer + "\n";
         String headers = "From: " + displayName(senderName) + " <" + from + ">\r\n"

@@ -17,6 +17,7 @@ import dev.optout.http.HttpRequestException;
 import dev.optout.http.HttpResponses;
 import dev.optout.http.MediaType;
 import dev.optout.json.LightJson;
+import dev.optout.links.ListUnsubscribeHeaders;
 import dev.optout.observability.EventLog;
 import dev.optout.optin.ConfirmationMailer;
 import dev.optout.optin.OptInEvidence;
@@ -60,6 +61,11 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  *       opens the mail's link confirms nothing.</li>
  *   <li>{@code POST /c/{token}}: its form (form token, same-site) confirms: the topics become the
  *       person's opt-ins with source {@code CONFIRMED_OPT_IN}.</li>
+ *   <li>{@code POST /r/{token}}, with the person's own link token (the one of {@code /u/} and
+ *       {@code /p/}): from a page that refused a link-only resume after a complaint (its form:
+ *       form token, same-site), or as JSON from an API client (same-site only), asks for the
+ *       confirmation mail whose confirmation gets all mail back and lifts the complaint. The same
+ *       limits as {@code POST /s}; the same answer whatever happened (a page, or 202).</li>
  * </ul>
  * The confirmation link is sealed under keys derived from the link keys for this purpose only
  * ({@link PurposeKeys}): it is never an unsubscribe or preference link. Logs carry the address key.
@@ -79,6 +85,7 @@ public final class SubscribeHandler implements RequestStreamHandler {
     private final SubscribeService service;
     private final SubscribePages pages;
     private final LinkPagePipeline confirmPages;
+    private final LinkPagePipeline resumePages;
     private final String publicBaseUrl;
     private final Language defaultLanguage;
     private final OptInEvidence.IpRetention ipRetention;
@@ -118,6 +125,8 @@ public final class SubscribeHandler implements RequestStreamHandler {
         this.confirmPages = new LinkPagePipeline(new LinkPagePipeline.Spec(CONFIRM_PATH, List.of("GET", "POST"), false, null),
                 new TokenOpener(confirmKeys, limits.linkLifetime(), w.clock()), new FormTokens(confirmKeys), w.addressKeys(),
                 publicBaseUrl, defaultLanguage, pages.problems(), log);
+        this.resumePages = new LinkPagePipeline(new LinkPagePipeline.Spec(ListUnsubscribeHeaders.RESUME_PATH, List.of("POST"), false, null,
+                true), w.tokenOpener(), new FormTokens(linkKeys), w.addressKeys(), publicBaseUrl, defaultLanguage, pages.problems(), log);
     }
 
     /** The keys confirmation links are sealed under: derived from the link keys, for this purpose only. */
@@ -151,6 +160,9 @@ public final class SubscribeHandler implements RequestStreamHandler {
         HttpRequest request = HttpRequest.of(event);
         if (request.path().equals(SUBSCRIBE_PATH) || request.path().equals(SUBSCRIBE_PATH + "/")) {
             return subscribe(request, requestId);
+        }
+        if (request.path().startsWith(ListUnsubscribeHeaders.RESUME_PATH)) {
+            return resumePages.handle(event, requestId, this::resume);
         }
         return confirmPages.handle(event, requestId, this::confirm);
     }
@@ -254,6 +266,70 @@ public final class SubscribeHandler implements RequestStreamHandler {
         }
         Language language = m.get("lang") instanceof String code ? Language.of(code).orElse(fallback) : fallback;
         return new Ask(email, topics, language, false, true);
+    }
+
+    // ---------------------------------------------------------------- POST /r/{token}
+
+    /**
+     * The person's own link asks for a confirmation mail: with {@code topic} fields (the preference
+     * page's topics that need confirmed consent), the signup's confirmation of those topics;
+     * without, the one that gets mail back after a complaint.
+     */
+    private APIGatewayV2HTTPResponse resume(LinkPageRequest r) {
+        Language l = r.language();
+        List<String> topics;
+        try {
+            List<String> asked = r.json() ? fromJsonTopics(r.http()) : r.form().all("topic");
+            topics = asked.isEmpty() ? List.of() : service.topics(asked);
+        } catch (UnknownTopicException e) {
+            return r.json() ? resumePages.json(400, "UNKNOWN_TOPIC", e.getMessage()) : resumePages.page(400, pages.problems().request(l));
+        } catch (HttpRequestException e) {
+            return resumePages.json(e.status(), "MALFORMED", e.getMessage());
+        }
+        String channel = r.json() ? OptInEvidence.API : OptInEvidence.FORM;
+        OptInEvidence evidence = OptInEvidence.shown(channel, topics.isEmpty() ? pages.resumeWording(l) : pages.wording(l, topics))
+                .from(r.http().sourceIp(), r.http().userAgent(), ipRetention);
+        try {
+            SubscribeService.Result result = topics.isEmpty()
+                    ? service.requestResume(r.token().address(), l.code(), evidence, r.http().sourceIp(), publicBaseUrl + CONFIRM_PATH)
+                    : service.request(r.token().address(), topics, l.code(), evidence, r.http().sourceIp(), publicBaseUrl + CONFIRM_PATH);
+            log.metrics(r.requestId(), "resume-requested", Map.of("result", result.name(), "addressKey", r.addressKey()),
+                    Map.of("ConfirmationsSent", result == SubscribeService.Result.SENT ? 1 : 0), Map.of());
+        } catch (ConfirmationMailer.MailNotSentException e) {
+            log.error(r.requestId(), "resume-failed", Map.of("error", String.valueOf(e.getMessage()), "addressKey", r.addressKey()));
+            return r.json() ? resumePages.json(503, "UNAVAILABLE", "please retry in a few minutes: nothing was recorded")
+                    : resumePages.page(503, pages.problems().store(l));
+        }
+        String said = topics.isEmpty() ? "resume.sent.body" : "inbox.body";
+        if (r.json()) {
+            return HttpResponses.json(202, LightJson.write(Map.of("status", "pending", "message", pages.messages().text(l, said))));
+        }
+        return resumePages.page(200, topics.isEmpty() ? pages.resumeSent(l) : pages.inbox(l));
+    }
+
+    /** {@code {"topics": ["events"]}} (optional: none asks for the resume after a complaint). */
+    private static List<String> fromJsonTopics(HttpRequest request) {
+        Object root;
+        try {
+            root = request.bodyText().isBlank() ? Map.of() : LightJson.parse(request.bodyText());
+        } catch (IOException e) {
+            throw new HttpRequestException(400, "the body is not JSON: send {} or {\"topics\": [\"...\"]}");
+        }
+        if (!(root instanceof Map<?, ?> m)) {
+            throw new HttpRequestException(400, "send {} or {\"topics\": [\"...\"]}");
+        }
+        List<String> topics = new ArrayList<>();
+        if (m.get("topics") instanceof List<?> list) {
+            for (Object t : list) {
+                if (!(t instanceof String id)) {
+                    throw new HttpRequestException(400, "topics is a list of topic ids");
+                }
+                topics.add(id);
+            }
+        } else if (m.get("topics") != null) {
+            throw new HttpRequestException(400, "topics is a list of topic ids");
+        }
+        return topics;
     }
 
     // ---------------------------------------------------------------- GET/POST /c/{token}

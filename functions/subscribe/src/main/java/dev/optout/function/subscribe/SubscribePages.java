@@ -40,13 +40,24 @@ final class SubscribePages {
 
     /** Topic names in the language, for the pages and the mail. */
     List<String> names(Language l, List<String> ids) {
-        return ids.stream().map(id -> topics.find(id).map(t -> t.name(l.code())).orElse(id)).toList();
+        return ids.stream().map(id -> id.equals(dev.optout.optin.SubscribeService.ALL_MAIL) ? m.text(l, "allMail")
+                : topics.find(id).map(t -> t.name(l.code())).orElse(id)).toList();
     }
 
     /** The words the signup asked consent with: kept as the opt-in's evidence. */
     String wording(Language l, List<String> ids) {
         return m.text(l, "wording", String.join(", ", ids.stream()
                 .map(id -> topics.find(id).map(t -> t.name(l.code()) + " (" + t.description(l.code()) + ")").orElse(id)).toList()));
+    }
+
+    /** The words of the resume form the person used on the page that refused a link-only resume: kept as evidence. */
+    String resumeWording(Language l) {
+        return m.text(l, "resume.mail.legend") + " " + m.text(l, "resume.mail.button");
+    }
+
+    /** After asking for the resume confirmation mail: check your inbox (the same whatever happened). */
+    Page resumeSent(Language l) {
+        return text(l, "resume.sent.title", List.of(m.text(l, "resume.sent.body")), List.of(), m.text(l, "inbox.note"));
     }
 
     Page inbox(Language l) {

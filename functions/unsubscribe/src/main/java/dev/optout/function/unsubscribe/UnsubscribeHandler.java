@@ -53,7 +53,9 @@ import java.util.Map;
  *       undo (recorded as an explicit {@code SUBSCRIBE_TOPIC} / {@code RESUBSCRIBE_ALL}). Refused
  *       with 403, changing nothing, without the page's form token or when the browser marks it as
  *       coming from another site (the preference center's check, {@link FormTokens#acceptsPost}).
- *       An all-mail undo for an address that bounced permanently is refused with 409.</li>
+ *       An all-mail undo for an address that bounced permanently is refused with 409; after a
+ *       complaint too, and that page offers the confirmation mail ({@code POST /r/{token}}, the
+ *       subscribe function), whose confirmed round-trip gets mail back.</li>
  * </ul>
  * A bad, forged or expired link gets a 4xx page and changes nothing. An opt-out the table cannot
  * take goes to the queue of pending changes and is answered as done, "within minutes"; only when
@@ -144,7 +146,8 @@ public final class UnsubscribeHandler implements RequestStreamHandler {
             return confirmFromPage(r, preferencesUrl);
         } catch (PreferenceException e) {
             log.warn(r.requestId(), "request-refused", Map.of("status", 409, "error", e.code().name(), "addressKey", r.addressKey()));
-            return pipeline.page(409, pages.locked(r.language(), e.code(), preferencesUrl));
+            return pipeline.page(409, pages.locked(r.language(), e.code(), preferencesUrl, r.formToken(),
+                    pipeline.publicUrl(ListUnsubscribeHeaders.RESUME_PATH, r.rawToken())));
         }
     }
 

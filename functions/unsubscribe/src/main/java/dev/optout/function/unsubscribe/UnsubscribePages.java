@@ -81,12 +81,16 @@ final class UnsubscribePages {
     }
 
     /**
-     * A refused undo, locked by the consent rules: the address bounced, or a complaint stands; only
-     * the support team can turn mail back on; nothing changed.
+     * A refused undo, locked by the consent rules; nothing changed. The address bounced: only the
+     * support team can turn mail back on. A complaint stands: the page offers the confirmation
+     * mail (posted to {@code resumeUrl}), whose confirmed round-trip gets mail back.
      */
-    Page locked(Language l, dev.optout.preferences.PreferenceException.Code lock, String preferencesUrl) {
-        String message = lock == dev.optout.preferences.PreferenceException.Code.COMPLAINT_LOCKED ? "refused.complained" : "refused.bounced";
-        return render(l, "refused.title", PageLayout.content(out -> JterefusedGenerated.render(out, null, m, l, message, preferencesUrl)));
+    Page locked(Language l, dev.optout.preferences.PreferenceException.Code lock, String preferencesUrl, String formToken,
+                String resumeUrl) {
+        boolean complained = lock == dev.optout.preferences.PreferenceException.Code.COMPLAINT_LOCKED;
+        String message = complained ? "refused.complained" : "refused.bounced";
+        return render(l, "refused.title", PageLayout.content(out -> JterefusedGenerated.render(out, null, m, l, message, preferencesUrl,
+                formToken, complained ? resumeUrl : null)));
     }
 
     /** The words of the "changed your mind?" form the person used to subscribe again: kept as the opt-in's evidence. */

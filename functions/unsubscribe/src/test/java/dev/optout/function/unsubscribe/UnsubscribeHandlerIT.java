@@ -313,7 +313,8 @@ class UnsubscribeHandlerIT {
 
         assertThat(page.getBody()).contains("bounced").doesNotContain("value=\"resubscribe-all\"");
         assertThat(undo.getStatusCode()).isEqualTo(409);
-        assertThat(undo.getBody()).contains("bounced", "Nothing has been changed").doesNotContain("You will get our marketing emails again");
+        assertThat(undo.getBody()).contains("bounced", "Nothing has been changed").doesNotContain("You will get our marketing emails again")
+                .as("a bounce is not offered the confirmation mail").doesNotContain("/r/");
         assertThat(f.store.read(ANA).unsubscribedAll()).as("nothing changed").isNotNull();
         assertThat(f.store.read(ANA).hardBounce()).isNotNull();
     }
@@ -348,5 +349,24 @@ class UnsubscribeHandlerIT {
         assertThat(topic.getStatusCode()).isEqualTo(200);
         assertThat(topic.getBody()).contains("Your choice is saved", "still unsubscribed from all")
                 .doesNotContain("You will get");
+    }
+
+    @Test
+    void afterAComplaintTheRefusedUndoOffersTheConfirmationMailInsteadOfTurningMailBackOn() {
+        String token = Fixture.tokenOf(Fixture.event("get.json"));
+        f.handler().handleRequest(Fixture.pagePost(token, "lang=id&action=unsubscribe-all"), null);
+        f.store.apply(ANA, dev.optout.suppression.Change.withDetail(Action.COMPLAINT, "abuse",
+                dev.optout.suppression.Provenance.of(Source.SES_COMPLAINT, NOW)));
+
+        APIGatewayV2HTTPResponse undo = f.handler().handleRequest(Fixture.pagePost(token, "lang=id&action=resubscribe-all"), null);
+
+        assertThat(undo.getStatusCode()).isEqualTo(409);
+        assertThat(undo.getBody()).contains("<html lang=\"id\">", "ditandai sebagai spam", "Tidak ada yang diubah",
+                "<form method=\"post\" action=\"" + Fixture.BASE_URL + "/r/" + token + "\">",
+                "name=\"lang\" value=\"id\"", "Kirimi saya email konfirmasi",
+                // the resume form carries this link's form token, which the subscribe function checks
+                "name=\"form-token\" value=\"" + Fixture.FORM_TOKENS.form(token) + "\"");
+        assertThat(f.store.read(ANA).complaint()).as("nothing changed").isNotNull();
+        assertThat(f.store.read(ANA).unsubscribedAll()).isNotNull();
     }
 }
