@@ -115,13 +115,11 @@ public final class SubscribeService {
     public Result request(EmailAddress address, List<String> topics, String language, OptInEvidence evidence, String sourceIp,
                           String linkBase) {
         Instant now = clock.instant();
-        if (!pending.withinRate(rateKey.get(), sourceIp, now, limits.perIpPerHour())) {
-            return Result.RATE_LIMITED;
+        Screened screened = screen(address, sourceIp, now);
+        if (screened.refusal() != null) {
+            return screened.refusal();
         }
-        AddressState state = store.read(address);
-        if (state.forgotten() != null) {
-            return Result.FORGOTTEN;
-        }
+        AddressState state = screened.state();
         if (SendPolicy.stop(state) != null) {
             return Result.SUPPRESSED;
         }
@@ -139,14 +137,11 @@ public final class SubscribeService {
      */
     public Result requestResume(EmailAddress address, String language, OptInEvidence evidence, String sourceIp, String linkBase) {
         Instant now = clock.instant();
-        if (!pending.withinRate(rateKey.get(), sourceIp, now, limits.perIpPerHour())) {
-            return Result.RATE_LIMITED;
+        Screened screened = screen(address, sourceIp, now);
+        if (screened.refusal() != null) {
+            return screened.refusal();
         }
-        AddressState state = store.read(address);
-        if (state.forgotten() != null) {
-            return Result.FORGOTTEN;
-        }
-        dev.optout.consent.ConsentState consent = LegacyMarks.read(state);
+        dev.optout.consent.ConsentState consent = LegacyMarks.read(screened.state());
         // what the confirmation could not lift (a bounce), then whether a link alone would do (no complaint)
         if (ConsentRules.lockAgainst(consent, Change.resubscribeAll(Provenance.of(Source.CONFIRMED_OPT_IN, now))) != null) {
             return Result.SUPPRESSED;
@@ -155,6 +150,19 @@ public final class SubscribeService {
             return Result.NOTHING_TO_CONFIRM;
         }
         return mail(address, List.of(ALL_MAIL), language, evidence, now, linkBase);
+    }
+
+    /** What every confirmation request meets first: the per-IP rate, then never to a forgotten address. */
+    private Screened screen(EmailAddress address, String sourceIp, Instant now) {
+        if (!pending.withinRate(rateKey.get(), sourceIp, now, limits.perIpPerHour())) {
+            return new Screened(Result.RATE_LIMITED, null);
+        }
+        AddressState state = store.read(address);
+        return new Screened(state.forgotten() != null ? Result.FORGOTTEN : null, state);
+    }
+
+    /** @param refusal why nothing is mailed, or {@code null} to go on with {@code state} */
+    private record Screened(Result refusal, AddressState state) {
     }
 
     private Result mail(EmailAddress address, List<String> topics, String language, OptInEvidence evidence, Instant now, String linkBase) {

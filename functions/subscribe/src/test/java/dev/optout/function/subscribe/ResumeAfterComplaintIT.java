@@ -7,14 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.optout.address.AddressParser;
 import dev.optout.address.EmailAddress;
-import dev.optout.config.Settings;
 import dev.optout.formtoken.FormTokens;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.LocalOutbox;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
-import dev.optout.observability.EventLog;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Change;
@@ -24,11 +22,9 @@ import dev.optout.suppression.Source;
 import dev.optout.testsupport.FunctionRole;
 import dev.optout.wiring.Wiring;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -41,7 +37,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * After a complaint, a link alone never gets mail back; the person's own link may ask for the
@@ -62,21 +57,10 @@ class ResumeAfterComplaintIT {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        Map<String, String> env = new HashMap<>(SampleLinks.functionEnvironment(aws));
-        env.put(Settings.CONFIRMATION_FROM, "news@shop.example");
-        env.put(Settings.SENDER_NAME, "Toko Contoh");
-        admin = new Wiring(Settings.of(env));
-        try (SesV2Client ses = aws.client(SesV2Client.builder())) {
-            ses.createEmailIdentity(r -> r.emailIdentity("shop.example"));
-        } catch (software.amazon.awssdk.services.sesv2.model.AlreadyExistsException e) {
-            // an earlier test on the same endpoint
-        }
-        Wiring w = new Wiring(Settings.of(FunctionRole.environment(aws, "SubscribeFunction", env)));
-        handler = new SubscribeHandler(w, SubscribeHandler.confirmationKeys(w.linkKeys()),
-                SubscribeHandler.mailer(w, w.aws().configure(SesV2Client.builder()).build()),
-                new EventLog("subscribe", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
-        outbox = new LocalOutbox(aws.endpoint(), dir.resolve("outbox"));
-        outbox.drain(); // mail of earlier tests on the same endpoint
+        DeployedSubscribe deployed = DeployedSubscribe.on(aws, dir, logs, Map.of());
+        admin = deployed.admin();
+        handler = deployed.handler();
+        outbox = deployed.outbox();
     }
 
     @AfterEach

@@ -14,7 +14,6 @@ import dev.optout.localaws.LocalAwsExtension;
 import dev.optout.localaws.LocalOutbox;
 import dev.optout.localaws.ProjectRoot;
 import dev.optout.localaws.SampleLinks;
-import dev.optout.observability.EventLog;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.HistoryEvent;
@@ -25,7 +24,6 @@ import dev.optout.token.InvalidTokenException;
 import dev.optout.token.TokenOpener;
 import dev.optout.wiring.Wiring;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * SubscribeFunction as deployed (its role from template.yaml, the real SES v2 client against moto,
@@ -62,27 +59,10 @@ class SubscribeHandlerIT {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        Map<String, String> env = new HashMap<>(SampleLinks.functionEnvironment(aws));
-        env.put(Settings.CONFIRMATION_FROM, "news@shop.example");
-        env.put(Settings.SENDER_NAME, "Toko Contoh");
-        env.put(Settings.SUBSCRIBE_REQUESTS_PER_IP_HOUR, "5");
-        admin = new Wiring(Settings.of(env));
-        try (SesV2Client ses = aws.client(SesV2Client.builder())) {
-            ses.createEmailIdentity(r -> r.emailIdentity("shop.example"));
-        } catch (software.amazon.awssdk.services.sesv2.model.AlreadyExistsException e) {
-            // an earlier test on the same endpoint
-        }
-        Wiring w = new Wiring(Settings.of(FunctionRole.environment(aws, "SubscribeFunction", env)));
-        handler = new SubscribeHandler(w, SubscribeHandler.confirmationKeys(w.linkKeys()),
-                SubscribeHandler.mailer(w, w.aws().configure(SesV2Client.builder()).build()),
-                new EventLog("subscribe", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
-        outbox = new LocalOutbox(aws.endpoint(), dir.resolve("outbox"));
-        outbox.drain(); // mail of earlier tests on the same endpoint
-        try {
-            Files.walk(dir.resolve("outbox")).filter(Files::isRegularFile).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        DeployedSubscribe deployed = DeployedSubscribe.on(aws, dir, logs, Map.of(Settings.SUBSCRIBE_REQUESTS_PER_IP_HOUR, "5"));
+        admin = deployed.admin();
+        handler = deployed.handler();
+        outbox = deployed.outbox();
     }
 
     @AfterEach
