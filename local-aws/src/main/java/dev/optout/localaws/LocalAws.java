@@ -154,6 +154,19 @@ public final class LocalAws implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Whether the SES account suppression list (local-aws serves it as SES v2 does) holds
+     * {@code address}: what a mirror, an erasure or an expiry left there, read back from SES.
+     */
+    public boolean sesSuppressionListHolds(String address) {
+        try (software.amazon.awssdk.services.sesv2.SesV2Client ses = client(software.amazon.awssdk.services.sesv2.SesV2Client.builder())) {
+            ses.getSuppressedDestination(r -> r.emailAddress(address));
+            return true;
+        } catch (software.amazon.awssdk.services.sesv2.model.NotFoundException e) {
+            return false;
+        }
+    }
+
     /** Creates a fresh suppression table as template.yaml declares it; answers its name. */
     public String createSuppressionTable() {
         String name = "optout-test-" + UUID.randomUUID().toString().substring(0, 8);
