@@ -1,5 +1,7 @@
 package dev.optout.function.subscribe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalOutbox;
@@ -16,7 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
@@ -55,5 +61,28 @@ record DeployedSubscribe(Wiring admin, SubscribeHandler handler, LocalOutbox out
             throw new UncheckedIOException(e);
         }
         return new DeployedSubscribe(admin, handler, outbox);
+    }
+
+    /** The mail SES was asked to send since the last call, each as its .eml text. */
+    List<String> mails() {
+        return outbox.drain().stream().map(p -> {
+            try {
+                return Files.readString(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    /** A mail's body (the one Base64 part optout writes), decoded. */
+    static String body(String mail) {
+        return new String(Base64.getMimeDecoder().decode(mail.substring(mail.indexOf("\r\n\r\n") + 4).strip()), StandardCharsets.UTF_8);
+    }
+
+    /** The token of the confirmation link in a mail (fails the test when the mail has none). */
+    static String confirmToken(String mail) {
+        Matcher m = Pattern.compile(Pattern.quote(SampleLinks.BASE_URL) + "/c/([A-Za-z0-9_-]+)\\?lang=(en|id)\\s").matcher(body(mail));
+        assertThat(m.find()).as(body(mail)).isTrue();
+        return m.group(1);
     }
 }

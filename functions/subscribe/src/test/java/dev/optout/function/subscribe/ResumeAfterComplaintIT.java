@@ -10,9 +10,7 @@ import dev.optout.address.EmailAddress;
 import dev.optout.formtoken.FormTokens;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
-import dev.optout.localaws.LocalOutbox;
 import dev.optout.localaws.ProjectRoot;
-import dev.optout.localaws.SampleLinks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.BlockReason;
 import dev.optout.suppression.Change;
@@ -22,11 +20,8 @@ import dev.optout.suppression.Source;
 import dev.optout.testsupport.FunctionRole;
 import dev.optout.wiring.Wiring;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LocalAwsExtension.class)
 class ResumeAfterComplaintIT {
-    private static final String BASE = SampleLinks.BASE_URL;
+    private DeployedSubscribe deployed;
     private Wiring admin;
     private SubscribeHandler handler;
-    private LocalOutbox outbox;
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     @TempDir
@@ -57,10 +51,9 @@ class ResumeAfterComplaintIT {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        DeployedSubscribe deployed = DeployedSubscribe.on(aws, dir, logs, Map.of());
+        deployed = DeployedSubscribe.on(aws, dir, logs, Map.of());
         admin = deployed.admin();
         handler = deployed.handler();
-        outbox = deployed.outbox();
     }
 
     @AfterEach
@@ -91,26 +84,6 @@ class ResumeAfterComplaintIT {
                 "lang=" + lang + "&" + FormTokens.FIELD + "=" + formToken), null);
     }
 
-    private List<String> mails() {
-        return outbox.drain().stream().map(p -> {
-            try {
-                return Files.readString(p);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList();
-    }
-
-    private static String body(String mail) {
-        return new String(Base64.getMimeDecoder().decode(mail.substring(mail.indexOf("\r\n\r\n") + 4).strip()), StandardCharsets.UTF_8);
-    }
-
-    private static String confirmToken(String mail) {
-        Matcher m = Pattern.compile(Pattern.quote(BASE) + "/c/([A-Za-z0-9_-]+)\\?lang=(en|id)\\s").matcher(body(mail));
-        assertThat(m.find()).as(body(mail)).isTrue();
-        return m.group(1);
-    }
-
     private EmailAddress complained(String address) {
         EmailAddress a = AddressParser.parseOrNull(address);
         admin.store().apply(a, Change.unsubscribeAll(Provenance.of(Source.ONE_CLICK, Instant.now().minusSeconds(120))));
@@ -133,18 +106,18 @@ class ResumeAfterComplaintIT {
         APIGatewayV2HTTPResponse asked = askForMail(link, "id");
         assertThat(asked.getStatusCode()).isEqualTo(200);
         assertThat(asked.getBody()).contains("<html lang=\"id\">", "Silakan periksa kotak masuk Anda").doesNotContain("rina.resume@");
-        List<String> sent = mails();
+        List<String> sent = deployed.mails();
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0)).contains("To: <rina.resume@example.co.id>", "Content-Language: id");
-        assertThat(body(sent.get(0))).contains("Semua email pemasaran kami, lagi");
+        assertThat(DeployedSubscribe.body(sent.get(0))).contains("Semua email pemasaran kami, lagi");
         assertThat(decision(rina)).as("asking changes nothing").isEqualTo(BlockReason.COMPLAINED);
 
         // a second ask the same day mails nothing, and answers the same
         APIGatewayV2HTTPResponse again = askForMail(link, "id");
         assertThat(again.getBody()).isEqualTo(asked.getBody());
-        assertThat(mails()).as("at most one confirmation per address per day").isEmpty();
+        assertThat(deployed.mails()).as("at most one confirmation per address per day").isEmpty();
 
-        String token = confirmToken(sent.get(0));
+        String token = DeployedSubscribe.confirmToken(sent.get(0));
         APIGatewayV2HTTPResponse page = handler.handleRequest(request("/c/" + token, "GET", null, null), null);
         assertThat(page.getStatusCode()).isEqualTo(200);
         assertThat(decision(rina)).as("the confirmation page's GET changes nothing").isEqualTo(BlockReason.COMPLAINED);
@@ -187,7 +160,7 @@ class ResumeAfterComplaintIT {
             assertThat(r.getStatusCode()).isEqualTo(nothing.getStatusCode());
             assertThat(r.getBody()).isEqualTo(nothing.getBody());
         }
-        assertThat(mails()).isEmpty();
+        assertThat(deployed.mails()).isEmpty();
         assertThat(logs.toString()).contains("NOTHING_TO_CONFIRM", "FORGOTTEN", "SUPPRESSED")
                 .doesNotContain("plain.resume@", "forgotten.resume@", "bounced.resume@");
 
@@ -204,13 +177,13 @@ class ResumeAfterComplaintIT {
         // a forged link
         assertThat(handler.handleRequest(EventLoader.loadApiGatewayHttpEvent(
                 ProjectRoot.find().resolve("events/subscribe/post-resume-forged.json").toString()), null).getStatusCode()).isEqualTo(400);
-        assertThat(mails()).isEmpty();
+        assertThat(deployed.mails()).isEmpty();
 
         // an API client (same-site JSON) is answered 202, and the mail goes
         APIGatewayV2HTTPResponse api = handler.handleRequest(request("/r/" + link, "POST", "application/json", "{}"), null);
         assertThat(api.getStatusCode()).isEqualTo(202);
         assertThat(api.getBody()).contains("\"status\":\"pending\"");
-        assertThat(mails()).hasSize(1).allSatisfy(m -> assertThat(m).contains("To: <budi.resume@example.com>"));
+        assertThat(deployed.mails()).hasSize(1).allSatisfy(m -> assertThat(m).contains("To: <budi.resume@example.com>"));
     }
 
     @Test
@@ -227,11 +200,11 @@ class ResumeAfterComplaintIT {
                 "lang=en&topic=events&" + FormTokens.FIELD + "=" + formToken), null);
         assertThat(asked.getStatusCode()).isEqualTo(200);
         assertThat(asked.getBody()).contains("Please check your inbox");
-        List<String> sent = mails();
+        List<String> sent = deployed.mails();
         assertThat(sent).hasSize(1);
-        assertThat(body(sent.get(0))).contains("- Events and webinars").doesNotContain("All our marketing emails");
+        assertThat(DeployedSubscribe.body(sent.get(0))).contains("- Events and webinars").doesNotContain("All our marketing emails");
 
-        String token = confirmToken(sent.get(0));
+        String token = DeployedSubscribe.confirmToken(sent.get(0));
         APIGatewayV2HTTPResponse page = handler.handleRequest(request("/c/" + token, "GET", null, null), null);
         Matcher confirmForm = Pattern.compile("name=\"form-token\" value=\"([^\"]+)\"").matcher(page.getBody());
         assertThat(confirmForm.find()).isTrue();

@@ -11,9 +11,7 @@ import dev.optout.address.EmailAddress;
 import dev.optout.config.Settings;
 import dev.optout.localaws.LocalAws;
 import dev.optout.localaws.LocalAwsExtension;
-import dev.optout.localaws.LocalOutbox;
 import dev.optout.localaws.ProjectRoot;
-import dev.optout.localaws.SampleLinks;
 import dev.optout.suppression.Action;
 import dev.optout.suppression.Change;
 import dev.optout.suppression.HistoryEvent;
@@ -24,12 +22,9 @@ import dev.optout.token.InvalidTokenException;
 import dev.optout.token.TokenOpener;
 import dev.optout.wiring.Wiring;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LocalAwsExtension.class)
 class SubscribeHandlerIT {
-    private static final String BASE = SampleLinks.BASE_URL;
+    private DeployedSubscribe deployed;
     private Wiring admin;
     private SubscribeHandler handler;
-    private LocalOutbox outbox;
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     @TempDir
@@ -59,10 +53,9 @@ class SubscribeHandlerIT {
 
     @BeforeEach
     void deploy(LocalAws aws) {
-        DeployedSubscribe deployed = DeployedSubscribe.on(aws, dir, logs, Map.of(Settings.SUBSCRIBE_REQUESTS_PER_IP_HOUR, "5"));
+        deployed = DeployedSubscribe.on(aws, dir, logs, Map.of(Settings.SUBSCRIBE_REQUESTS_PER_IP_HOUR, "5"));
         admin = deployed.admin();
         handler = deployed.handler();
-        outbox = deployed.outbox();
     }
 
     @AfterEach
@@ -87,26 +80,6 @@ class SubscribeHandlerIT {
         return handler.handleRequest(e, null);
     }
 
-    private List<String> mails() {
-        return outbox.drain().stream().map(p -> {
-            try {
-                return Files.readString(p);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList();
-    }
-
-    private static String body(String mail) {
-        return new String(Base64.getMimeDecoder().decode(mail.substring(mail.indexOf("\r\n\r\n") + 4).strip()), StandardCharsets.UTF_8);
-    }
-
-    private static String link(String mail) {
-        Matcher m = Pattern.compile(Pattern.quote(BASE) + "/c/([A-Za-z0-9_-]+)\\?lang=(en|id)\\s").matcher(body(mail));
-        assertThat(m.find()).as(body(mail)).isTrue();
-        return m.group(1);
-    }
-
     private static APIGatewayV2HTTPEvent confirmEvent(String token, String method, String body) {
         APIGatewayV2HTTPEvent e = event("get-confirm-forged.json");
         e.setRawPath("/c/" + token);
@@ -127,13 +100,13 @@ class SubscribeHandlerIT {
         assertThat(r.getStatusCode()).isEqualTo(200);
         assertThat(r.getBody()).contains("<html lang=\"id\">", "Silakan periksa kotak masuk Anda").doesNotContain("rina@example.co.id");
 
-        List<String> sent = mails();
+        List<String> sent = deployed.mails();
         assertThat(sent).hasSize(1);
         String mail = sent.get(0);
         assertThat(mail).contains("To: <rina@example.co.id>", "From: \"Toko Contoh\" <news@shop.example>", "Content-Language: id",
                 "Subject: Mohon konfirmasi langganan Anda");
-        assertThat(body(mail)).contains("Halo", "Toko Contoh", "- Acara dan webinar", "- Buletin", "7 hari");
-        String token = link(mail);
+        assertThat(DeployedSubscribe.body(mail)).contains("Halo", "Toko Contoh", "- Acara dan webinar", "- Buletin", "7 hari");
+        String token = DeployedSubscribe.confirmToken(mail);
         EmailAddress rina = AddressParser.parseOrNull("rina@example.co.id");
 
         APIGatewayV2HTTPEvent get = confirmEvent(token, "GET", null);
@@ -179,7 +152,7 @@ class SubscribeHandlerIT {
             assertThat(r.getStatusCode()).isEqualTo(fresh.getStatusCode());
             assertThat(r.getBody()).isEqualTo(fresh.getBody());
         }
-        assertThat(mails()).as("one mail: the fresh address, once").hasSize(1).allSatisfy(m -> assertThat(m).contains("To: <new@example.com>"));
+        assertThat(deployed.mails()).as("one mail: the fresh address, once").hasSize(1).allSatisfy(m -> assertThat(m).contains("To: <new@example.com>"));
         assertThat(logs.toString()).contains("SUPPRESSED", "FORGOTTEN", "HONEYPOT", "ALREADY_SENT_TODAY")
                 .doesNotContain("gone@example.com", "forgotten@example.com");
     }
@@ -189,9 +162,9 @@ class SubscribeHandlerIT {
         for (int i = 0; i < 7; i++) {
             assertThat(handle(form("email=person" + i + "%40example.com&topic=events&lang=en", "192.0.2.9")).getStatusCode()).isEqualTo(200);
         }
-        assertThat(mails()).as("SUBSCRIBE_REQUESTS_PER_IP_HOUR=5").hasSize(5);
+        assertThat(deployed.mails()).as("SUBSCRIBE_REQUESTS_PER_IP_HOUR=5").hasSize(5);
         assertThat(handle(form("email=other%40example.com&topic=events&lang=en", "192.0.2.10")).getStatusCode()).isEqualTo(200);
-        assertThat(mails()).as("another address is not held back").hasSize(1);
+        assertThat(deployed.mails()).as("another address is not held back").hasSize(1);
     }
 
     @Test
@@ -199,7 +172,7 @@ class SubscribeHandlerIT {
         APIGatewayV2HTTPResponse r = handle(event("post-json.json"));
         assertThat(r.getStatusCode()).isEqualTo(202);
         assertThat(r.getBody()).contains("\"status\":\"pending\"");
-        assertThat(mails()).hasSize(1);
+        assertThat(deployed.mails()).hasSize(1);
 
         APIGatewayV2HTTPEvent bad = event("post-json.json");
         bad.setBody("{\"email\":\"not an address\",\"topics\":[\"events\"]}");
@@ -212,7 +185,7 @@ class SubscribeHandlerIT {
         assertThat(handle(bad).getStatusCode()).isEqualTo(400);
         bad.setBody("not json");
         assertThat(handle(bad).getStatusCode()).isEqualTo(400);
-        assertThat(mails()).isEmpty();
+        assertThat(deployed.mails()).isEmpty();
     }
 
     @Test
@@ -220,7 +193,7 @@ class SubscribeHandlerIT {
         assertThat(handle(event("get-confirm-forged.json")).getStatusCode()).isEqualTo(400);
 
         handle(form("email=budi%40example.com&topic=events&lang=en", "203.0.113.20"));
-        String token = link(mails().get(0));
+        String token = DeployedSubscribe.confirmToken(deployed.mails().get(0));
         assertThatThrownBy(() -> new TokenOpener(admin.linkKeys(), TokenOpener.DEFAULT_LIFETIME, Clock.systemUTC()).open(token))
                 .as("the link keys do not open a confirmation token").isInstanceOf(InvalidTokenException.class);
 
